@@ -1,0 +1,72 @@
+# virtio-doctor -- see README.md
+VERSION     := 0.1.0
+
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+SYSCONFDIR  ?= /etc
+PKG_CONFIG  ?= pkg-config
+
+# User-owned; never overridden below.
+CFLAGS      ?= -O2 -g
+LDFLAGS     ?=
+
+# Project flags live apart so they survive any CFLAGS/LDFLAGS given by a packager.
+VD_CPPFLAGS  = -Iinclude -D_GNU_SOURCE -DVD_VERSION=\"$(VERSION)\"
+VD_WARN      = -Wall -Wextra -Werror -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
+               -Wshadow -Wno-unused-parameter
+VD_HARDEN    = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+VD_CFLAGS    = -std=gnu11 $(VD_WARN) $(VD_HARDEN)
+VD_LDFLAGS   = -pie -Wl,-z,relro,-z,now
+DEPS         = libpci libkmod smartcols zlib
+DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags $(DEPS))
+DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs $(DEPS))
+TEST_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags cmocka)
+TEST_LIBS   ?= $(shell $(PKG_CONFIG) --libs cmocka)
+
+LIB_SRCS    := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJS    := $(LIB_SRCS:.c=.o)
+TEST_SRCS   := $(wildcard tests/unit/test_*.c)
+TEST_BINS   := $(TEST_SRCS:.c=)
+
+all: virtio-doctor
+
+%.o: %.c
+	$(CC) $(VD_CPPFLAGS) $(CPPFLAGS) $(VD_CFLAGS) $(DEPS_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+libvd.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+virtio-doctor: src/main.o libvd.a
+	$(CC) $(VD_CFLAGS) $(CFLAGS) $(VD_LDFLAGS) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS) $(LDLIBS)
+
+tests/unit/%.o: tests/unit/%.c
+	$(CC) $(VD_CPPFLAGS) -DVD_SRCDIR=\"$(CURDIR)\" $(CPPFLAGS) $(VD_CFLAGS) $(DEPS_CFLAGS) \
+		$(TEST_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+tests/unit/test_%: tests/unit/test_%.o libvd.a
+	$(CC) $(VD_CFLAGS) $(CFLAGS) $(VD_LDFLAGS) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS) \
+		$(TEST_LIBS) $(LDLIBS)
+
+tests: $(TEST_BINS) virtio-doctor
+
+check: tests
+	./tests/run
+
+install: virtio-doctor
+	install -Dm755 virtio-doctor "$(DESTDIR)$(BINDIR)/virtio-doctor"
+	install -Dm644 man/virtio-doctor.8 "$(DESTDIR)$(MANDIR)/man8/virtio-doctor.8"
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/virtio-doctor" "$(DESTDIR)$(MANDIR)/man8/virtio-doctor.8"
+
+lint-man:
+	mandoc -Tlint -W warning man/virtio-doctor.8
+
+clean:
+	rm -f virtio-doctor libvd.a src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(TEST_BINS)
+
+.PHONY: all tests check install uninstall clean lint-man
+.SECONDARY: $(TEST_SRCS:.c=.o)
+
+-include $(wildcard src/*.d tests/unit/*.d)

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- command line: global options, dispatch, help, exit codes */
+#include <err.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vd/cli.h"
+#include "vd/output.h"
+
+#ifndef VD_VERSION
+#define VD_VERSION "0.0.0"
+#endif
+
+struct vd_cmd {
+	const char *name;
+	int (*run)(const struct vd_cli *cli, int argc, char **argv);
+	const char *args;
+	const char *help;
+};
+
+static const struct vd_cmd cmds[] = {
+	{ "scan", vd_cmd_scan, "", "list every virtio device and its drivers (default)" },
+	{ "decode", vd_cmd_decode, " ID", "what a PCI ID (vvvv:dddd) means, offline" },
+};
+
+int vd_cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try 'virtio-doctor --help' for more information.\n");
+	return VD_EXIT_USAGE;
+}
+
+void vd_cli_print_help(FILE *out)
+{
+	fputs("\nUsage:\n"
+	      " virtio-doctor [options] [<command>] [<command options>]\n"
+	      "\nFind every virtio device of a Linux guest, with the driver at both levels:\n"
+	      "the PCI function (virtio-pci) and the virtio device (virtio_net, ...).\n"
+	      "\nCommands:\n",
+	      out);
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
+		char left[32];
+
+		snprintf(left, sizeof(left), "%s%s", cmds[i].name, cmds[i].args);
+		fprintf(out, " %-20s %s\n", left, cmds[i].help);
+	}
+	fputs("\nOptions:\n"
+	      " -s, --sysroot <dir>  read sys/, proc/ and lib/modules/ under <dir>\n"
+	      " -h, --help           display this help\n"
+	      " -V, --version        display version\n"
+	      "\nscan options:\n"
+	      " -a, --all            also list PCI functions that are not virtio\n"
+	      " -J, --json           use JSON output format\n"
+	      " -n, --noheadings     don't print headings\n"
+	      " -o, --output <list>  output columns (a leading '+' appends to the default)\n"
+	      " -P, --pairs          use key=\"value\" output format\n"
+	      " -r, --raw            use raw output format\n"
+	      "\nAvailable output columns:\n",
+	      out);
+	for (int c = 0; c < _VD_COL_MAX; c++) {
+		const struct vd_colinfo *ci = vd_output_colinfo(c);
+
+		fprintf(out, " %10s  %s\n", ci->name, ci->help);
+	}
+	fputs("\nExit status: 0 every virtio device ok (or done), 1 problems found,\n"
+	      "2 usage or environment error.\n"
+	      "\nFor more details see virtio-doctor(8).\n",
+	      out);
+}
+
+/* util-linux close_stdout: a write error on stdout (> /dev/full) must not exit 0. */
+static int close_stdout(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (errno != EPIPE) {
+			warn("write error");
+			return VD_EXIT_USAGE;
+		}
+	}
+	return rc;
+}
+
+static int dispatch(int argc, char **argv)
+{
+	struct vd_cli cli = { .sysroot = "/" };
+	int i;
+
+	/*
+	 * Global options come before the command. They are few and fixed, so they are
+	 * picked by hand: anything else starting with '-' belongs to the default command,
+	 * so that "virtio-doctor -J" means "virtio-doctor scan -J".
+	 */
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-s") || !strcmp(a, "--sysroot")) {
+			if (i + 1 >= argc)
+				return vd_cli_usage_error("option '%s' requires an argument", a);
+			cli.sysroot = argv[++i];
+		} else if (!strncmp(a, "--sysroot=", 10)) {
+			cli.sysroot = a + 10;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			vd_cli_print_help(stdout);
+			return VD_EXIT_OK;
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("virtio-doctor %s\n", VD_VERSION);
+			return VD_EXIT_OK;
+		} else if (!strcmp(a, "--")) {
+			i++;
+			break;
+		} else {
+			break;
+		}
+	}
+	if (!*cli.sysroot)
+		return vd_cli_usage_error("option '--sysroot' requires a directory");
+	if (i >= argc || argv[i][0] == '-') {
+		/* the default command sees "scan" as its argv[0] */
+		char **sub = calloc((size_t)(argc - i) + 2, sizeof(*sub));
+		int rc;
+
+		if (!sub)
+			err(VD_EXIT_USAGE, "cannot allocate memory");
+		sub[0] = (char *)"scan";
+		for (int k = i; k < argc; k++)
+			sub[k - i + 1] = argv[k];
+		rc = vd_cmd_scan(&cli, argc - i + 1, sub);
+		free(sub);
+		return rc;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(cmds); k++)
+		if (!strcmp(argv[i], cmds[k].name))
+			return cmds[k].run(&cli, argc - i, argv + i);
+	return vd_cli_usage_error("unknown command '%s'", argv[i]);
+}
+
+int vd_cli_main(int argc, char **argv)
+{
+	return close_stdout(dispatch(argc, argv));
+}

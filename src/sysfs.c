@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- the only code that touches files: everything under one root */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#if defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#define VD_HAVE_OPENAT2_H 1
+#endif
+#endif
+
+#include "vd/sysfs.h"
+
+struct vd_sysfs {
+	int root_fd;
+	char *root;
+	/* openat2() is Linux 5.6+; without it symlinks are followed as the kernel does. */
+	bool no_openat2;
+};
+
+/* Paths are written rooted ("/sys/..."): the root fd is the anchor. */
+static const char *rel(const char *path)
+{
+	while (*path == '/')
+		path++;
+	return *path ? path : ".";
+}
+
+static int open_in_root(struct vd_sysfs *s, const char *path, int flags)
+{
+	int fd;
+
+#if defined(VD_HAVE_OPENAT2_H) && defined(SYS_openat2)
+	if (!s->no_openat2) {
+		struct open_how how = {
+			.flags = (unsigned long long)flags | O_CLOEXEC,
+			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		};
+		fd = (int)syscall(SYS_openat2, s->root_fd, rel(path), &how, sizeof(how));
+		if (fd >= 0)
+			return fd;
+		if (errno != ENOSYS && errno != EPERM)
+			return -errno;
+		/* seccomp filters in some containers answer EPERM for unknown syscalls */
+		if (errno == EPERM) {
+			fd = openat(s->root_fd, rel(path), flags | O_CLOEXEC);
+			if (fd >= 0) {
+				s->no_openat2 = true;
+				return fd;
+			}
+			return -errno;
+		}
+		s->no_openat2 = true;
+	}
+#endif
+	fd = openat(s->root_fd, rel(path), flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int vd_sysfs_open(const char *root, struct vd_sysfs **ret)
+{
+	struct vd_sysfs *s;
+
+	if (!root || !*root)
+		root = "/";
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->root = strdup(root);
+	if (!s->root) {
+		free(s);
+		return -ENOMEM;
+	}
+	s->root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->root_fd < 0) {
+		int r = -errno;
+
+		free(s->root);
+		free(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+void vd_sysfs_free(struct vd_sysfs *s)
+{
+	if (!s)
+		return;
+	if (s->root_fd >= 0)
+		close(s->root_fd);
+	free(s->root);
+	free(s);
+}
+
+const char *vd_sysfs_root(const struct vd_sysfs *s)
+{
+	return s->root;
+}
+
+/* Open a regular file for reading; refuse anything that could block or never end. */
+static int open_regular(struct vd_sysfs *s, const char *path)
+{
+	struct stat st;
+	int fd = open_in_root(s, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* Read until EOF or size bytes; sysfs may hand out an attribute in several pieces. */
+static ssize_t read_full(int fd, char *buf, size_t size)
+{
+	size_t done = 0;
+
+	while (done < size) {
+		ssize_t n = read(fd, buf + done, size - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+int vd_sysfs_read(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = -1;
+	char extra;
+	ssize_t n;
+
+	if (size == 0)
+		return -EINVAL;
+	fd = open_regular(s, path);
+	if (fd < 0)
+		return fd;
+	n = read_full(fd, buf, size - 1);
+	if (n < 0)
+		return (int)n;
+	/* One more byte tells a file that fits exactly from one that is too long. */
+	if ((size_t)n == size - 1 && read(fd, &extra, 1) == 1)
+		return -EFBIG;
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return (int)n;
+}
+
+int vd_sysfs_readf(struct vd_sysfs *s, char *buf, size_t size, const char *fmt, ...)
+{
+	char path[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	return vd_sysfs_read(s, path, buf, size);
+}
+
+int vd_sysfs_read_bin(struct vd_sysfs *s, const char *path, void *buf, size_t size)
+{
+	_cleanup_close_ int fd = open_regular(s, path);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = read_full(fd, buf, size);
+	return (int)n;
+}
+
+int vd_sysfs_read_alloc(struct vd_sysfs *s, const char *path, size_t max, char **ret,
+			size_t *ret_len)
+{
+	_cleanup_close_ int fd = open_regular(s, path);
+	_cleanup_free_ char *buf = NULL;
+	size_t cap = 4096, len = 0;
+
+	if (fd < 0)
+		return fd;
+	for (;;) {
+		char *nb;
+		ssize_t n;
+
+		if (len + 1 >= cap || !buf) {
+			if (buf)
+				cap *= 2;
+			nb = realloc(buf, cap);
+			if (!nb)
+				return -ENOMEM;
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max)
+			return -EFBIG;
+	}
+	buf[len] = '\0';
+	if (ret_len)
+		*ret_len = len;
+	*ret = TAKE_PTR(buf);
+	return 0;
+}
+
+int vd_sysfs_readlink(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	/* O_PATH|O_NOFOLLOW opens the link itself; its parents resolve inside the root. */
+	fd = open_in_root(s, path, O_PATH | O_NOFOLLOW);
+	if (fd < 0)
+		return fd;
+	n = readlinkat(fd, "", buf, size);
+	if (n < 0)
+		return errno == ENOENT ? -EINVAL : -errno; /* not a symlink */
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int vd_sysfs_link_base(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	char target[1024];
+	const char *base;
+	int r;
+
+	r = vd_sysfs_readlink(s, path, target, sizeof(target));
+	if (r < 0)
+		return r;
+	r = vd_sysfs_access(s, path);
+	if (r == -ENOENT)
+		return -ENOLINK; /* the link exists (readlink worked): it points to nothing */
+	if (r < 0)
+		return r;
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (!*base || strlen(base) >= size)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return 0;
+}
+
+int vd_sysfs_link_basef(struct vd_sysfs *s, char *buf, size_t size, const char *fmt, ...)
+{
+	char path[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	return vd_sysfs_link_base(s, path, buf, size);
+}
+
+/* Append one component to a normalised root-relative path; ".." stops at the root. */
+static int push_component(char *out, size_t size, const char *comp, size_t len)
+{
+	size_t cur = strlen(out);
+
+	if (len == 0 || (len == 1 && comp[0] == '.'))
+		return 0;
+	if (len == 2 && comp[0] == '.' && comp[1] == '.') {
+		char *slash = strrchr(out, '/');
+
+		if (slash)
+			*slash = '\0';
+		else
+			out[0] = '\0';
+		return 0;
+	}
+	if (cur + (cur ? 1 : 0) + len + 1 > size)
+		return -ENAMETOOLONG;
+	if (cur)
+		out[cur++] = '/';
+	memcpy(out + cur, comp, len);
+	out[cur + len] = '\0';
+	return 0;
+}
+
+static int push_path(char *out, size_t size, const char *p)
+{
+	while (*p) {
+		const char *end = strchrnul(p, '/');
+		int r = push_component(out, size, p, (size_t)(end - p));
+
+		if (r < 0)
+			return r;
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+int vd_sysfs_link_path(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	char target[1024];
+	const char *slash;
+	int r;
+
+	r = vd_sysfs_readlink(s, path, target, sizeof(target));
+	if (r < 0)
+		return r;
+	if (size == 0)
+		return -EINVAL;
+	buf[0] = '\0';
+	if (target[0] != '/') {
+		char dir[1024];
+
+		path = rel(path);
+		slash = strrchr(path, '/');
+		if (slash) {
+			size_t len = (size_t)(slash - path);
+
+			if (len >= sizeof(dir))
+				return -ENAMETOOLONG;
+			memcpy(dir, path, len);
+			dir[len] = '\0';
+			r = push_path(buf, size, dir);
+			if (r < 0)
+				return r;
+		}
+	}
+	return push_path(buf, size, target);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+void vd_names_done(struct vd_names *names)
+{
+	for (size_t i = 0; i < names->n; i++)
+		free(names->v[i]);
+	free(names->v);
+	names->v = NULL;
+	names->n = 0;
+}
+
+int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret)
+{
+	struct vd_names names = { 0 };
+	size_t cap = 0;
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	fd = open_in_root(s, path, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	dir = fdopendir(fd);
+	if (!dir) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	while ((de = readdir(dir))) {
+		/* sysfs has no dot files; in a fixture they are git placeholders */
+		if (de->d_name[0] == '.')
+			continue;
+		if (names.n == cap) {
+			char **nv;
+
+			cap = cap ? cap * 2 : 16;
+			nv = realloc(names.v, cap * sizeof(*nv));
+			if (!nv)
+				goto oom;
+			names.v = nv;
+		}
+		names.v[names.n] = strdup(de->d_name);
+		if (!names.v[names.n])
+			goto oom;
+		names.n++;
+	}
+	closedir(dir);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(*names.v), cmp_names);
+	*ret = names;
+	return 0;
+oom:
+	closedir(dir);
+	vd_names_done(&names);
+	return -ENOMEM;
+}
+
+int vd_sysfs_access(struct vd_sysfs *s, const char *path)
+{
+	int fd = open_in_root(s, path, O_PATH);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+int vd_sysfs_accessf(struct vd_sysfs *s, const char *fmt, ...)
+{
+	char path[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	return vd_sysfs_access(s, path);
+}
+
+int vd_sysfs_is_dir(struct vd_sysfs *s, const char *path)
+{
+	_cleanup_close_ int fd = open_in_root(s, path, O_PATH);
+	struct stat st;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 1 : 0;
+}
+
+int vd_sysfs_write(struct vd_sysfs *s, const char *path, const char *value, size_t len)
+{
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	fd = open_in_root(s, path, O_WRONLY | O_TRUNC | O_NOCTTY);
+	if (fd < 0)
+		return fd;
+	n = write(fd, value, len);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n != len)
+		return -EIO;
+	if (close(fd) < 0) {
+		fd = -1;
+		return -errno;
+	}
+	fd = -1;
+	return 0;
+}
+
+int vd_sysfs_open_special(struct vd_sysfs *s, const char *path, int flags)
+{
+	return open_in_root(s, path, flags);
+}

@@ -1,0 +1,121 @@
+# Guest-side helpers (busybox sh), sourced by /init. Everything here runs INSIDE
+# the QEMU guest: the sysfs writes below touch the guest's kernel only.
+#
+# Scenarios only RECORD; the host decides PASS/FAIL from the records
+# (scenarios/NN-name.py). A record goes to $VD_OUT (the second serial port,
+# /dev/ttyS1, kept free of kernel messages) as:
+#   =VD= rec SCENARIO KEY rc=N
+#   ...stdout...
+#   =VD= stderr
+#   ...stderr...
+#   =VD= end
+
+VD_BIN=/usr/sbin/virtio-doctor
+SYS=/sys/bus/pci
+
+emit() { printf '%s\n' "$*" >>"$VD_OUT"; }
+
+# _dump FILE: copy a file to the record channel, ending with a newline
+_dump() {
+	[ -s "$1" ] || return 0
+	cat "$1" >>"$VD_OUT"
+	[ -z "$(tail -c 1 "$1")" ] || printf '\n' >>"$VD_OUT"
+}
+
+# rec KEY CMD...: run CMD, record its stdout, stderr and exit status under KEY
+rec() {
+	local key=$1 rc
+	shift
+	"$@" >/tmp/rec.out 2>/tmp/rec.err
+	rc=$?
+	emit "=VD= rec $VD_SCENARIO $key rc=$rc"
+	_dump /tmp/rec.out
+	emit "=VD= stderr"
+	_dump /tmp/rec.err
+	emit "=VD= end"
+	return $rc
+}
+
+# note KEY TEXT...: record a plain value
+note() {
+	local key=$1
+	shift
+	rec "$key" echo "$*"
+}
+
+# vd ARGS...: the tool under test, bounded in time; 127 when it is not in the initramfs
+vd() {
+	if [ ! -x "$VD_BIN" ]; then
+		echo "virtio-doctor: not in the initramfs" >&2
+		return 127
+	fi
+	timeout -s KILL 60 "$VD_BIN" "$@"
+}
+
+# w VALUE PATH: one sysfs write, the shell's error message on stderr
+w() {
+	printf '%s\n' "$1" >"$2"
+}
+
+# pci_of VENDOR DEVICE: address of the first PCI function with these IDs (0x-less hex)
+pci_of() {
+	local d
+	for d in $SYS/devices/*; do
+		if [ "$(cat "$d/vendor")" = "0x$1" ] && [ "$(cat "$d/device")" = "0x$2" ]; then
+			basename "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# state BDF: one line "BDF id=V:D pcidrv=X override=Y virtio=vN vdriver=Z status=S"
+state() {
+	local d=$SYS/devices/$1 drv="" vdev="" vdrv="" st="" v
+	[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+	for v in "$d"/virtio*; do
+		[ -e "$v" ] || continue
+		vdev=$(basename "$v")
+		[ -e "$v/driver" ] && vdrv=$(basename "$(readlink "$v/driver")")
+		st=$(cat "$v/status" 2>/dev/null)
+	done
+	echo "$1 id=$(cat "$d/vendor" | sed 's/^0x//'):$(cat "$d/device" | sed 's/^0x//')" \
+		"subsys=$(cat "$d/subsystem_vendor" | sed 's/^0x//'):$(cat "$d/subsystem_device" | sed 's/^0x//')" \
+		"pcidrv=$drv override=$(cat "$d/driver_override")" \
+		"virtio=$vdev vdriver=$vdrv status=$st"
+}
+
+# snapshot: state of every PCI function, for "nothing else was touched" checks
+snapshot() {
+	local d
+	for d in $SYS/devices/*; do state "$(basename "$d")"; done
+	echo "modules: $(cut -d' ' -f1 /proc/modules | sort | tr '\n' ' ')"
+}
+
+# make_healthy BDF [VIRTIO-MODULE]: back to the coldplugged state: no override,
+# on virtio-pci, the virtio-level module loaded, no test blacklists
+make_healthy() {
+	local bdf=$1 mod=$2 d=$SYS/devices/$1 drv
+	rm -f /etc/modprobe.d/vd-test-*.conf
+	modprobe virtio_pci
+	w "" "$d/driver_override"
+	if [ -e "$d/driver" ]; then
+		drv=$(basename "$(readlink "$d/driver")")
+		[ "$drv" = virtio-pci ] || w "$bdf" "$d/driver/unbind"
+	fi
+	[ -e "$d/driver" ] || w "$bdf" "$SYS/drivers/virtio-pci/bind"
+	[ -z "$mod" ] || modprobe "$mod"
+}
+
+# coldplug: what udev/mdev would do at boot: load the module for every PCI
+# function's modalias, then for every virtio device's, until nothing changes
+coldplug() {
+	local f pass
+	for f in $SYS/devices/*/modalias; do modprobe -q "$(cat "$f")" 2>/dev/null; done
+	for pass in 1 2; do
+		for f in /sys/bus/virtio/devices/*/modalias; do
+			[ -e "$f" ] && modprobe -q "$(cat "$f")" 2>/dev/null
+		done
+	done
+	return 0
+}

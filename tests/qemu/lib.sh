@@ -1,0 +1,222 @@
+# shellcheck shell=bash
+# Host-side helpers for tests/qemu/run: packages, kernel, initramfs, boot.
+# Everything here runs on the HOST and never writes to the host's /sys.
+
+vd_log() { printf '[qemu-tests] %s\n' "$*" >&2; }
+vd_die() { printf '[qemu-tests] error: %s\n' "$*" >&2; exit 2; }
+
+# Kernel modules the guest needs (dependencies are added from modules.dep).
+VD_MODULES=(
+	virtio_pci virtio_pci_modern_dev virtio_pci_legacy_dev virtio virtio_ring
+	virtio_net net_failover failover virtio_rng rng-core virtio_balloon virtio_console
+	vsock vmw_vsock_virtio_transport vmw_vsock_virtio_transport_common pci-stub
+)
+
+# --- packages ---------------------------------------------------------------
+
+VD_APT_UPDATED=0
+vd_apt_update_once() {
+	[ "$VD_APT_UPDATED" = 1 ] && return 0
+	vd_log "apt-get update"
+	apt-get update -q >/dev/null || vd_die "apt-get update failed"
+	VD_APT_UPDATED=1
+}
+
+# vd_ensure_packages: install what is missing (qemu, busybox-static, cpio, kmod, cc, python3)
+vd_ensure_packages() {
+	local missing=() cmd pkg
+	while read -r cmd pkg; do
+		command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+	done <<-'EOF'
+		qemu-system-x86_64 qemu-system-x86
+		cpio cpio
+		depmod kmod
+		cc gcc
+		python3 python3
+		timeout coreutils
+		gzip gzip
+		ldd libc-bin
+	EOF
+	[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx modprobe ||
+		missing+=(busybox-static)
+	# static libc for the guest helper (vsock-cid)
+	[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || missing+=(libc6-dev)
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" = 0 ] || vd_die "missing packages (${missing[*]}) and not root to install them"
+	vd_apt_update_once
+	vd_log "apt-get install ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		"${missing[@]}" >/dev/null || vd_die "apt-get install ${missing[*]} failed"
+}
+
+# --- kernel -----------------------------------------------------------------
+
+# vd_fetch_kernel CACHE: sets VD_KVER and VD_KDIR (extracted package with a full
+# depmod'ed module tree). Downloads Debian's newest linux-image-6.1.*-amd64 with
+# apt-get download + dpkg -x; the host never installs it. A cached tree is reused
+# unless VD_QEMU_REFRESH=1.
+vd_fetch_kernel() {
+	local cache=$1 pkg deb ver
+	mkdir -p "$cache" || vd_die "cannot create cache dir $cache"
+	if [ "${VD_QEMU_REFRESH:-0}" != 1 ] && [ -e "$cache/current" ]; then
+		VD_KVER=$(cat "$cache/current")
+		VD_KDIR=$cache/kernel-$VD_KVER
+		if [ -e "$VD_KDIR/.complete" ]; then
+			vd_log "kernel $VD_KVER (cached in $VD_KDIR)"
+			return 0
+		fi
+	fi
+	vd_apt_update_once
+	# newest ABI first; the unsigned and the signed package carry the same image
+	pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64(-unsigned)?$' |
+		awk '{print $1}' | sort -V | tail -n 1)
+	[ -n "$pkg" ] || vd_die "apt offers no linux-image-6.1.*-amd64 package"
+	ver=${pkg#linux-image-}
+	ver=${ver%-unsigned}
+	VD_KVER=$ver
+	VD_KDIR=$cache/kernel-$ver
+	if [ ! -e "$VD_KDIR/.complete" ]; then
+		vd_log "downloading $pkg"
+		mkdir -p "$cache/debs"
+		(cd "$cache/debs" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null) ||
+			vd_die "apt-get download $pkg failed"
+		deb=$(ls -t "$cache/debs/${pkg}"_*.deb | head -n 1)
+		rm -rf "$VD_KDIR"
+		dpkg -x "$deb" "$VD_KDIR" || vd_die "dpkg -x $deb failed"
+		[ -e "$VD_KDIR/boot/vmlinuz-$ver" ] || vd_die "no vmlinuz-$ver in $deb"
+		depmod -b "$VD_KDIR" "$ver" || vd_die "depmod -b $VD_KDIR failed"
+		rm -f "$deb"
+		touch "$VD_KDIR/.complete"
+	fi
+	echo "$ver" >"$cache/current"
+	vd_log "kernel $VD_KVER ($VD_KDIR)"
+}
+
+# --- helpers built from C ------------------------------------------------------
+
+vd_build_helpers() {
+	local here=$1 out=$2
+	cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$out/vhost-user-vsock-stub" \
+		"$here/vhost-user-vsock-stub.c" || vd_die "building vhost-user-vsock-stub failed"
+	cc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o "$out/vsock-cid" \
+		"$here/vsock-cid.c" || vd_die "building vsock-cid failed"
+}
+
+# --- initramfs ----------------------------------------------------------------
+
+# vd_module_closure KDIR KVER NAME...: print the module files (relative to the
+# module dir) for NAME and everything it depends on, builtins skipped.
+vd_module_closure() {
+	local kdir=$1 kver=$2
+	shift 2
+	python3 - "$kdir/lib/modules/$kver" "$@" <<-'EOF'
+		import os, sys
+		mdir, names = sys.argv[1], sys.argv[2:]
+		dep = {}
+		byname = {}
+		for line in open(os.path.join(mdir, "modules.dep")):
+		    path, _, rest = line.partition(":")
+		    dep[path] = rest.split()
+		    base = os.path.basename(path).split(".ko")[0].replace("-", "_")
+		    byname[base] = path
+		builtin = set()
+		for line in open(os.path.join(mdir, "modules.builtin")):
+		    builtin.add(os.path.basename(line.strip()).split(".ko")[0].replace("-", "_"))
+		out, todo = set(), []
+		for n in names:
+		    k = n.replace("-", "_")
+		    if k in byname:
+		        todo.append(byname[k])
+		    elif k in builtin:
+		        print("builtin:" + n, file=sys.stderr)
+		    else:
+		        sys.exit("module %s is neither a module nor builtin" % n)
+		while todo:
+		    p = todo.pop()
+		    if p not in out:
+		        out.add(p)
+		        todo.extend(dep.get(p, []))
+		print("\n".join(sorted(out)))
+	EOF
+}
+
+# vd_copy_elf FILE ROOT [DEST]: copy an ELF file and the libraries ldd names
+# (and the ELF interpreter) into ROOT at the same paths.
+vd_copy_elf() {
+	local file=$1 root=$2 dest=${3:-$1} lib
+	install -D -m 0755 "$file" "$root$dest"
+	ldd "$file" 2>/dev/null | grep -o '/[^ ]*' | sort -u | while read -r lib; do
+		[ -e "$lib" ] || continue
+		install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+	done
+}
+
+# vd_build_initramfs OUT.cpio.gz WORK BINARY-or-empty
+vd_build_initramfs() {
+	local out=$1 work=$2 binary=$3 here=$4 root=$2/root mods m
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc/modprobe.d,scenarios}
+	mkdir -p "$root/lib/modules/$VD_KVER" "$root/boot"
+	install -m 0755 /bin/busybox "$root/bin/busybox"
+	install -m 0755 "$here/init.sh" "$root/init"
+	install -m 0644 "$here/guest-lib.sh" "$root/guest-lib.sh"
+	install -m 0644 "$here"/scenarios/*.sh "$root/scenarios/"
+	install -m 0755 "$work/vsock-cid" "$root/bin/vsock-cid"
+	install -m 0644 "$VD_KDIR/boot/config-$VD_KVER" "$root/boot/"
+
+	mods=$(vd_module_closure "$VD_KDIR" "$VD_KVER" "${VD_MODULES[@]}" 2>/dev/null) ||
+		vd_die "resolving guest modules failed"
+	for m in $mods; do
+		install -D -m 0644 "$VD_KDIR/lib/modules/$VD_KVER/$m" "$root/lib/modules/$VD_KVER/$m"
+	done
+	cp "$VD_KDIR/lib/modules/$VD_KVER"/modules.{builtin,builtin.modinfo,order} \
+		"$root/lib/modules/$VD_KVER/"
+	depmod -b "$root" "$VD_KVER" || vd_die "depmod -b $root failed"
+
+	if [ -n "$binary" ]; then
+		vd_copy_elf "$binary" "$root" /usr/sbin/virtio-doctor
+		[ -e /usr/share/misc/pci.ids ] && install -D -m 0644 /usr/share/misc/pci.ids \
+			"$root/usr/share/misc/pci.ids"
+	fi
+	(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc --quiet | gzip -1) >"$out" || vd_die "cpio failed"
+	vd_log "initramfs $(du -h "$out" | cut -f1) with $(echo "$mods" | wc -w) modules${binary:+ and $binary}"
+}
+
+# --- boot ---------------------------------------------------------------------
+
+# vd_boot NAME CMDLINE-EXTRA TIMEOUT: boot the guest once; console in
+# $VD_WORK/NAME.console, result records in $VD_WORK/NAME.results.
+# Returns 0 if QEMU exited by itself, 124 on timeout, else QEMU's status.
+vd_boot() {
+	local name=$1 extra=$2 tmo=$3 sock stub_pid rc t0 t1
+	local console=$VD_WORK/$name.console results=$VD_WORK/$name.results
+	sock=$VD_WORK/$name.vsock.sock
+	: >"$results"
+	"$VD_WORK/vhost-user-vsock-stub" "$sock" 42 2>"$VD_WORK/$name.stub.log" &
+	stub_pid=$!
+	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	[ -S "$sock" ] || { kill "$stub_pid" 2>/dev/null; vd_log "stub did not listen"; return 1; }
+
+	VD_QEMU_CMD=(qemu-system-x86_64 -accel tcg -m 512 -smp 1 -nographic -no-reboot
+		-nodefaults -no-user-config -serial mon:stdio
+		-kernel "$VD_KDIR/boot/vmlinuz-$VD_KVER" -initrd "$VD_WORK/initramfs.cpio.gz"
+		-append "console=ttyS0 rdinit=/init panic=-1 $extra"
+		-object memory-backend-memfd,id=mem,size=512M,share=on -numa node,memdev=mem
+		-device virtio-rng-pci,disable-legacy=on,addr=03.0
+		-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=,addr=04.0
+		-device virtio-balloon-pci,disable-modern=on,addr=05.0
+		-device virtio-serial-pci,addr=06.0
+		-object memory-backend-ram,id=ivmem,size=1M -device ivshmem-plain,memdev=ivmem,addr=07.0
+		-chardev socket,id=vsock0,path="$sock"
+		-device vhost-user-vsock-pci,chardev=vsock0,addr=08.0
+		-chardev file,id=vdres,path="$results" -device isa-serial,chardev=vdres)
+	t0=$(date +%s.%N)
+	timeout --kill-after=5 "$tmo" "${VD_QEMU_CMD[@]}" </dev/null >"$console" 2>&1
+	rc=$?
+	t1=$(date +%s.%N)
+	kill "$stub_pid" 2>/dev/null
+	wait "$stub_pid" 2>/dev/null
+	VD_BOOT_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
+	return $rc
+}

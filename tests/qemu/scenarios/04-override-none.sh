@@ -1,0 +1,21 @@
+# vd-boot: main coldplug
+# Scenario 4: driver_override = none on the vsock function: explain names it;
+# bind refuses without --force and succeeds with it.
+b=$(pci_of 1af4 1053)
+make_healthy "$b" vmw_vsock_virtio_transport
+rec unbind w "$b" $SYS/drivers/virtio-pci/unbind
+rec override w none /sys/bus/pci/devices/$b/driver_override
+rec before state "$b"
+# the kernel's own answer: bind with override=none is ENODEV
+rec sysfs_bind w "$b" $SYS/drivers/virtio-pci/bind
+rec before2 state "$b"
+rec snap_before snapshot
+rec scan vd scan -J
+rec explain vd explain vsock
+rec bind_noforce vd bind --vsock
+rec after_noforce state "$b"
+rec snap_after_noforce snapshot
+rec bind_force vd bind --vsock --force
+rec after state "$b"
+rec cid_after vsock-cid
+make_healthy "$b" vmw_vsock_virtio_transport

@@ -63,10 +63,20 @@ uninstall:
 lint-man:
 	mandoc -Tlint -W warning man/virtio-doctor.8
 
+# Debian 12: install what is missing (root), then build or test.
+deps:
+	./contrib/debian-deps
+
+deps-test:
+	./contrib/debian-deps --test
+
+# Everything CI runs: unit and command-level tests, then the static checks.
+check-all: check lint-man
+
 clean:
 	rm -f virtio-doctor libvd.a src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(TEST_BINS)
 
-.PHONY: all tests check install uninstall clean lint-man
+.PHONY: all tests check check-all install uninstall clean lint-man deps deps-test
 .SECONDARY: $(TEST_SRCS:.c=.o)
 
 -include $(wildcard src/*.d tests/unit/*.d)

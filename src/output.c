@@ -271,7 +271,8 @@ int vd_output_decode(FILE *out, const struct vd_id_info *info, bool json)
 	snprintf(vals[0], sizeof(vals[0]), "%04x:%04x", info->vendor, info->device);
 	if (info->have_subsys)
 		snprintf(vals[1], sizeof(vals[1]), "%04x:%04x", info->subvendor, info->subdevice);
-	snprintf(vals[2], sizeof(vals[2]), "%s", info->cls.virtio ? "true" : "false");
+	/* libsmartcols reads a boolean cell by its first letter: "no" is false */
+	snprintf(vals[2], sizeof(vals[2]), "%s", info->cls.virtio ? "yes" : "no");
 	snprintf(vals[3], sizeof(vals[3]), "%s", vd_transport_name(info->transport));
 	if (info->cls.type_id >= 0) {
 		char tmp[32];

@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor tests -- the built binary against fixtures and this machine's own /sys */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vd_test.h"
+
+#define BINARY VD_SRCDIR "/virtio-doctor"
+
+struct run {
+	int rc;
+	char *out, *err;
+};
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* Run the binary with argv (NULL-terminated, without argv[0]); stdout to out_path. */
+static void run_to(char *const *args, const char *out_path, struct run *r)
+{
+	char err_path[] = "/tmp/vd-cli-err-XXXXXX";
+	char outp[] = "/tmp/vd-cli-out-XXXXXX";
+	int efd = mkstemp(err_path), ofd;
+	char *argv[64];
+	size_t n = 0;
+	pid_t pid;
+	int st;
+
+	assert_true(efd >= 0);
+	if (out_path) {
+		ofd = open(out_path, O_WRONLY);
+	} else {
+		ofd = mkstemp(outp);
+	}
+	assert_true(ofd >= 0);
+	argv[n++] = (char *)"virtio-doctor";
+	while (args[n - 1] && n < 63) {
+		argv[n] = args[n - 1];
+		n++;
+	}
+	argv[n] = NULL;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(ofd, 1);
+		dup2(efd, 2);
+		execv(BINARY, argv);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	close(ofd);
+	close(efd);
+	r->rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	r->out = out_path ? NULL : slurp(outp);
+	r->err = slurp(err_path);
+	unlink(err_path);
+	if (!out_path)
+		unlink(outp);
+}
+
+static void run(char *const *args, struct run *r)
+{
+	run_to(args, NULL, r);
+}
+
+static void run_done(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* Every line of tests/cli-cases.txt: exit code and stdout, byte for byte. */
+static void test_cli_cases(void **state)
+{
+	FILE *f = fopen(VD_SRCDIR "/tests/cli-cases.txt", "r");
+	char line[1024];
+	int ncases = 0;
+
+	(void)state;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *name, *rc, *args, *args_expanded, *tok, *save = NULL, *argv[48];
+		char path[PATH_MAX];
+		size_t n = 0;
+		char *expected;
+		struct run r;
+
+		if (line[0] == '#' || !strchr(line, '|'))
+			continue;
+		name = trim(strtok(line, "|"));
+		rc = trim(strtok(NULL, "|"));
+		args = trim(strtok(NULL, "\n"));
+		/* FIX stands for the fixture directory */
+		args_expanded = calloc(1, strlen(args) * 4 + PATH_MAX);
+		assert_non_null(args_expanded);
+		for (const char *p = args; *p;) {
+			if (!strncmp(p, "FIX", 3)) {
+				strcat(args_expanded, VD_SRCDIR "/tests/fixtures");
+				p += 3;
+			} else {
+				strncat(args_expanded, p++, 1);
+			}
+		}
+		for (tok = strtok_r(args_expanded, " ", &save); tok && n < 47;
+		     tok = strtok_r(NULL, " ", &save))
+			argv[n++] = tok;
+		argv[n] = NULL;
+		run(argv, &r);
+		snprintf(path, sizeof(path), VD_SRCDIR "/tests/expected/%s.out", name);
+		expected = slurp(path);
+		if (!expected || strcmp(expected, r.out) || r.rc != atoi(rc)) {
+			print_error("case '%s': exit %d (want %s)\nstdout:\n%s\nstderr:\n%s\n", name,
+				    r.rc, rc, r.out, r.err);
+			fail_msg("case '%s' differs from tests/expected/%s.out", name, name);
+		}
+		/* every failure says what and where on stderr; usage errors point to --help */
+		if (r.rc == 2 && strncmp(name, "no-", 3) && strcmp(name, "no-such-root"))
+			assert_non_null(strstr(r.err, "Try 'virtio-doctor --help'"));
+		if (r.rc == 2)
+			assert_non_null(strstr(r.err, "virtio-doctor: "));
+		free(expected);
+		free(args_expanded);
+		run_done(&r);
+		ncases++;
+	}
+	fclose(f);
+	assert_true(ncases >= 30);
+}
+
+static void test_broken_tree_warnings_name_files(void **state)
+{
+	char *args[] = { "--sysroot", VD_FIXTURE("broken-attrs"), "scan", NULL };
+	struct run r;
+
+	(void)state;
+	run(args, &r);
+	assert_int_equal(r.rc, 1);
+	assert_non_null(strstr(r.err, "virtio-doctor: cannot read '" VD_FIXTURE(
+						"broken-attrs") "/sys/bus/pci/devices/0000:00:01.0/vendor': No such file or directory\n"));
+	assert_non_null(strstr(r.err, "0000:00:05.0/driver': dangling symlink\n"));
+	assert_non_null(strstr(r.err, "virtio4/status': empty file\n"));
+	/* the healthy vsock beside them is still reported whole */
+	assert_non_null(strstr(r.out, "0000:00:04.0 1af4:1053 modern    vsock   virtio-pci virtio3 "
+				      "vmw_vsock_virtio_transport ok"));
+	run_done(&r);
+}
+
+static void test_help_lists_columns(void **state)
+{
+	char *args[] = { "--help", NULL };
+	char *args2[] = { "scan", "-h", NULL };
+	static const char *const cols[] = { "DEVICE",  "ID",	 "SUBSYS", "REV",    "TRANSPORT",
+					    "TYPE",    "TYPEID", "NAME",   "PCIDRV", "VIRTIO",
+					    "DRIVER",  "STATUS", "STATUSRAW", "STATE", "PROBLEM" };
+	struct run r;
+
+	(void)state;
+	run(args, &r);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.err, "");
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		char needle[32];
+
+		snprintf(needle, sizeof(needle), " %s  ", cols[i]);
+		assert_non_null(strstr(r.out, needle));
+	}
+	assert_non_null(strstr(r.out, "--sysroot"));
+	assert_non_null(strstr(r.out, "virtio-doctor(8)"));
+	run_done(&r);
+	run(args2, &r);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "Usage:"));
+	run_done(&r);
+}
+
+static void test_write_error_is_not_success(void **state)
+{
+	char *args[] = { "--sysroot", VD_FIXTURE("firecracker-6.18"), "scan", "-J", NULL };
+	struct run r;
+
+	(void)state;
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	run_to(args, "/dev/full", &r);
+	assert_int_equal(r.rc, 2);
+	assert_non_null(strstr(r.err, "write error"));
+	run_done(&r);
+}
+
+/* ---- this machine, read-only ---- */
+
+static bool read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fgets(buf, (int)size, f) != NULL;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
+
+static void link_base(const char *path, char *buf, size_t size)
+{
+	char t[PATH_MAX];
+	ssize_t n = readlink(path, t, sizeof(t) - 1);
+	const char *b;
+
+	buf[0] = '\0';
+	if (n < 0)
+		return;
+	t[n] = '\0';
+	b = strrchr(t, '/');
+	b = b ? b + 1 : t;
+	n = (ssize_t)strlen(b);
+	if ((size_t)n >= size)
+		n = (ssize_t)size - 1;
+	memcpy(buf, b, (size_t)n);
+	buf[n] = '\0';
+}
+
+static void link_name(const char *path, char *buf, size_t size)
+{
+	const char *b = strrchr(path, '/');
+	size_t n;
+
+	b = b ? b + 1 : path;
+	n = strlen(b) < size ? strlen(b) : size - 1;
+	memcpy(buf, b, n);
+	buf[n] = '\0';
+}
+
+/*
+ * "virtio-doctor scan" on the live /sys must agree with what /sys says when read
+ * directly: every 1af4:1000-107f function is a row, with its driver at both levels.
+ */
+static void test_real_machine(void **state)
+{
+	char *args[] = { "scan", "-r", "-n", "-o", "DEVICE,ID,PCIDRV,VIRTIO,DRIVER,STATE", NULL };
+	struct run r;
+	FILE *ls;
+	char name[64];
+	int nvirtio = 0, rows = 0;
+	bool saw_vsock = false;
+
+	(void)state;
+	ls = popen("ls /sys/bus/pci/devices 2>/dev/null", "r");
+	assert_non_null(ls);
+	run(args, &r);
+	while (fgets(name, sizeof(name), ls)) {
+		char p[PATH_MAX], v[32], d[32], drv[64], virt[64] = "", vdrv[64] = "", want[512];
+		unsigned int dev;
+
+		name[strcspn(name, "\n")] = '\0';
+		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/vendor", name);
+		if (!read_line(p, v, sizeof(v)))
+			continue;
+		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/device", name);
+		assert_true(read_line(p, d, sizeof(d)));
+		dev = (unsigned int)strtoul(d, NULL, 16);
+		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/driver", name);
+		link_base(p, drv, sizeof(drv));
+		if (strcmp(v, "0x1af4") || dev < 0x1000 || dev > 0x107f) {
+			/* not virtio: must not be a row (the 8086 host bridge here) */
+			assert_null(strstr(r.out, name));
+			continue;
+		}
+		nvirtio++;
+		{
+			char cmd[PATH_MAX];
+			FILE *c;
+
+			snprintf(cmd, sizeof(cmd), "ls -d /sys/bus/pci/devices/%s/virtio* 2>/dev/null",
+				 name);
+			c = popen(cmd, "r");
+			if (c && fgets(p, sizeof(p), c)) {
+				p[strcspn(p, "\n")] = '\0';
+				link_name(p, virt, sizeof(virt));
+				strcat(p, "/driver");
+				link_base(p, vdrv, sizeof(vdrv));
+			}
+			if (c)
+				pclose(c);
+		}
+		snprintf(want, sizeof(want), "%s 1af4:%04x %s %s %s ok\n", name, dev, drv, virt,
+			 vdrv);
+		if (!strstr(r.out, want))
+			fail_msg("want row '%s' in:\n%s", want, r.out);
+		if (dev == 0x1053)
+			saw_vsock = true;
+		rows++;
+	}
+	pclose(ls);
+	if (nvirtio == 0) {
+		run_done(&r);
+		skip(); /* not a virtio PCI guest */
+	}
+	assert_int_equal(r.rc, 0);
+	assert_int_equal(rows, nvirtio);
+	/* this machine kind: balloon, block, net, vsock, rng */
+	assert_true(saw_vsock);
+	run_done(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cli_cases),
+		cmocka_unit_test(test_broken_tree_warnings_name_files),
+		cmocka_unit_test(test_help_lists_columns),
+		cmocka_unit_test(test_write_error_is_not_success),
+		cmocka_unit_test(test_real_machine),
+	};
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

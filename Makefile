@@ -5,6 +5,7 @@ PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 MANDIR      ?= $(PREFIX)/share/man
 SYSCONFDIR  ?= /etc
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
 PKG_CONFIG  ?= pkg-config
 
 # User-owned; never overridden below.
@@ -56,6 +57,20 @@ check: tests
 install: virtio-doctor
 	install -Dm755 virtio-doctor "$(DESTDIR)$(BINDIR)/virtio-doctor"
 	install -Dm644 man/virtio-doctor.8 "$(DESTDIR)$(MANDIR)/man8/virtio-doctor.8"
+
+# Boot-time services: the binary's path substituted into the templates.
+install-openrc:
+	install -d "$(DESTDIR)$(SYSCONFDIR)/init.d" "$(DESTDIR)$(SYSCONFDIR)/conf.d"
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/openrc/virtio-doctor.initd.in \
+		> "$(DESTDIR)$(SYSCONFDIR)/init.d/virtio-doctor"
+	chmod 755 "$(DESTDIR)$(SYSCONFDIR)/init.d/virtio-doctor"
+	install -m644 contrib/openrc/virtio-doctor.confd "$(DESTDIR)$(SYSCONFDIR)/conf.d/virtio-doctor"
+
+install-systemd:
+	install -d "$(DESTDIR)$(UNITDIR)"
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/virtio-doctor-bind.service.in \
+		> "$(DESTDIR)$(UNITDIR)/virtio-doctor-bind.service"
+	chmod 644 "$(DESTDIR)$(UNITDIR)/virtio-doctor-bind.service"
 
 uninstall:
 	rm -f "$(DESTDIR)$(BINDIR)/virtio-doctor" "$(DESTDIR)$(MANDIR)/man8/virtio-doctor.8"

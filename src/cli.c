@@ -23,7 +23,10 @@ struct vd_cmd {
 
 static const struct vd_cmd cmds[] = {
 	{ "scan", vd_cmd_scan, "", "list every virtio device and its drivers (default)" },
+	{ "explain", vd_cmd_explain, " [DEVICE...]",
+	  "why a device has no working driver: verdict, evidence, fix" },
 	{ "decode", vd_cmd_decode, " ID", "what a PCI ID (vvvv:dddd) means, offline" },
+	{ "bind", vd_cmd_bind, " [DEVICE...]", "bind virtio-pci, verify both levels" },
 };
 
 int vd_cli_usage_error(const char *fmt, ...)
@@ -62,6 +65,15 @@ void vd_cli_print_help(FILE *out)
 	      " -o, --output <list>  output columns (a leading '+' appends to the default)\n"
 	      " -P, --pairs          use key=\"value\" output format\n"
 	      " -r, --raw            use raw output format\n"
+	      "\nbind options (DEVICE is DDDD:BB:DD.F or BB:DD.F):\n"
+	      "     --vsock          the virtio vsock device(s)\n"
+	      " -t, --type <list>    devices of these virtio types (net,block,rng,...)\n"
+	      " -a, --all            every virtio PCI function not bound at both levels\n"
+	      " -n, --dry-run        print the writes as shell lines, change nothing\n"
+	      " -f, --force          take a device from another driver or override\n"
+	      "                      (twice: even when its disk or interface is in use)\n"
+	      "     --clear-override clear driver_override after a successful bind\n"
+	      " -w, --wait <secs>    wait up to <secs> for the virtio driver (and vsock CID)\n"
 	      "\nAvailable output columns:\n",
 	      out);
 	for (int c = 0; c < _VD_COL_MAX; c++) {
@@ -73,6 +85,48 @@ void vd_cli_print_help(FILE *out)
 	      "2 usage or environment error.\n"
 	      "\nFor more details see virtio-doctor(8).\n",
 	      out);
+}
+
+int vd_cli_option_end(int c, char **argv)
+{
+	switch (c) {
+	case 'h':
+		vd_cli_print_help(stdout);
+		return VD_EXIT_OK;
+	case ':':
+		return vd_cli_usage_error("option '%s' requires an argument", argv[optind - 1]);
+	default:
+		return vd_cli_usage_error("unrecognized option '%s'", argv[optind - 1]);
+	}
+}
+
+int vd_cli_load_model(const struct vd_cli *cli, const struct vd_scan_opts *so,
+		      bool allow_empty, struct vd_sysfs **ret_s, struct vd_model *ret_m)
+{
+	struct vd_sysfs *s;
+	int r;
+
+	r = vd_sysfs_open(cli->sysroot, &s);
+	if (r < 0) {
+		warnx("cannot open sysroot '%s': %s", cli->sysroot, strerror(-r));
+		return VD_EXIT_USAGE;
+	}
+	r = vd_model_scan(s, so, ret_m);
+	for (size_t i = 0; i < ret_m->warnings.n; i++)
+		warnx("%s", ret_m->warnings.v[i]);
+	if (r == -ENOENT && !allow_empty)
+		warnx("nothing to read under '%s': no sys/bus/pci, sys/bus/virtio or virtio-mmio "
+		      "device",
+		      cli->sysroot);
+	else if (r < 0 && r != -ENOENT)
+		warnx("cannot scan '%s': %s", cli->sysroot, strerror(-r));
+	if (r < 0 && !(r == -ENOENT && allow_empty)) {
+		vd_model_done(ret_m);
+		vd_sysfs_free(s);
+		return VD_EXIT_USAGE;
+	}
+	*ret_s = s;
+	return 0;
 }
 
 /* util-linux close_stdout: a write error on stdout (> /dev/full) must not exit 0. */

@@ -29,11 +29,8 @@ int vd_cmd_decode(const struct vd_cli *cli, int argc, char **argv)
 		case 'J':
 			json = true;
 			break;
-		case 'h':
-			vd_cli_print_help(stdout);
-			return VD_EXIT_OK;
 		default:
-			return vd_cli_usage_error("unrecognized option '%s'", argv[optind - 1]);
+			return vd_cli_option_end(c, argv);
 		}
 	}
 	if (optind >= argc)

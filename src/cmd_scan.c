@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vd/cli.h"
+#include "vd/diagnose.h"
 #include "vd/model.h"
 #include "vd/output.h"
 #include "vd/sysfs.h"
@@ -25,6 +26,40 @@ static int set_mode(struct vd_output_opts *o, enum vd_output_mode m, char *seen,
 	*seen = (char)opt;
 	o->mode = m;
 	return 0;
+}
+
+/*
+ * VERDICT and PROBLEM come from explain's rules. Evidence (modules, config, log) is
+ * collected only when a row is not ok: a healthy machine pays nothing for the column.
+ */
+static void diagnose_rows(struct vd_sysfs *s, struct vd_model *m)
+{
+	struct vd_evidence *ev = NULL;
+
+	for (size_t i = 0; i < m->n; i++) {
+		struct vd_device *d = &m->dev[i];
+		struct vd_finding *f;
+		struct vd_dev_ev de;
+
+		if (d->state == VD_STATE_NOT_VIRTIO)
+			continue;
+		if (d->state == VD_STATE_OK && d->type_id != 19) {
+			d->verdict = vd_verdict_code(VD_V_OK);
+			continue;
+		}
+		if (!ev && vd_evidence_open(s, m, NULL, &ev) < 0)
+			return;
+		f = malloc(sizeof(*f));
+		if (!f)
+			break;
+		vd_evidence_device(ev, d, &de);
+		vd_diagnose(d, &de, vd_evidence_sys(ev), f);
+		d->verdict = vd_verdict_code(f->verdict);
+		if (f->verdict != VD_V_OK)
+			snprintf(d->problem, sizeof(d->problem), "%s", f->summary);
+		free(f);
+	}
+	vd_evidence_free(ev);
 }
 
 int vd_cmd_scan(const struct vd_cli *cli, int argc, char **argv)
@@ -83,39 +118,20 @@ int vd_cmd_scan(const struct vd_cli *cli, int argc, char **argv)
 			if (r < 0)
 				return vd_cli_usage_error("too many columns in '%s'", optarg);
 			break;
-		case 'h':
-			vd_cli_print_help(stdout);
-			return VD_EXIT_OK;
-		case ':':
-			return vd_cli_usage_error("option '%s' requires an argument",
-						  argv[optind - 1]);
 		default:
-			return vd_cli_usage_error("unrecognized option '%s'", argv[optind - 1]);
+			return vd_cli_option_end(c, argv);
 		}
 	}
 	if (optind < argc)
 		return vd_cli_usage_error("unexpected argument '%s'", argv[optind]);
 
-	r = vd_sysfs_open(cli->sysroot, &s);
-	if (r < 0) {
-		warnx("cannot open sysroot '%s': %s", cli->sysroot, strerror(-r));
-		return VD_EXIT_USAGE;
-	}
 	so.want = vd_output_want(cols, out.ncols);
-	r = vd_model_scan(s, &so, &m);
-	for (size_t i = 0; i < m.warnings.n; i++)
-		warnx("%s", m.warnings.v[i]);
-	if (r == -ENOENT) {
-		warnx("nothing to read under '%s': no sys/bus/pci, sys/bus/virtio or virtio-mmio "
-		      "device",
-		      cli->sysroot);
-		vd_model_done(&m);
-		return VD_EXIT_USAGE;
-	}
-	if (r < 0) {
-		warnx("cannot scan '%s': %s", cli->sysroot, strerror(-r));
-		return VD_EXIT_USAGE;
-	}
+	rc = vd_cli_load_model(cli, &so, false, &s, &m);
+	if (rc)
+		return rc;
+
+	if (vd_output_needs_diagnosis(cols, out.ncols))
+		diagnose_rows(s, &m);
 
 	rows = calloc(m.n + 1, sizeof(*rows));
 	if (!rows) {

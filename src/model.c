@@ -574,3 +574,29 @@ void vd_device_evaluate(struct vd_device *d)
 	}
 	d->state = VD_STATE_OK;
 }
+
+int vd_device_matches(const struct vd_device *d, const char *arg)
+{
+	const struct vd_virtio_type *t;
+	struct vd_bdf b;
+	unsigned int vn;
+	uint16_t v, dev;
+	size_t len = strlen(arg);
+
+	if (len == 0 || len > 63)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++)
+		if (arg[i] <= 0x20 || arg[i] >= 0x7f || arg[i] == '/')
+			return -EINVAL;
+	if (vd_parse_bdf(arg, true, &b) == 0)
+		return d->bus == VD_BUS_PCI && b.domain == d->bdf.domain && b.bus == d->bdf.bus &&
+		       b.dev == d->bdf.dev && b.func == d->bdf.func;
+	if (vd_parse_virtio_name(arg, &vn) == 0)
+		return !strcmp(d->virtio, arg);
+	if (vd_parse_pci_id(arg, &v, &dev) == 0)
+		return d->have_id && d->vendor == v && d->device == dev;
+	t = vd_virtio_type_by_name(arg);
+	if (t)
+		return d->type_id >= 0 && (unsigned)d->type_id == t->id;
+	return !strcmp(d->name, arg);
+}

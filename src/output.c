@@ -12,33 +12,35 @@
 
 static const struct vd_colinfo cols[_VD_COL_MAX] = {
 	[VD_COL_DEVICE] = { "DEVICE", 12, 0, SCOLS_JSON_STRING, 0,
-			    "PCI address, or the virtio-mmio platform device" },
-	[VD_COL_ID] = { "ID", 9, 0, SCOLS_JSON_STRING, 0, "PCI vendor:device" },
+			    "PCI address, or the virtio-mmio platform device", false },
+	[VD_COL_ID] = { "ID", 9, 0, SCOLS_JSON_STRING, 0, "PCI vendor:device", false },
 	[VD_COL_SUBSYS] = { "SUBSYS", 9, 0, SCOLS_JSON_STRING, VD_WANT_SUBSYS,
-			    "PCI subsystem vendor:device" },
-	[VD_COL_REV] = { "REV", 3, 0, SCOLS_JSON_STRING, VD_WANT_REV, "PCI revision" },
-	[VD_COL_CLASS] = { "CLASS", 6, 0, SCOLS_JSON_STRING, VD_WANT_CLASS, "PCI class code" },
+			    "PCI subsystem vendor:device", false },
+	[VD_COL_REV] = { "REV", 3, 0, SCOLS_JSON_STRING, VD_WANT_REV, "PCI revision", false },
+	[VD_COL_CLASS] = { "CLASS", 6, 0, SCOLS_JSON_STRING, VD_WANT_CLASS, "PCI class code", false },
 	[VD_COL_TRANSPORT] = { "TRANSPORT", 9, 0, SCOLS_JSON_STRING, 0,
-			       "modern, transitional, legacy, unknown (needs root) or mmio" },
-	[VD_COL_TYPE] = { "TYPE", 6, 0, SCOLS_JSON_STRING, 0, "virtio device type" },
+			       "modern, transitional, legacy, unknown (needs root) or mmio", false },
+	[VD_COL_TYPE] = { "TYPE", 6, 0, SCOLS_JSON_STRING, 0, "virtio device type", false },
 	[VD_COL_TYPEID] = { "TYPEID", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, 0,
-			    "virtio device type number" },
-	[VD_COL_NAME] = { "NAME", 16, 0, SCOLS_JSON_STRING, 0, "the spec's name for the type" },
+			    "virtio device type number", false },
+	[VD_COL_NAME] = { "NAME", 16, 0, SCOLS_JSON_STRING, 0, "the spec's name for the type", false },
 	[VD_COL_PCIDRV] = { "PCIDRV", 10, 0, SCOLS_JSON_STRING, 0,
-			    "driver bound to the PCI function (platform driver for mmio)" },
+			    "driver bound to the PCI function (platform driver for mmio)", false },
 	[VD_COL_VIRTIO] = { "VIRTIO", 7, 0, SCOLS_JSON_STRING, 0,
-			    "the virtio bus device under it" },
+			    "the virtio bus device under it", false },
 	[VD_COL_DRIVER] = { "DRIVER", 12, 0, SCOLS_JSON_STRING, 0,
-			    "driver bound to the virtio device" },
-	[VD_COL_STATUS] = { "STATUS", 20, 0, SCOLS_JSON_STRING, 0, "virtio status bits" },
+			    "driver bound to the virtio device", false },
+	[VD_COL_STATUS] = { "STATUS", 20, 0, SCOLS_JSON_STRING, 0, "virtio status bits", false },
 	[VD_COL_STATUSRAW] = { "STATUSRAW", 10, 0, SCOLS_JSON_STRING, 0,
-			       "virtio status as hex" },
+			       "virtio status as hex", false },
 	[VD_COL_FEATURES] = { "FEATURES", 10, 0, SCOLS_JSON_STRING, VD_WANT_FEATURES,
-			      "negotiated transport features (VERSION_1, ACCESS_PLATFORM, ...)" },
+			      "negotiated transport features (VERSION_1, ACCESS_PLATFORM, ...)", false },
 	[VD_COL_STATE] = { "STATE", 7, 0, SCOLS_JSON_STRING, 0,
-			   "ok, unbound, foreign, no-driver, failed or not-virtio" },
+			   "ok, unbound, foreign, no-driver, failed or not-virtio", false },
 	[VD_COL_PROBLEM] = { "PROBLEM", 30, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, 0,
-			     "what is wrong, in one line" },
+			     "what is wrong, in one line (explain's verdict summary)", true },
+	[VD_COL_VERDICT] = { "VERDICT", 16, 0, SCOLS_JSON_STRING, 0,
+			     "explain's verdict code (see VERDICTS in virtio-doctor(8))", true },
 };
 
 const struct vd_colinfo *vd_output_colinfo(enum vd_col c)
@@ -92,6 +94,14 @@ unsigned int vd_output_want(const int *c, size_t n)
 	for (size_t i = 0; i < n; i++)
 		want |= cols[c[i]].want;
 	return want;
+}
+
+bool vd_output_needs_diagnosis(const int *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cols[c[i]].diagnose)
+			return true;
+	return false;
 }
 
 static const char *feature_names(const struct vd_device *d, char *buf, size_t size)
@@ -187,6 +197,8 @@ static const char *cell(const struct vd_device *d, int c, char *buf, size_t size
 		return vd_state_name(d->state);
 	case VD_COL_PROBLEM:
 		return d->problem[0] ? d->problem : NULL;
+	case VD_COL_VERDICT:
+		return d->verdict;
 	}
 	return NULL;
 }
@@ -345,6 +357,94 @@ int vd_output_decode(FILE *out, const struct vd_id_info *info, bool json)
 		}
 	}
 	if (r == 0 && scols_print_table(tb) < 0)
+		r = -EIO;
+out:
+	scols_unref_table(tb);
+	return r;
+}
+
+/* Lines joined by '\n' for an array-of-strings cell; caller frees. */
+static char *join_lines(const char *base, size_t stride, size_t n)
+{
+	size_t len = 1;
+	char *s, *p;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(base + i * stride) + 1;
+	s = p = malloc(len);
+	if (!s)
+		return NULL;
+	*p = '\0';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%s", i ? "\n" : "", base + i * stride);
+	return s;
+}
+
+int vd_output_findings_json(FILE *out, const struct vd_device *const *devs,
+			    const struct vd_finding *const *findings, size_t n)
+{
+	static const char *const names[] = { "DEVICE",	 "ID",	    "TYPE",     "STATE",
+					     "VERDICT", "SUMMARY", "EVIDENCE", "REMEDY",
+					     "UNCHECKED" };
+	struct libscols_table *tb = scols_new_table();
+	int r = 0;
+
+	if (!tb)
+		return -ENOMEM;
+	scols_table_set_stream(tb, out);
+	scols_table_set_name(tb, "devices");
+	scols_table_enable_json(tb, 1);
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		struct libscols_column *cl = scols_table_new_column(tb, names[i], 0, 0);
+
+		if (!cl) {
+			r = -ENOMEM;
+			goto out;
+		}
+		if (i >= 6) {
+			/* lsblk's MOUNTPOINTS idiom: one string per line of the cell */
+			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk,
+						  NULL);
+			scols_column_set_safechars(cl, "\n");
+			scols_column_set_json_type(cl, SCOLS_JSON_ARRAY_STRING);
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		const struct vd_device *d = devs[k];
+		const struct vd_finding *f = findings[k];
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		char buf[64];
+		char *arr[3];
+
+		if (!ln) {
+			r = -ENOMEM;
+			goto out;
+		}
+		scols_line_set_data(ln, 0, d->name);
+		if (cell(d, VD_COL_ID, buf, sizeof(buf)))
+			scols_line_set_data(ln, 1, buf);
+		if (cell(d, VD_COL_TYPE, buf, sizeof(buf)))
+			scols_line_set_data(ln, 2, buf);
+		scols_line_set_data(ln, 3, vd_state_name(d->state));
+		scols_line_set_data(ln, 4, vd_verdict_code(f->verdict));
+		scols_line_set_data(ln, 5, f->summary);
+		arr[0] = join_lines(f->evidence[0], sizeof(f->evidence[0]), f->n_evidence);
+		arr[1] = join_lines(f->remedy[0], sizeof(f->remedy[0]), f->n_remedy);
+		arr[2] = join_lines(f->unchecked[0], sizeof(f->unchecked[0]), f->n_unchecked);
+		for (int i = 0; i < 3; i++) {
+			if (!arr[i]) {
+				r = -ENOMEM;
+			} else if (arr[i][0]) {
+				/* the line owns the string from here on */
+				scols_line_refer_data(ln, (size_t)(6 + i), arr[i]);
+				continue;
+			}
+			free(arr[i]);
+		}
+		if (r < 0)
+			goto out;
+	}
+	if (scols_print_table(tb) < 0)
 		r = -EIO;
 out:
 	scols_unref_table(tb);

@@ -24,7 +24,7 @@ struct vd_pci {
 static jmp_buf pci_jump;
 static char pci_errmsg[256];
 
-static void PCI_NONRET pci_error_hook(char *fmt, ...)
+static void PCI_NONRET VD_PRINTF(1, 2) pci_error_hook(char *fmt, ...)
 {
 	va_list ap;
 
@@ -35,7 +35,7 @@ static void PCI_NONRET pci_error_hook(char *fmt, ...)
 }
 
 /* Warnings such as "Cannot open .../config" are answered by our own return codes. */
-static void pci_quiet_hook(char *fmt, ...)
+static void VD_PRINTF(1, 2) pci_quiet_hook(char *fmt, ...)
 {
 	(void)fmt;
 }

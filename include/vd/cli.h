@@ -6,6 +6,8 @@
 #include <stdio.h>
 
 #include "vd/macro.h"
+#include "vd/model.h"
+#include "vd/sysfs.h"
 
 /* Exit codes of every command (man page, EXIT STATUS). */
 enum {
@@ -25,8 +27,24 @@ int vd_cli_main(int argc, char **argv);
 int vd_cli_usage_error(const char *fmt, ...) VD_PRINTF(1, 2);
 
 int vd_cmd_scan(const struct vd_cli *cli, int argc, char **argv);
+int vd_cmd_explain(const struct vd_cli *cli, int argc, char **argv);
 int vd_cmd_decode(const struct vd_cli *cli, int argc, char **argv);
+int vd_cmd_bind(const struct vd_cli *cli, int argc, char **argv);
 
 void vd_cli_print_help(FILE *out);
+
+/*
+ * The getopt cases every command shares: 'h' prints the help (exit 0), ':' and '?' are
+ * usage errors. Returns the exit code.
+ */
+int vd_cli_option_end(int c, char **argv);
+
+/*
+ * Open the sysroot and build the model, printing its warnings. allow_empty keeps going
+ * when nothing virtio can be read (the caller says what that means for it). Returns 0, or
+ * the exit code after saying what failed.
+ */
+int vd_cli_load_model(const struct vd_cli *cli, const struct vd_scan_opts *so,
+		      bool allow_empty, struct vd_sysfs **ret_s, struct vd_model *ret_m);
 
 #endif

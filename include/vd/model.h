@@ -64,7 +64,8 @@ struct vd_device {
 	struct vd_pcicfg cfg;
 
 	enum vd_state state;
-	char problem[192];
+	char problem[256];
+	const char *verdict; /* explain's verdict code, once a diagnosis ran; NULL before */
 };
 
 /* What a scan reads beyond what STATE needs: only the files a row shows. */
@@ -103,5 +104,13 @@ void vd_device_evaluate(struct vd_device *d);
 
 /* The ID as "1af4:1053", "" if unknown. */
 void vd_device_id(const struct vd_device *d, char *buf, size_t size);
+
+/*
+ * Whether a command-line argument names this device: a PCI address (0000:00:04.0 or
+ * 00:04.0), a virtio name (virtio3), a vendor:device ID (1af4:1053), a type name (vsock),
+ * or a platform device name. -EINVAL for an argument that can name nothing (over 63
+ * bytes, not printable ASCII, or containing '/'): it is rejected before any use.
+ */
+int vd_device_matches(const struct vd_device *d, const char *arg);
 
 #endif

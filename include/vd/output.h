@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "vd/diagnose.h"
 #include "vd/ids.h"
 #include "vd/model.h"
 
@@ -28,6 +29,7 @@ enum vd_col {
 	VD_COL_FEATURES,
 	VD_COL_STATE,
 	VD_COL_PROBLEM,
+	VD_COL_VERDICT,
 	_VD_COL_MAX,
 };
 
@@ -38,6 +40,7 @@ struct vd_colinfo {
 	int json_type;	   /* SCOLS_JSON_* */
 	unsigned int want; /* VD_WANT_* the column needs read */
 	const char *help;
+	bool diagnose;	   /* the column needs explain's diagnosis of rows that are not ok */
 };
 
 const struct vd_colinfo *vd_output_colinfo(enum vd_col c);
@@ -66,6 +69,8 @@ int vd_output_parse_columns(const char *list, int *cols, size_t *ncols, size_t m
 
 /* What the chosen columns need read. */
 unsigned int vd_output_want(const int *cols, size_t ncols);
+/* Whether they need explain's diagnosis (VERDICT, PROBLEM). */
+bool vd_output_needs_diagnosis(const int *cols, size_t ncols);
 
 /* Print devices (as selected by the caller) as a table named "devices". */
 int vd_output_devices(FILE *out, const struct vd_device *const *devs, size_t n,
@@ -77,5 +82,12 @@ int vd_output_devices(FILE *out, const struct vd_device *const *devs, size_t n,
  * subsys, virtio, transport, type, typeid, name, pcidrv, driver, kconfig, note.
  */
 int vd_output_decode(FILE *out, const struct vd_id_info *info, bool json);
+
+/*
+ * "explain -J": {"devices": [{"device", "id", "type", "state", "verdict", "summary",
+ * "evidence": [...], "remedy": [...], "unchecked": [...]}]}.
+ */
+int vd_output_findings_json(FILE *out, const struct vd_device *const *devs,
+			    const struct vd_finding *const *findings, size_t n);
 
 #endif

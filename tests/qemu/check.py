@@ -156,7 +156,8 @@ def load_check(path):
 def tail(path, n=40):
     try:
         with open(path, errors="replace") as f:
-            return f.read().replace("\r", "").splitlines()[-n:]
+            text = re.sub(r"\x1b(\[[0-9;?]*[A-Za-z]|c)", "", f.read()).replace("\r", "")
+            return text.splitlines()[-n:]
     except OSError:
         return ["(no console log)"]
 

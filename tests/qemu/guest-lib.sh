@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # Guest-side helpers (busybox sh), sourced by /init. Everything here runs INSIDE
 # the QEMU guest: the sysfs writes below touch the guest's kernel only.
 #
@@ -49,18 +50,23 @@ vd() {
 		echo "virtio-doctor: not in the initramfs" >&2
 		return 127
 	fi
-	timeout -s KILL 60 "$VD_BIN" "$@"
+	timeout -s KILL 30 "$VD_BIN" "$@"
 }
 
-# w VALUE PATH: one sysfs write, the shell's error message on stderr
+# w VALUE PATH: one write() of "VALUE\n"; on failure the errno's text on stderr
+# (dd says it: busybox's printf/echo builtins fail silently)
 w() {
-	printf '%s\n' "$1" >"$2"
+	local rc
+	printf '%s\n' "$1" | dd of="$2" bs=4096 2>/tmp/w.err
+	rc=$?
+	grep -v 'records\|bytes' /tmp/w.err >&2
+	return $rc
 }
 
 # pci_of VENDOR DEVICE: address of the first PCI function with these IDs (0x-less hex)
 pci_of() {
 	local d
-	for d in $SYS/devices/*; do
+	for d in "$SYS"/devices/*; do
 		if [ "$(cat "$d/vendor")" = "0x$1" ] && [ "$(cat "$d/device")" = "0x$2" ]; then
 			basename "$d"
 			return 0
@@ -69,7 +75,10 @@ pci_of() {
 	return 1
 }
 
-# state BDF: one line "BDF id=V:D pcidrv=X override=Y virtio=vN vdriver=Z status=S"
+# x FILE: a sysfs hex attribute without its 0x
+x() { sed 's/^0x//' "$1"; }
+
+# state BDF: one line "BDF id=V:D subsys=V:D pcidrv=X override=Y virtio=vN vdriver=Z status=S"
 state() {
 	local d=$SYS/devices/$1 drv="" vdev="" vdrv="" st="" v
 	[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
@@ -79,8 +88,8 @@ state() {
 		[ -e "$v/driver" ] && vdrv=$(basename "$(readlink "$v/driver")")
 		st=$(cat "$v/status" 2>/dev/null)
 	done
-	echo "$1 id=$(cat "$d/vendor" | sed 's/^0x//'):$(cat "$d/device" | sed 's/^0x//')" \
-		"subsys=$(cat "$d/subsystem_vendor" | sed 's/^0x//'):$(cat "$d/subsystem_device" | sed 's/^0x//')" \
+	echo "$1 id=$(x "$d/vendor"):$(x "$d/device")" \
+		"subsys=$(x "$d/subsystem_vendor"):$(x "$d/subsystem_device")" \
 		"pcidrv=$drv override=$(cat "$d/driver_override")" \
 		"virtio=$vdev vdriver=$vdrv status=$st"
 }
@@ -88,7 +97,7 @@ state() {
 # snapshot: state of every PCI function, for "nothing else was touched" checks
 snapshot() {
 	local d
-	for d in $SYS/devices/*; do state "$(basename "$d")"; done
+	for d in "$SYS"/devices/*; do state "$(basename "$d")"; done
 	echo "modules: $(cut -d' ' -f1 /proc/modules | sort | tr '\n' ' ')"
 }
 
@@ -107,12 +116,26 @@ make_healthy() {
 	[ -z "$mod" ] || modprobe "$mod"
 }
 
+# vstate VIRTIO: one line
+# "virtioN parent=NAME bus=B pdriver=P device=0xNNNN vdriver=X status=S"
+vstate() {
+	local v=/sys/bus/virtio/devices/$1 p drv="" pdrv=""
+	p=$(readlink -f "$v/..")
+	[ -e "$v/driver" ] && drv=$(basename "$(readlink "$v/driver")")
+	[ -e "$p/driver" ] && pdrv=$(basename "$(readlink "$p/driver")")
+	echo "$1 parent=$(basename "$p") bus=$(basename "$(readlink "$p/subsystem")")" \
+		"pdriver=$pdrv device=$(cat "$v/device") vdriver=$drv status=$(cat "$v/status")"
+}
+
 # coldplug: what udev/mdev would do at boot: load the module for every PCI
-# function's modalias, then for every virtio device's, until nothing changes
+# function's and platform device's modalias (virtio-mmio), then for every virtio
+# device's, until nothing changes
 coldplug() {
-	local f pass
-	for f in $SYS/devices/*/modalias; do modprobe -q "$(cat "$f")" 2>/dev/null; done
-	for pass in 1 2; do
+	local f
+	for f in "$SYS"/devices/*/modalias /sys/bus/platform/devices/*/modalias; do
+		[ -e "$f" ] && modprobe -q "$(cat "$f")" 2>/dev/null
+	done
+	for _ in 1 2; do
 		for f in /sys/bus/virtio/devices/*/modalias; do
 			[ -e "$f" ] && modprobe -q "$(cat "$f")" 2>/dev/null
 		done

@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # /init of the test initramfs (busybox sh, runs INSIDE the QEMU guest as PID 1).
 #
 # Kernel command line:
@@ -46,6 +47,7 @@ for n in $scenarios; do
 	VD_SCENARIO=$(basename "$f" .sh)
 	echo "=== scenario $VD_SCENARIO" >/dev/console
 	emit "=VD= begin $VD_SCENARIO uptime=$(cut -d' ' -f1 /proc/uptime)"
+	# shellcheck disable=SC1090
 	(. "$f")
 	emit "=VD= done $VD_SCENARIO rc=$? uptime=$(cut -d' ' -f1 /proc/uptime)"
 done

@@ -9,7 +9,7 @@ vd_die() { printf '[qemu-tests] error: %s\n' "$*" >&2; exit 2; }
 VD_MODULES=(
 	virtio_pci virtio_pci_modern_dev virtio_pci_legacy_dev virtio virtio_ring
 	virtio_net net_failover failover virtio_rng rng-core virtio_balloon virtio_console
-	vsock vmw_vsock_virtio_transport vmw_vsock_virtio_transport_common pci-stub
+	vsock vmw_vsock_virtio_transport vmw_vsock_virtio_transport_common pci-stub virtio_mmio
 )
 
 # --- packages ---------------------------------------------------------------
@@ -37,8 +37,8 @@ vd_ensure_packages() {
 		gzip gzip
 		ldd libc-bin
 	EOF
-	[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx modprobe ||
-		missing+=(busybox-static)
+	# the guest needs the static busybox (Debian's "busybox" package is dynamic)
+	{ [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; } || missing+=(busybox-static)
 	# static libc for the guest helper (vsock-cid)
 	[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || missing+=(libc6-dev)
 	[ ${#missing[@]} -eq 0 ] && return 0
@@ -51,25 +51,30 @@ vd_ensure_packages() {
 
 # --- kernel -----------------------------------------------------------------
 
-# vd_fetch_kernel CACHE: sets VD_KVER and VD_KDIR (extracted package with a full
-# depmod'ed module tree). Downloads Debian's newest linux-image-6.1.*-amd64 with
-# apt-get download + dpkg -x; the host never installs it. A cached tree is reused
-# unless VD_QEMU_REFRESH=1.
+vd_newest_kernel_pkg() {
+	apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64(-unsigned)?$' 2>/dev/null |
+		awk '{print $1}' | sort -V | tail -n 1
+}
+
+# vd_fetch_kernel CACHE: sets VD_KVER and VD_KDIR (the extracted package with a
+# full depmod'ed module tree). Takes the newest linux-image-6.1.*-amd64 that apt
+# offers (unsigned or signed: same image) with apt-get download + dpkg -x; the
+# host never installs it. A cached tree of that version is reused; with no apt
+# lists at all (offline, never updated) the cached tree is used as it is.
 vd_fetch_kernel() {
 	local cache=$1 pkg deb ver
 	mkdir -p "$cache" || vd_die "cannot create cache dir $cache"
-	if [ "${VD_QEMU_REFRESH:-0}" != 1 ] && [ -e "$cache/current" ]; then
+	pkg=$(vd_newest_kernel_pkg)
+	if [ -z "$pkg" ] && [ -e "$cache/current" ] && [ -e "$cache/kernel-$(cat "$cache/current")/.complete" ]; then
 		VD_KVER=$(cat "$cache/current")
 		VD_KDIR=$cache/kernel-$VD_KVER
-		if [ -e "$VD_KDIR/.complete" ]; then
-			vd_log "kernel $VD_KVER (cached in $VD_KDIR)"
-			return 0
-		fi
+		vd_log "kernel $VD_KVER (cached; apt lists name no 6.1 kernel)"
+		return 0
 	fi
-	vd_apt_update_once
-	# newest ABI first; the unsigned and the signed package carry the same image
-	pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64(-unsigned)?$' |
-		awk '{print $1}' | sort -V | tail -n 1)
+	if [ -z "$pkg" ]; then
+		vd_apt_update_once
+		pkg=$(vd_newest_kernel_pkg)
+	fi
 	[ -n "$pkg" ] || vd_die "apt offers no linux-image-6.1.*-amd64 package"
 	ver=${pkg#linux-image-}
 	ver=${ver%-unsigned}
@@ -78,9 +83,13 @@ vd_fetch_kernel() {
 	if [ ! -e "$VD_KDIR/.complete" ]; then
 		vd_log "downloading $pkg"
 		mkdir -p "$cache/debs"
-		(cd "$cache/debs" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null) ||
-			vd_die "apt-get download $pkg failed"
-		deb=$(ls -t "$cache/debs/${pkg}"_*.deb | head -n 1)
+		rm -f "$cache/debs/${pkg}"_*.deb
+		if ! (cd "$cache/debs" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null); then
+			vd_apt_update_once # stale lists: the file may have moved on
+			(cd "$cache/debs" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null) ||
+				vd_die "apt-get download $pkg failed"
+		fi
+		deb=$(find "$cache/debs" -name "${pkg}_*.deb" | head -n 1)
 		rm -rf "$VD_KDIR"
 		dpkg -x "$deb" "$VD_KDIR" || vd_die "dpkg -x $deb failed"
 		[ -e "$VD_KDIR/boot/vmlinuz-$ver" ] || vd_die "no vmlinuz-$ver in $deb"
@@ -151,7 +160,8 @@ vd_copy_elf() {
 	done
 }
 
-# vd_build_initramfs OUT.cpio.gz WORK BINARY-or-empty
+# vd_build_initramfs OUT.cpio.gz WORK BINARY-or-empty HERE: busybox, /init, the
+# scenarios, the module subset (+ depmod -b), the binary with its libraries
 vd_build_initramfs() {
 	local out=$1 work=$2 binary=$3 here=$4 root=$2/root mods m
 	rm -rf "$root"
@@ -185,38 +195,72 @@ vd_build_initramfs() {
 
 # --- boot ---------------------------------------------------------------------
 
-# vd_boot NAME CMDLINE-EXTRA TIMEOUT: boot the guest once; console in
-# $VD_WORK/NAME.console, result records in $VD_WORK/NAME.results.
-# Returns 0 if QEMU exited by itself, 124 on timeout, else QEMU's status.
+# vd_boot NAME CMDLINE-EXTRA TIMEOUT [NVSOCK [MACHINE]]: boot the guest once;
+# console in $VD_WORK/NAME.console, result records in $VD_WORK/NAME.results.
+# MACHINE pc (default): the PCI guest (see expect.py), with NVSOCK (default 1)
+#   vhost-user-vsock-pci functions at 00:08.0, 00:09.0 ..., CIDs 42, 43 ...
+# MACHINE microvm: a Firecracker-like guest without PCI: modern virtio-mmio rng,
+#   net and vhost-user vsock (CID 42).
+# Returns 0 if QEMU exited by itself, 124/137 on timeout, else QEMU's status.
 vd_boot() {
-	local name=$1 extra=$2 tmo=$3 sock stub_pid rc t0 t1
+	local name=$1 extra=$2 tmo=$3 nvsock=${4:-1} machine=${5:-pc} i sock rc t0 t1
 	local console=$VD_WORK/$name.console results=$VD_WORK/$name.results
-	sock=$VD_WORK/$name.vsock.sock
+	local stub_pids=() vsock_args=() dev=vhost-user-vsock-pci addr
+	VD_BOOT_SECONDS=0
 	: >"$results"
-	"$VD_WORK/vhost-user-vsock-stub" "$sock" 42 2>"$VD_WORK/$name.stub.log" &
-	stub_pid=$!
-	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
-	[ -S "$sock" ] || { kill "$stub_pid" 2>/dev/null; vd_log "stub did not listen"; return 1; }
+	for ((i = 0; i < nvsock; i++)); do
+		sock=$VD_WORK/$name.vsock$i.sock
+		"$VD_WORK/vhost-user-vsock-stub" "$sock" $((42 + i)) 2>"$VD_WORK/$name.stub$i.log" &
+		stub_pids+=($!)
+		for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+		if [ ! -S "$sock" ]; then
+			kill "${stub_pids[@]}" 2>/dev/null
+			vd_log "vhost-user-vsock-stub did not listen on $sock"
+			return 1
+		fi
+		# shellcheck disable=SC2054 # commas belong to QEMU's option syntax
+		addr=,addr=$(printf '%02x' $((8 + i))).0
+		[ "$machine" = microvm ] && dev=vhost-user-vsock-device addr=
+		vsock_args+=(-chardev "socket,id=vsock$i,path=$sock"
+			-device "$dev,chardev=vsock$i$addr")
+	done
 
+	# microvm has no HPET or ACPI PM timer: when the PIT calibration of the TSC
+	# fails under TCG (it does on a busy host), the kernel hangs. TCG's guest TSC
+	# runs at the host's rate, so give the kernel that rate.
+	if [ "$machine" = microvm ]; then
+		extra="$extra tsc_early_khz=$(awk -F': *' '/^cpu MHz/ {printf "%d", $2 * 1000; exit}' /proc/cpuinfo)"
+	fi
+	# shellcheck disable=SC2054 # commas belong to QEMU's option syntax
 	VD_QEMU_CMD=(qemu-system-x86_64 -accel tcg -m 512 -smp 1 -nographic -no-reboot
 		-nodefaults -no-user-config -serial mon:stdio
 		-kernel "$VD_KDIR/boot/vmlinuz-$VD_KVER" -initrd "$VD_WORK/initramfs.cpio.gz"
 		-append "console=ttyS0 rdinit=/init panic=-1 $extra"
-		-object memory-backend-memfd,id=mem,size=512M,share=on -numa node,memdev=mem
+		-object memory-backend-memfd,id=mem,size=512M,share=on)
+	# shellcheck disable=SC2054
+	case $machine in
+	pc) VD_QEMU_CMD+=(-numa node,memdev=mem
 		-device virtio-rng-pci,disable-legacy=on,addr=03.0
 		-netdev user,id=n0 -device virtio-net-pci,netdev=n0,romfile=,addr=04.0
 		-device virtio-balloon-pci,disable-modern=on,addr=05.0
 		-device virtio-serial-pci,addr=06.0
-		-object memory-backend-ram,id=ivmem,size=1M -device ivshmem-plain,memdev=ivmem,addr=07.0
-		-chardev socket,id=vsock0,path="$sock"
-		-device vhost-user-vsock-pci,chardev=vsock0,addr=08.0
+		-object memory-backend-ram,id=ivmem,size=1M -device ivshmem-plain,memdev=ivmem,addr=07.0) ;;
+	microvm) VD_QEMU_CMD+=(-M microvm,memory-backend=mem
+		-global virtio-mmio.force-legacy=false
+		-device virtio-rng-device
+		-netdev user,id=n0 -device virtio-net-device,netdev=n0) ;;
+	*) vd_die "unknown machine '$machine'" ;;
+	esac
+	# shellcheck disable=SC2054
+	VD_QEMU_CMD+=("${vsock_args[@]}"
 		-chardev file,id=vdres,path="$results" -device isa-serial,chardev=vdres)
 	t0=$(date +%s.%N)
 	timeout --kill-after=5 "$tmo" "${VD_QEMU_CMD[@]}" </dev/null >"$console" 2>&1
 	rc=$?
 	t1=$(date +%s.%N)
-	kill "$stub_pid" 2>/dev/null
-	wait "$stub_pid" 2>/dev/null
+	kill "${stub_pids[@]}" 2>/dev/null
+	wait "${stub_pids[@]}" 2>/dev/null
+	# shellcheck disable=SC2034 # read by run
 	VD_BOOT_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}')
 	return $rc
 }

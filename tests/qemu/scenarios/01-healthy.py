@@ -1,6 +1,6 @@
 """Scenario 1: healthy mixed guest. scan -J must match the guest's sysfs row by row,
 ivshmem is not a virtio row, the legacy balloon at status 0x07 is ok, exit 0."""
-from expect import VIRTIO, IVSHMEM, CID, healthy, cid, scan_rows, check_row
+from expect import VIRTIO, IVSHMEM, CID, healthy, cid, scan_rows, check_row, mentions, unchanged
 
 
 def check(t):
@@ -26,3 +26,21 @@ def check(t):
         t.eq("scan exit status", r.rc, 0)
         t.ok(all(VIRTIO[p]["bdf"] in r.out for p in VIRTIO), "table lists every device",
              r.out[:500])
+
+    with t.part("explain (nothing wrong)"):
+        r = t.tool("explain")
+        t.eq("explain exit status on a healthy guest", r.rc, 0)
+    with t.part("explain --all"):
+        r = t.tool("explain_all")
+        t.eq("explain --all exit status", r.rc, 0)
+        mentions(t, r, "explain --all (vsock CID through the ioctl)", str(CID))
+    with t.part("bind --vsock --dry-run (already bound)"):
+        r = t.tool("dryrun")
+        t.eq("dry-run exit status", r.rc, 0)
+        mentions(t, r, "dry-run", "already")
+        t.ok(" > /sys/" not in r.out, "dry-run lists no write", r.out[:300])
+    with t.part("bind --vsock (already bound)"):
+        r = t.tool("bind")
+        t.eq("bind exit status", r.rc, 0)
+        mentions(t, r, "bind", "already")
+        unchanged(t, t.snapshot("snapshot"), t.snapshot("snap_after"), "already bound")

@@ -9,3 +9,8 @@ rec cid vsock-cid
 rec dev_vsock ls -l /dev/vsock
 rec scan vd scan -J
 rec scan_text vd scan
+rec explain vd explain
+rec explain_all vd explain --all
+rec dryrun vd bind --vsock --dry-run
+rec bind vd bind --vsock
+rec snap_after snapshot

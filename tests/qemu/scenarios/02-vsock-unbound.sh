@@ -4,7 +4,7 @@
 # levels, a second bind --vsock writes nothing.
 b=$(pci_of 1af4 1053)
 make_healthy "$b" vmw_vsock_virtio_transport
-rec unbind w "$b" $SYS/drivers/virtio-pci/unbind
+rec unbind w "$b" "$SYS/drivers/virtio-pci/unbind"
 rec before state "$b"
 rec cid_before vsock-cid
 rec snap_before snapshot
@@ -18,7 +18,7 @@ rec after1 state "$b"
 rec cid_after vsock-cid
 rec snap_after snapshot
 # clear the override bind may have kept: a second bind that writes nothing leaves it clear
-w "" /sys/bus/pci/devices/$b/driver_override
+w "" "$SYS/devices/$b/driver_override"
 rec bind2 vd bind --vsock
 rec after2 state "$b"
 rec cid_after2 vsock-cid

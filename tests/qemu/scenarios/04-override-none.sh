@@ -3,11 +3,11 @@
 # bind refuses without --force and succeeds with it.
 b=$(pci_of 1af4 1053)
 make_healthy "$b" vmw_vsock_virtio_transport
-rec unbind w "$b" $SYS/drivers/virtio-pci/unbind
-rec override w none /sys/bus/pci/devices/$b/driver_override
+rec unbind w "$b" "$SYS/drivers/virtio-pci/unbind"
+rec override w none "$SYS/devices/$b/driver_override"
 rec before state "$b"
 # the kernel's own answer: bind with override=none is ENODEV
-rec sysfs_bind w "$b" $SYS/drivers/virtio-pci/bind
+rec sysfs_bind w "$b" "$SYS/drivers/virtio-pci/bind"
 rec before2 state "$b"
 rec snap_before snapshot
 rec scan vd scan -J

@@ -5,9 +5,9 @@
 b=$(pci_of 1af4 1044)
 make_healthy "$b" virtio_rng
 rec modprobe modprobe pci-stub
-rec unbind w "$b" $SYS/drivers/virtio-pci/unbind
-rec override w pci-stub /sys/bus/pci/devices/$b/driver_override
-rec probe w "$b" $SYS/drivers_probe
+rec unbind w "$b" "$SYS/drivers/virtio-pci/unbind"
+rec override w pci-stub "$SYS/devices/$b/driver_override"
+rec probe w "$b" "$SYS/drivers_probe"
 rec before state "$b"
 rec snap_before snapshot
 rec scan vd scan -J

@@ -5,9 +5,9 @@
 # `virtio-doctor bind --vsock --wait 5` the way the service would, before
 # anything uses vsock; a second run is the already-bound fast path.
 b=$(pci_of 1af4 1053)
-w 0 $SYS/drivers_autoprobe
+w 0 "$SYS/drivers_autoprobe"
 rec modprobe modprobe virtio_pci
-w 1 $SYS/drivers_autoprobe
+w 1 "$SYS/drivers_autoprobe"
 rec before state "$b"
 rec snap_before snapshot
 rec t0 cut -d' ' -f1 /proc/uptime

@@ -1,0 +1,1613 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * virtio-doctor tests -- bind: every branch of the sequence and every errno, against a
+ * fake kernel that acts out the kernel's reactions (kernel-facts section 3) in a temporary
+ * copy of a fixture. Nothing here touches the real /sys: every tree is a mkdtemp copy and
+ * the library only reaches it through --sysroot-style roots and the fake ops.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vd_test.h"
+
+/* the fake kernel joins PATH_MAX paths freely: a cut path only fails a test */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
+
+#include "vd/bind.h"
+#include "vd/cli.h"
+#include "vd/ids.h"
+#include "vd/model.h"
+#include "vd/vsock.h"
+
+#define BDF "0000:00:04.0"
+#define DEVDIR "sys/devices/pci0000:00/" BDF
+#define OVR "sys/bus/pci/devices/" BDF "/driver_override"
+#define VPCI_BIND "sys/bus/pci/drivers/virtio-pci/bind"
+#define VPCI_UNBIND "sys/bus/pci/drivers/virtio-pci/unbind"
+
+/* ---------------------------------------------------------------- the fake kernel */
+
+struct inject {
+	const char *suffix; /* matched against the end of the path */
+	int err;
+	int times; /* 0: always */
+};
+
+struct fk {
+	char root[PATH_MAX];
+	/* scenario */
+	int probe_err;	       /* what virtio-pci's probe returns */
+	int eagain_times;      /* bind answers EAGAIN this often first (probe deferral) */
+	bool bind_race;	       /* bind: another path binds virtio-pci first, we get EBUSY */
+	bool vprobe_fails;     /* the virtio-level driver's probe fails (status 0x8b) */
+	unsigned late_vbind_ms; /* the virtio driver binds only after this much waiting */
+	bool new_id_adds;      /* new_id is not EEXIST: it adds the ID and probes */
+	const char *fail_module;
+	int fail_module_err;
+	bool load_autoprobe;   /* registering virtio_pci probes unbound 1af4 functions */
+	uint32_t cid;
+	struct inject inject[4];
+	bool forbid_writes;    /* a dry run: any write fails the test */
+	/* record */
+	char log[32][320];
+	int nlog;
+	uint64_t clock;
+	uint64_t slept;
+};
+
+static char *p(struct fk *k, const char *rel, char *buf)
+{
+	snprintf(buf, PATH_MAX, "%s/%s", k->root, rel);
+	return buf;
+}
+
+static void put(struct fk *k, const char *rel, const char *text)
+{
+	char b[PATH_MAX];
+	FILE *f = fopen(p(k, rel, b), "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static bool get(struct fk *k, const char *rel, char *buf, size_t size)
+{
+	char b[PATH_MAX];
+	FILE *f = fopen(p(k, rel, b), "r");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return true;
+}
+
+static bool exists(struct fk *k, const char *rel)
+{
+	char b[PATH_MAX];
+
+	return access(p(k, rel, b), F_OK) == 0;
+}
+
+/* A relative link at rel (root-relative) to target (root-relative), as sysfs has them. */
+static void link_to(struct fk *k, const char *target, const char *rel)
+{
+	char t[PATH_MAX] = "", b[PATH_MAX];
+
+	for (const char *c = rel; *c; c++)
+		if (*c == '/')
+			strcat(t, "../");
+	strcat(t, target);
+	unlink(p(k, rel, b));
+	assert_int_equal(symlink(t, p(k, rel, b)), 0);
+}
+
+static void mkdir_p(struct fk *k, const char *rel)
+{
+	char b[PATH_MAX];
+
+	p(k, rel, b);
+	for (char *c = b + strlen(k->root) + 1; *c; c++)
+		if (*c == '/') {
+			*c = '\0';
+			mkdir(b, 0755);
+			*c = '/';
+		}
+	mkdir(b, 0755);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void rm_rf(const char *abs)
+{
+	nftw(abs, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Root-relative directory of a PCI device: "sys/devices/pci0000:00/0000:00:04.0". */
+static bool devdir(struct fk *k, const char *bdf, char *out)
+{
+	char b[PATH_MAX], r[PATH_MAX];
+
+	snprintf(b, sizeof(b), "%s/sys/bus/pci/devices/%s", k->root, bdf);
+	if (!realpath(b, r))
+		return false;
+	strcpy(out, r + strlen(k->root) + 1);
+	return true;
+}
+
+static bool link_base(struct fk *k, const char *rel, char *out)
+{
+	char b[PATH_MAX], t[PATH_MAX];
+	ssize_t n = readlink(p(k, rel, b), t, sizeof(t) - 1);
+
+	if (n < 0)
+		return false;
+	t[n] = '\0';
+	strcpy(out, strrchr(t, '/') ? strrchr(t, '/') + 1 : t);
+	return true;
+}
+
+static unsigned hexval(struct fk *k, const char *rel)
+{
+	char buf[64];
+
+	return get(k, rel, buf, sizeof(buf)) ? (unsigned)strtoul(buf, NULL, 16) : 0;
+}
+
+static int type_of(struct fk *k, const char *dd)
+{
+	char rel[PATH_MAX];
+	unsigned dev;
+
+	snprintf(rel, sizeof(rel), "%s/device", dd);
+	dev = hexval(k, rel);
+	if (dev >= 0x1040)
+		return (int)dev - 0x1040;
+	snprintf(rel, sizeof(rel), "%s/subsystem_device", dd);
+	return (int)hexval(k, rel);
+}
+
+/* The virtio driver binds the virtio device (or its probe fails). */
+static void virtio_probe(struct fk *k, const char *vdir, const char *vname, int type)
+{
+	const struct vd_virtio_type *t = vd_virtio_type_by_id((unsigned)type);
+	char rel[PATH_MAX], drv[PATH_MAX];
+
+	if (!t || !t->driver)
+		return;
+	snprintf(drv, sizeof(drv), "sys/bus/virtio/drivers/%s", t->driver);
+	if (!exists(k, drv))
+		return;
+	snprintf(rel, sizeof(rel), "%s/status", vdir);
+	if (k->vprobe_fails) {
+		put(k, rel, "0x0000008b\n");
+		return;
+	}
+	put(k, rel, "0x0000000f\n");
+	snprintf(rel, sizeof(rel), "%s/driver", vdir);
+	link_to(k, drv, rel);
+	snprintf(rel, sizeof(rel), "%s/%s", drv, vname);
+	link_to(k, vdir, rel);
+}
+
+/* A bound virtio-pci registers virtioN, the lowest free number (an IDA). */
+static void attach(struct fk *k, const char *drv, const char *bdf, const char *dd)
+{
+	char rel[PATH_MAX], target[PATH_MAX], vname[32], vdir[PATH_MAX];
+	int n = 0;
+
+	snprintf(rel, sizeof(rel), "%s/driver", dd);
+	snprintf(target, sizeof(target), "sys/bus/pci/drivers/%s", drv);
+	link_to(k, target, rel);
+	snprintf(rel, sizeof(rel), "sys/bus/pci/drivers/%s/%s", drv, bdf);
+	link_to(k, dd, rel);
+	if (strcmp(drv, "virtio-pci"))
+		return;
+	for (;; n++) {
+		snprintf(rel, sizeof(rel), "sys/bus/virtio/devices/virtio%d", n);
+		if (!exists(k, rel))
+			break;
+	}
+	snprintf(vname, sizeof(vname), "virtio%d", n);
+	snprintf(vdir, sizeof(vdir), "%s/%s", dd, vname);
+	mkdir_p(k, vdir);
+	snprintf(rel, sizeof(rel), "%s/device", vdir);
+	snprintf(target, sizeof(target), "0x%04x\n", type_of(k, dd));
+	put(k, rel, target);
+	snprintf(rel, sizeof(rel), "%s/vendor", vdir);
+	put(k, rel, "0x1af4\n");
+	snprintf(rel, sizeof(rel), "%s/status", vdir);
+	put(k, rel, "0x00000001\n");
+	snprintf(rel, sizeof(rel), "sys/bus/virtio/devices/%s", vname);
+	link_to(k, vdir, rel);
+	if (!k->late_vbind_ms)
+		virtio_probe(k, vdir, vname, type_of(k, dd));
+}
+
+static const char *virtio_child(struct fk *k, const char *dd, char *out)
+{
+	char rel[PATH_MAX];
+
+	for (int n = 0; n < 64; n++) {
+		snprintf(rel, sizeof(rel), "%s/virtio%d", dd, n);
+		if (exists(k, rel)) {
+			snprintf(out, 32, "virtio%d", n);
+			return out;
+		}
+	}
+	return NULL;
+}
+
+static int fk_unbind(struct fk *k, const char *drv, const char *bdf)
+{
+	char dd[PATH_MAX], rel[PATH_MAX], cur[64], v[32], b[PATH_MAX];
+
+	if (!devdir(k, bdf, dd))
+		return -ENODEV;
+	snprintf(rel, sizeof(rel), "%s/driver", dd);
+	if (!link_base(k, rel, cur) || strcmp(cur, drv))
+		return -ENODEV;
+	unlink(p(k, rel, b));
+	snprintf(rel, sizeof(rel), "sys/bus/pci/drivers/%s/%s", drv, bdf);
+	unlink(p(k, rel, b));
+	if (!strcmp(drv, "virtio-pci") && virtio_child(k, dd, v)) {
+		snprintf(rel, sizeof(rel), "sys/bus/virtio/devices/%s", v);
+		unlink(p(k, rel, b));
+		snprintf(rel, sizeof(rel), "%s/%s", dd, v);
+		rm_rf(p(k, rel, b));
+	}
+	return 0;
+}
+
+static bool override_allows(struct fk *k, const char *dd, const char *drv)
+{
+	char rel[PATH_MAX], o[128];
+
+	snprintf(rel, sizeof(rel), "%s/driver_override", dd);
+	if (!get(k, rel, o, sizeof(o)) || !strcmp(o, "(null)"))
+		return true;
+	return !strcmp(o, drv);
+}
+
+static int fk_bind(struct fk *k, const char *drv, const char *bdf)
+{
+	char dd[PATH_MAX], rel[PATH_MAX], cur[64];
+
+	if (!devdir(k, bdf, dd))
+		return -ENODEV;
+	snprintf(rel, sizeof(rel), "%s/driver", dd);
+	if (link_base(k, rel, cur))
+		return -EBUSY;
+	/* driver_override naming another driver (or "none"): driver_match_device fails */
+	if (!override_allows(k, dd, drv))
+		return -ENODEV;
+	snprintf(rel, sizeof(rel), "%s/driver_override", dd);
+	if (strcmp(drv, "virtio-pci")) {
+		char o[64] = "";
+
+		/* other drivers here match only through their override */
+		if (!get(k, rel, o, sizeof(o)) || strcmp(o, drv))
+			return -ENODEV;
+		attach(k, drv, bdf, dd);
+		return 0;
+	}
+	if (k->eagain_times > 0) {
+		k->eagain_times--;
+		return -EAGAIN;
+	}
+	if (k->probe_err)
+		return k->probe_err;
+	attach(k, drv, bdf, dd);
+	if (k->bind_race)
+		return -EBUSY;
+	return 0;
+}
+
+static int fk_write(void *ctx, struct vd_sysfs *s, const char *path, const char *value,
+		    size_t len)
+{
+	struct fk *k = ctx;
+	char v[128], drv[64], attr[64], rel[PATH_MAX];
+	size_t pl = strlen(path);
+
+	(void)s;
+	if (k->forbid_writes)
+		fail_msg("a dry run wrote '%s' to '%s'", value, path);
+	assert_true(len < sizeof(v));
+	memcpy(v, value, len);
+	v[len] = '\0';
+	if (k->nlog < 32)
+		snprintf(k->log[k->nlog++], sizeof(k->log[0]), "%s=%s", path, v);
+	/* the library never writes a file that does not exist (no O_CREAT) */
+	if (!exists(k, path))
+		return -ENOENT;
+	for (int i = 0; i < 4 && k->inject[i].suffix; i++) {
+		size_t sl = strlen(k->inject[i].suffix);
+
+		/* times: 0 always, n > 0 that often, then -1 (used up); err 0 swallows it */
+		if (pl >= sl && !strcmp(path + pl - sl, k->inject[i].suffix) &&
+		    k->inject[i].times >= 0) {
+			if (k->inject[i].times > 0 && --k->inject[i].times == 0)
+				k->inject[i].times = -1;
+			return k->inject[i].err;
+		}
+	}
+	if (strchr(v, '\n'))
+		*strchr(v, '\n') = '\0';
+	if (pl > 16 && !strcmp(path + pl - 16, "/driver_override")) {
+		/* cut at the first newline; empty clears: show reads "(null)" */
+		snprintf(rel, sizeof(rel), "%s\n", v[0] ? v : "(null)");
+		put(k, path, rel);
+		return 0;
+	}
+	if (sscanf(path, "sys/bus/pci/drivers/%63[^/]/%63s", drv, attr) == 2) {
+		if (!strcmp(attr, "bind"))
+			return fk_bind(k, drv, v);
+		if (!strcmp(attr, "unbind"))
+			return fk_unbind(k, drv, v);
+		if (!strcmp(attr, "new_id")) {
+			char dd[PATH_MAX];
+
+			if (strncmp(v, "1af4 ", 5))
+				return -EINVAL;
+			if (!k->new_id_adds)
+				return -EEXIST; /* virtio-pci's table matches every 1af4 ID */
+			/* pci_add_dynid ends with driver_attach: the device binds now */
+			if (devdir(k, BDF, dd) && override_allows(k, dd, drv) && !k->probe_err)
+				attach(k, drv, BDF, dd);
+			return 0;
+		}
+		if (!strcmp(attr, "remove_id"))
+			return k->new_id_adds ? 0 : -ENODEV;
+	}
+	fail_msg("the fake kernel does not know '%s'", path);
+	return -EINVAL;
+}
+
+static void create_driver_dir(struct fk *k, const char *dir)
+{
+	static const char *const files[] = { "bind", "unbind", "new_id", "remove_id", "uevent" };
+	char rel[PATH_MAX];
+
+	mkdir_p(k, dir);
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(rel, sizeof(rel), "%s/%s", dir, files[i]);
+		put(k, rel, "");
+	}
+}
+
+static int fk_load(void *ctx, struct vd_sysfs *s, const char *name, bool dry_run)
+{
+	struct fk *k = ctx;
+	char rel[PATH_MAX];
+
+	(void)s;
+	if (k->nlog < 32)
+		snprintf(k->log[k->nlog++], sizeof(k->log[0]), "modprobe %s%s", name,
+			 dry_run ? " (dry)" : "");
+	if (k->fail_module && !strcmp(k->fail_module, name))
+		return k->fail_module_err;
+	if (dry_run)
+		return 0;
+	if (!strcmp(name, "virtio_pci")) {
+		create_driver_dir(k, "sys/bus/pci/drivers/virtio-pci");
+		if (k->load_autoprobe) {
+			char dd[PATH_MAX];
+
+			if (devdir(k, BDF, dd) && override_allows(k, dd, "virtio-pci") &&
+			    !k->probe_err)
+				attach(k, "virtio-pci", BDF, dd);
+		}
+		return 0;
+	}
+	snprintf(rel, sizeof(rel), "sys/bus/virtio/drivers/%s", name);
+	create_driver_dir(k, rel);
+	if (k->late_vbind_ms)
+		return 0; /* the probe finishes later (fk_sleep) */
+	/* registering a virtio driver probes every virtio device of its type */
+	for (int n = 0; n < 16; n++) {
+		char vdir[PATH_MAX], b[PATH_MAX], r[PATH_MAX], cur[64];
+		const struct vd_virtio_type *t;
+
+		snprintf(rel, sizeof(rel), "sys/bus/virtio/devices/virtio%d", n);
+		if (!realpath(p(k, rel, b), r))
+			continue;
+		strcpy(vdir, r + strlen(k->root) + 1);
+		snprintf(rel, sizeof(rel), "%s/device", vdir);
+		t = vd_virtio_type_by_id(hexval(k, rel));
+		snprintf(rel, sizeof(rel), "%s/driver", vdir);
+		if (t && t->driver && !strcmp(t->driver, name) && !link_base(k, rel, cur)) {
+			char vname[32];
+
+			snprintf(vname, sizeof(vname), "virtio%d", n);
+			virtio_probe(k, vdir, vname, (int)t->id);
+		}
+	}
+	return 0;
+}
+
+static int fk_cid(void *ctx, struct vd_sysfs *s, uint32_t *ret)
+{
+	struct fk *k = ctx;
+
+	(void)s;
+	*ret = VD_VSOCK_CID_ANY;
+	for (int n = 0; n < 16; n++) {
+		char rel[PATH_MAX], cur[64];
+
+		snprintf(rel, sizeof(rel), "sys/bus/virtio/devices/virtio%d/device", n);
+		if (hexval(k, rel) != 19)
+			continue;
+		snprintf(rel, sizeof(rel), "sys/bus/virtio/devices/virtio%d/driver", n);
+		if (link_base(k, rel, cur))
+			*ret = k->cid;
+	}
+	return 0;
+}
+
+static uint64_t fk_now(void *ctx)
+{
+	return ((struct fk *)ctx)->clock;
+}
+
+static void fk_sleep(void *ctx, unsigned int ms)
+{
+	struct fk *k = ctx;
+
+	k->clock += ms;
+	k->slept += ms;
+	if (k->late_vbind_ms && k->slept >= k->late_vbind_ms) {
+		char dd[PATH_MAX], v[32], vdir[PATH_MAX];
+
+		k->late_vbind_ms = 0;
+		if (devdir(k, BDF, dd) && virtio_child(k, dd, v)) {
+			snprintf(vdir, sizeof(vdir), "%s/%s", dd, v);
+			virtio_probe(k, vdir, v, type_of(k, dd));
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- harness */
+
+struct t {
+	struct fk k;
+	struct vd_bind_ops ops;
+	struct vd_sysfs *s;
+	struct vd_model m;
+	struct vd_bind_result r;
+	struct vd_bind_opts o;
+};
+
+static int copy_tree(const char *from, const char *to)
+{
+	/* cp -a keeps the relative links and modes; the fixtures hold nothing else */
+	char cmd[2 * PATH_MAX + 32];
+
+	snprintf(cmd, sizeof(cmd), "cp -a '%s/.' '%s/'", from, to);
+	return system(cmd);
+}
+
+static struct t *setup_fixture(const char *fixture)
+{
+	struct t *t = calloc(1, sizeof(*t));
+	char tmpl[] = "/tmp/vd-bind-XXXXXX", b[PATH_MAX];
+
+	assert_non_null(t);
+	assert_non_null(mkdtemp(tmpl));
+	assert_non_null(realpath(tmpl, t->k.root));
+	/* rule zero: the tree we write into is never the real one */
+	assert_true(strncmp(t->k.root, "/sys", 4) != 0 && strcmp(t->k.root, "/") != 0);
+	snprintf(b, sizeof(b), "%s/tests/fixtures/%s", VD_SRCDIR, fixture);
+	assert_int_equal(copy_tree(b, t->k.root), 0);
+	t->k.cid = 3;
+	t->ops = (struct vd_bind_ops){ fk_write, fk_load, fk_cid, fk_now, fk_sleep, &t->k };
+	return t;
+}
+
+static void open_model(struct t *t)
+{
+	vd_model_done(&t->m);
+	vd_sysfs_free(t->s);
+	assert_int_equal(vd_sysfs_open(t->k.root, &t->s), 0);
+	assert_int_equal(vd_model_scan(t->s, NULL, &t->m), 0);
+}
+
+static const struct vd_device *dev(struct t *t, const char *name)
+{
+	for (size_t i = 0; i < t->m.n; i++)
+		if (!strcmp(t->m.dev[i].name, name))
+			return &t->m.dev[i];
+	fail_msg("no device %s in the model", name);
+	return NULL;
+}
+
+static void run(struct t *t)
+{
+	open_model(t);
+	assert_int_equal(vd_bind_device(t->s, dev(t, BDF), &t->o, &t->ops, &t->r), 0);
+}
+
+static void teardown_t(struct t *t)
+{
+	vd_model_done(&t->m);
+	vd_sysfs_free(t->s);
+	rm_rf(t->k.root);
+	free(t);
+}
+
+static bool logged(struct t *t, const char *entry)
+{
+	for (int i = 0; i < t->k.nlog; i++)
+		if (!strcmp(t->k.log[i], entry))
+			return true;
+	return false;
+}
+
+static void expect_log(struct t *t, const char *const *entries, int n)
+{
+	for (int i = 0; i < n && i < t->k.nlog; i++)
+		assert_string_equal(t->k.log[i], entries[i]);
+	assert_int_equal(t->k.nlog, n);
+}
+
+static void expect_pcidrv(struct t *t, const char *drv)
+{
+	char cur[64] = "";
+
+	link_base(&t->k, DEVDIR "/driver", cur);
+	assert_string_equal(cur, drv);
+}
+
+static void expect_override(struct t *t, const char *v)
+{
+	char cur[128];
+
+	assert_true(get(&t->k, DEVDIR "/driver_override", cur, sizeof(cur)));
+	assert_string_equal(cur, v);
+}
+
+static bool why_has(struct t *t, const char *s)
+{
+	if (strstr(t->r.why, s))
+		return true;
+	print_error("why: '%s' lacks '%s'\n", t->r.why, s);
+	return false;
+}
+
+/* FNV-1a over every name, mode, mtime, link target and file content under dir. */
+static uint64_t tree_hash_v;
+static int hash_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	char buf[4096];
+	ssize_t n = 0;
+
+	(void)ftw;
+#define MIX(ptr, len)                                                                    \
+	for (size_t _i = 0; _i < (size_t)(len); _i++)                                    \
+		tree_hash_v = (tree_hash_v ^ ((const unsigned char *)(ptr))[_i]) * 0x100000001b3ULL
+	MIX(path, strlen(path));
+	MIX(&st->st_mode, sizeof(st->st_mode));
+	MIX(&st->st_mtim, sizeof(st->st_mtim));
+	if (flag == FTW_SL) {
+		n = readlink(path, buf, sizeof(buf));
+		MIX(buf, n > 0 ? n : 0);
+	} else if (flag == FTW_F) {
+		int fd = open(path, O_RDONLY);
+
+		if (fd >= 0) {
+			while ((n = read(fd, buf, sizeof(buf))) > 0)
+				MIX(buf, n);
+			close(fd);
+		}
+	}
+#undef MIX
+	return 0;
+}
+
+static uint64_t tree_hash(const char *dir)
+{
+	tree_hash_v = 0xcbf29ce484222325ULL;
+	nftw(dir, hash_one, 16, FTW_PHYS);
+	return tree_hash_v;
+}
+
+/* ---------------------------------------------------------------- step 2: already bound */
+
+static void test_already_bound_writes_nothing(void **state)
+{
+	struct t *t = setup_fixture("firecracker-6.18");
+
+	(void)state;
+	t->k.forbid_writes = true;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_ALREADY);
+	assert_int_equal(t->r.nsteps, 0);
+	assert_int_equal(t->k.nlog, 0); /* no module load either */
+	assert_string_equal(t->r.pcidrv, "virtio-pci");
+	assert_string_equal(t->r.driver, "vmw_vsock_virtio_transport");
+	teardown_t(t);
+}
+
+/* ---------------------------------------------------------------- step 5: the binding */
+
+static void test_unbound_binds_and_verifies(void **state)
+{
+	static const char *const want[] = { OVR "=virtio-pci", VPCI_BIND "=" BDF };
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	expect_log(t, want, 2);
+	assert_string_equal(t->r.pcidrv, "virtio-pci");
+	assert_string_equal(t->r.virtio, "virtio3");
+	assert_string_equal(t->r.driver, "vmw_vsock_virtio_transport");
+	assert_true(t->r.have_cid);
+	assert_int_equal(t->r.cid, 3);
+	expect_override(t, "virtio-pci"); /* kept by default */
+	assert_string_equal(t->r.prev_override, "(null)");
+	/* a second run is the cheap path */
+	memset(&t->k.log, 0, sizeof(t->k.log));
+	t->k.nlog = 0;
+	t->k.forbid_writes = true;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_ALREADY);
+	teardown_t(t);
+}
+
+static void test_clear_override(void **state)
+{
+	static const char *const want[] = { OVR "=virtio-pci", VPCI_BIND "=" BDF, OVR "=\n" };
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	t->o.clear_override = true;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	expect_log(t, want, 3);
+	expect_override(t, "(null)");
+	teardown_t(t);
+}
+
+static void test_override_virtio_pci_not_rewritten(void **state)
+{
+	static const char *const want[] = { VPCI_BIND "=" BDF };
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	put(&t->k, DEVDIR "/driver_override", "virtio-pci\n");
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	expect_log(t, want, 1);
+	teardown_t(t);
+}
+
+/* kernels before 3.16: no driver_override, new_id answers EEXIST for any 1af4 ID */
+static void test_no_override_new_id_eexist(void **state)
+{
+	static const char *const want[] = { "sys/bus/pci/drivers/virtio-pci/new_id=1af4 1053",
+					    VPCI_BIND "=" BDF };
+	struct t *t = setup_fixture("fc-vsock-unbound");
+	char b[PATH_MAX];
+
+	(void)state;
+	unlink(p(&t->k, DEVDIR "/driver_override", b));
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	expect_log(t, want, 2);
+	assert_non_null(strstr(t->r.note, "EEXIST"));
+	teardown_t(t);
+}
+
+static void test_no_override_new_id_einval(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-unbound");
+	char b[PATH_MAX];
+
+	(void)state;
+	unlink(p(&t->k, DEVDIR "/driver_override", b));
+	t->k.inject[0] = (struct inject){ "/new_id", -EINVAL, 0 };
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_int_equal(t->r.error, -EINVAL);
+	assert_true(why_has(t, "malformed ID (EINVAL)"));
+	assert_true(why_has(t, "/sys/bus/pci/drivers/virtio-pci/new_id"));
+	assert_int_equal(t->k.nlog, 1);
+	teardown_t(t);
+}
+
+/* new_id that adds the ID probes at once; a later failure removes the ID again */
+static void test_new_id_added_then_rollback_remove_id(void **state)
+{
+	static const char *const want[] = {
+		"sys/bus/pci/drivers/virtio-pci/new_id=1af4 1053",
+		VPCI_UNBIND "=" BDF,
+		"sys/bus/pci/drivers/virtio-pci/remove_id=1af4 1053",
+	};
+	struct t *t = setup_fixture("fc-vsock-unbound");
+	char b[PATH_MAX];
+
+	(void)state;
+	unlink(p(&t->k, DEVDIR "/driver_override", b));
+	t->k.new_id_adds = true;
+	t->k.vprobe_fails = true;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	expect_log(t, want, 3);
+	assert_true(why_has(t, "FAILED"));
+	expect_pcidrv(t, "");
+	teardown_t(t);
+}
+
+/* ---------------------------------------------------------------- step 3: no virtio-pci */
+
+static void test_no_driver_loads_virtio_pci(void **state)
+{
+	static const char *const want[] = { "modprobe virtio_pci", OVR "=virtio-pci",
+					    VPCI_BIND "=" BDF };
+	struct t *t = setup_fixture("fc-no-virtio-pci-driver");
+
+	(void)state;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	expect_log(t, want, 3);
+	expect_pcidrv(t, "virtio-pci");
+	teardown_t(t);
+}
+
+static void test_no_driver_registration_probes(void **state)
+{
+	static const char *const want[] = { "modprobe virtio_pci" };
+	struct t *t = setup_fixture("fc-no-virtio-pci-driver");
+
+	(void)state;
+	t->k.load_autoprobe = true;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	expect_log(t, want, 1); /* bound by the registration: nothing written */
+	teardown_t(t);
+}
+
+static void test_virtio_pci_module_missing(void **state)
+{
+	struct t *t = setup_fixture("fc-no-virtio-pci-driver");
+
+	(void)state;
+	t->k.fail_module = "virtio_pci";
+	t->k.fail_module_err = -ENOENT;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_true(why_has(t, "module 'virtio_pci' does not exist in this kernel"));
+	assert_int_equal(t->k.nlog, 1);
+	teardown_t(t);
+}
+
+static void test_virtio_pci_initcall_blacklist_eperm(void **state)
+{
+	struct t *t = setup_fixture("fc-no-virtio-pci-driver");
+
+	(void)state;
+	put(&t->k, "proc/cmdline", "console=ttyS0 initcall_blacklist=virtio_pci_driver_init\n");
+	t->k.fail_module = "virtio_pci";
+	t->k.fail_module_err = -EPERM;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_int_equal(t->r.error, -EPERM);
+	assert_true(why_has(t, "not permitted (EPERM)"));
+	assert_true(why_has(t, "initcall_blacklist=virtio_pci_driver_init"));
+	assert_int_equal(t->k.nlog, 1);
+	teardown_t(t);
+}
+
+/* ---------------------------------------------------------------- step 4: refusals */
+
+static void test_foreign_refused_without_force(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-foreign");
+
+	(void)state;
+	t->k.forbid_writes = true;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_REFUSED);
+	assert_true(why_has(t, "held by 'vfio-pci'"));
+	assert_true(why_has(t, "--force"));
+	assert_int_equal(t->k.nlog, 0);
+	teardown_t(t);
+}
+
+static void test_foreign_force_binds(void **state)
+{
+	static const char *const want[] = { OVR "=virtio-pci",
+					    "sys/bus/pci/drivers/vfio-pci/unbind=" BDF,
+					    VPCI_BIND "=" BDF };
+	struct t *t = setup_fixture("fc-vsock-foreign");
+
+	(void)state;
+	t->o.force = 1;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	expect_log(t, want, 3);
+	assert_string_equal(t->r.prev_driver, "vfio-pci");
+	assert_false(exists(&t->k, "sys/bus/pci/drivers/vfio-pci/" BDF));
+	expect_pcidrv(t, "virtio-pci");
+	teardown_t(t);
+}
+
+static void test_override_none_refused(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-override-none");
+
+	(void)state;
+	t->k.forbid_writes = true;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_REFUSED);
+	assert_true(why_has(t, "driver_override is 'none'"));
+	assert_true(why_has(t, "--force"));
+	teardown_t(t);
+}
+
+static void test_override_none_force_binds(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-override-none");
+
+	(void)state;
+	t->o.force = 1;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	expect_override(t, "virtio-pci");
+	teardown_t(t);
+}
+
+/* The kernel's own answer when the override names another driver: ENODEV. */
+static void test_override_other_enodev_restored(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-override-none");
+
+	(void)state;
+	t->o.force = 1;
+	/* the override write "succeeds" but does not take: bind sees 'none' and says ENODEV */
+	t->k.inject[0] = (struct inject){ "/driver_override", 0, 0 };
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_int_equal(t->r.error, -ENODEV);
+	assert_true(why_has(t, "probe rejected the device (ENODEV)"));
+	assert_true(t->r.explain);
+	teardown_t(t);
+}
+
+/* A foreign driver holding a disk or an interface of the device. */
+static struct t *setup_foreign_with(const char *what)
+{
+	struct t *t = setup_fixture("fc-vsock-foreign");
+
+	mkdir_p(&t->k, "proc/self");
+	put(&t->k, "proc/self/mounts", "proc /proc proc rw 0 0\n");
+	if (!strcmp(what, "mountinfo")) {
+		mkdir_p(&t->k, DEVDIR "/block/vda/holders");
+		put(&t->k, DEVDIR "/block/vda/dev", "254:0\n");
+		put(&t->k, "proc/self/mountinfo",
+		    "22 1 0:5 / /proc rw - proc proc rw\n"
+		    "29 1 254:0 / / rw,relatime - ext4 /dev/root rw\n");
+	} else if (!strcmp(what, "mounts")) {
+		mkdir_p(&t->k, DEVDIR "/block/vda/holders");
+		mkdir_p(&t->k, DEVDIR "/block/vda/vda1/holders");
+		put(&t->k, DEVDIR "/block/vda/vda1/partition", "1\n");
+		put(&t->k, "proc/self/mounts", "/dev/vda1 /srv ext4 rw 0 0\n");
+	} else if (!strcmp(what, "holders")) {
+		mkdir_p(&t->k, DEVDIR "/block/vda/holders/dm-0");
+	} else if (!strcmp(what, "operstate")) {
+		mkdir_p(&t->k, DEVDIR "/net/eth0");
+		put(&t->k, DEVDIR "/net/eth0/operstate", "up\n");
+	} else if (!strcmp(what, "flags")) {
+		mkdir_p(&t->k, DEVDIR "/net/eth0");
+		put(&t->k, DEVDIR "/net/eth0/operstate", "unknown\n");
+		put(&t->k, DEVDIR "/net/eth0/flags", "0x1003\n");
+	} else if (!strcmp(what, "idle")) {
+		mkdir_p(&t->k, DEVDIR "/net/eth0");
+		put(&t->k, DEVDIR "/net/eth0/operstate", "down\n");
+		put(&t->k, DEVDIR "/net/eth0/flags", "0x1002\n");
+		mkdir_p(&t->k, DEVDIR "/block/vda/holders");
+		put(&t->k, DEVDIR "/block/vda/dev", "254:0\n");
+	}
+	t->o.force = 1;
+	return t;
+}
+
+static void expect_in_use(const char *what, const char *msg)
+{
+	struct t *t = setup_foreign_with(what);
+
+	t->k.forbid_writes = true;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_REFUSED);
+	assert_true(why_has(t, msg));
+	assert_true(why_has(t, "--force twice"));
+	teardown_t(t);
+
+	/* twice: it goes ahead */
+	t = setup_foreign_with(what);
+	t->o.force = 2;
+	run(t);
+	assert_true(logged(t, "sys/bus/pci/drivers/vfio-pci/unbind=" BDF));
+	teardown_t(t);
+}
+
+static void test_in_use_mounted_by_devno(void **state)
+{
+	(void)state;
+	expect_in_use("mountinfo", "'/dev/vda' is mounted on '/'");
+}
+
+static void test_in_use_partition_mounted(void **state)
+{
+	(void)state;
+	expect_in_use("mounts", "'/dev/vda1' is mounted on '/srv'");
+}
+
+static void test_in_use_holders(void **state)
+{
+	(void)state;
+	expect_in_use("holders", "'vda' is held by 'dm-0'");
+}
+
+static void test_in_use_net_operstate(void **state)
+{
+	(void)state;
+	expect_in_use("operstate", "interface 'eth0' is up");
+}
+
+static void test_in_use_net_flags(void **state)
+{
+	(void)state;
+	expect_in_use("flags", "interface 'eth0' is up");
+}
+
+static void test_not_in_use_force_once(void **state)
+{
+	struct t *t = setup_foreign_with("idle");
+
+	(void)state;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	teardown_t(t);
+}
+
+/* A driver link whose last component is ".." would build a path outside drivers/. */
+static void test_hostile_driver_link(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-foreign");
+
+	(void)state;
+	link_to(&t->k, "sys/bus/pci/drivers/vfio-pci/..", DEVDIR "/driver");
+	t->k.forbid_writes = true;
+	t->o.force = 2;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_true(why_has(t, "not a driver"));
+	teardown_t(t);
+}
+
+/* ---------------------------------------------------------------- step 7: errno and rollback */
+
+static void test_bind_enodev_restores_null_override(void **state)
+{
+	static const char *const want[] = { OVR "=virtio-pci", VPCI_BIND "=" BDF, OVR "=\n" };
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	t->k.probe_err = -ENODEV;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	expect_log(t, want, 3);
+	expect_override(t, "(null)");
+	assert_int_equal(t->r.error, -ENODEV);
+	assert_true(t->r.explain);
+	assert_true(t->r.steps[2].rollback);
+	assert_string_equal(t->r.rollback, "");
+	teardown_t(t);
+}
+
+static void test_bind_einval(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	t->k.probe_err = -EINVAL;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_true(why_has(t, "probe failed: BAR or capability problem (EINVAL)"));
+	assert_true(why_has(t, "/sys/bus/pci/drivers/virtio-pci/bind"));
+	expect_override(t, "(null)");
+	teardown_t(t);
+}
+
+static void test_bind_enxio(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	t->k.probe_err = -ENXIO;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_true(why_has(t, "(ENXIO)"));
+	teardown_t(t);
+}
+
+static void test_bind_ebusy_region(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	t->k.probe_err = -EBUSY;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_true(why_has(t, "already bound, or its regions are in use (EBUSY)"));
+	expect_override(t, "(null)");
+	teardown_t(t);
+}
+
+/* EBUSY because virtio-pci got there first is success, checked by reading. */
+static void test_bind_ebusy_but_virtio_pci(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	t->k.bind_race = true;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	assert_non_null(strstr(t->r.note, "EBUSY"));
+	teardown_t(t);
+}
+
+static void test_bind_eagain_retried_with_wait(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	t->k.eagain_times = 2;
+	t->o.wait_ms = 5000;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	assert_int_equal(t->k.slept, 200);
+	/* the retries are one step */
+	assert_int_equal(t->r.nsteps, 2);
+	teardown_t(t);
+}
+
+static void test_bind_eagain_without_wait(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	t->k.eagain_times = 1;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_true(why_has(t, "probe deferred"));
+	assert_true(why_has(t, "(EAGAIN)"));
+	assert_int_equal(t->k.slept, 0);
+	expect_override(t, "(null)");
+	teardown_t(t);
+}
+
+static void expect_write_errno(const char *suffix, int err, const char *msg, int nlog)
+{
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	t->k.inject[0] = (struct inject){ suffix, err, 0 };
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_int_equal(t->r.error, err);
+	assert_true(why_has(t, msg));
+	assert_false(t->r.explain); /* the device is not the problem */
+	assert_int_equal(t->k.nlog, nlog);
+	expect_pcidrv(t, "");
+	teardown_t(t);
+}
+
+static void test_override_eacces(void **state)
+{
+	(void)state;
+	expect_write_errno("/driver_override", -EACCES, "permission denied", 1);
+}
+
+static void test_override_erofs(void **state)
+{
+	(void)state;
+	expect_write_errno("/driver_override", -EROFS, "sysfs is read-only", 1);
+}
+
+static void test_bind_eperm_rolls_back(void **state)
+{
+	/* override, bind (EPERM), override back to "\n" */
+	(void)state;
+	expect_write_errno("/bind", -EPERM, "security module refused (EPERM)", 3);
+}
+
+static void test_bind_enoent(void **state)
+{
+	(void)state;
+	expect_write_errno("/bind", -ENOENT, "no such file (ENOENT)", 3);
+}
+
+static void test_unbind_enodev_restores(void **state)
+{
+	static const char *const want[] = { OVR "=virtio-pci",
+					    "sys/bus/pci/drivers/vfio-pci/unbind=" BDF,
+					    OVR "=vfio-pci" };
+	struct t *t = setup_fixture("fc-vsock-foreign");
+
+	(void)state;
+	t->o.force = 1;
+	t->k.inject[0] = (struct inject){ "/unbind", -ENODEV, 1 };
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_true(why_has(t, "the device is not bound to that driver (ENODEV)"));
+	expect_log(t, want, 3);
+	expect_override(t, "vfio-pci");
+	expect_pcidrv(t, "vfio-pci");
+	teardown_t(t);
+}
+
+/* --force took it from vfio-pci, the probe failed: vfio-pci gets it back. */
+static void test_force_rollback_rebinds_previous(void **state)
+{
+	static const char *const want[] = {
+		OVR "=virtio-pci", "sys/bus/pci/drivers/vfio-pci/unbind=" BDF,
+		VPCI_BIND "=" BDF, OVR "=vfio-pci", "sys/bus/pci/drivers/vfio-pci/bind=" BDF,
+	};
+	struct t *t = setup_fixture("fc-vsock-foreign");
+
+	(void)state;
+	t->o.force = 1;
+	t->k.probe_err = -ENODEV;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	expect_log(t, want, 5);
+	expect_override(t, "vfio-pci");
+	expect_pcidrv(t, "vfio-pci");
+	assert_string_equal(t->r.pcidrv, "vfio-pci");
+	assert_string_equal(t->r.rollback, "");
+	teardown_t(t);
+}
+
+static void test_rollback_failure_reported(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-foreign");
+
+	(void)state;
+	t->o.force = 1;
+	t->k.probe_err = -ENODEV;
+	t->k.inject[0] = (struct inject){ "/vfio-pci/bind", -EACCES, 0 };
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_non_null(strstr(t->r.rollback, "sys/bus/pci/drivers/vfio-pci/bind"));
+	assert_non_null(strstr(t->r.rollback, "EACCES"));
+	teardown_t(t);
+}
+
+/* ---------------------------------------------------------------- step 6: verification */
+
+static void test_virtio_probe_failed_rolls_back(void **state)
+{
+	static const char *const want[] = { OVR "=virtio-pci", VPCI_BIND "=" BDF,
+					    VPCI_UNBIND "=" BDF, OVR "=\n" };
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	t->k.vprobe_fails = true;
+	t->o.wait_ms = 5000;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_true(why_has(t, "virtio3 status is 0x0000008b"));
+	assert_int_equal(t->k.slept, 0); /* FAILED is final: no waiting */
+	expect_log(t, want, 4);
+	expect_pcidrv(t, "");
+	assert_false(exists(&t->k, DEVDIR "/virtio3"));
+	teardown_t(t);
+}
+
+/* PCI level bound, virtio driver not registered: load it, write nothing. */
+static void test_nodriver_loads_virtio_module(void **state)
+{
+	static const char *const want[] = { "modprobe vmw_vsock_virtio_transport" };
+	struct t *t = setup_fixture("fc-vsock-nodriver");
+
+	(void)state;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	expect_log(t, want, 1);
+	assert_string_equal(t->r.driver, "vmw_vsock_virtio_transport");
+	teardown_t(t);
+}
+
+static void test_nodriver_module_blacklisted(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-nodriver");
+
+	(void)state;
+	t->k.fail_module = "vmw_vsock_virtio_transport";
+	t->k.fail_module_err = -ECANCELED;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_true(why_has(t, "blacklisted"));
+	assert_int_equal(t->k.nlog, 1); /* no write, no rollback: PCI level untouched */
+	expect_pcidrv(t, "virtio-pci");
+	teardown_t(t);
+}
+
+/* After the bind, the virtio driver is missing: loaded through ops, then verified. */
+static void test_bind_then_loads_virtio_module(void **state)
+{
+	static const char *const want[] = { OVR "=virtio-pci", VPCI_BIND "=" BDF,
+					    "modprobe vmw_vsock_virtio_transport" };
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	rm_rf(p(&t->k, "sys/bus/virtio/drivers/vmw_vsock_virtio_transport", (char[PATH_MAX]){ 0 }));
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	expect_log(t, want, 3);
+	teardown_t(t);
+}
+
+static void test_wait_polls_until_driver(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	t->k.late_vbind_ms = 300;
+	t->o.wait_ms = 5000;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	assert_int_equal(t->k.slept, 300);
+	teardown_t(t);
+}
+
+static void test_wait_times_out(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	t->k.late_vbind_ms = 60000;
+	t->o.wait_ms = 1000;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_true(why_has(t, "virtio3 has no driver (after waiting)"));
+	assert_int_equal(t->k.slept, 1000);
+	expect_pcidrv(t, ""); /* rolled back */
+	teardown_t(t);
+}
+
+static void test_vsock_without_cid_fails(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-unbound");
+
+	(void)state;
+	t->k.cid = VD_VSOCK_CID_ANY;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_true(why_has(t, "CID"));
+	teardown_t(t);
+}
+
+/* ---------------------------------------------------------------- dry run */
+
+static void test_dry_run_plan_writes_nothing(void **state)
+{
+	struct t *t = setup_fixture("fc-vsock-foreign");
+	uint64_t before = tree_hash(t->k.root);
+
+	(void)state;
+	t->o.force = 1;
+	t->o.dry_run = true;
+	t->o.clear_override = true;
+	t->k.forbid_writes = true;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_PLANNED);
+	assert_int_equal(t->r.nsteps, 4);
+	assert_string_equal(t->r.steps[0].path, OVR);
+	assert_string_equal(t->r.steps[0].value, "virtio-pci");
+	assert_string_equal(t->r.steps[1].path, "sys/bus/pci/drivers/vfio-pci/unbind");
+	assert_string_equal(t->r.steps[2].path, VPCI_BIND);
+	assert_string_equal(t->r.steps[2].value, BDF);
+	assert_string_equal(t->r.steps[3].value, "\n");
+	assert_true(tree_hash(t->k.root) == before);
+	teardown_t(t);
+}
+
+static void test_dry_run_module_not_loaded(void **state)
+{
+	struct t *t = setup_fixture("fc-no-virtio-pci-driver");
+
+	(void)state;
+	t->o.dry_run = true;
+	t->k.forbid_writes = true;
+	run(t);
+	assert_int_equal(t->r.outcome, VD_BIND_PLANNED);
+	assert_string_equal(t->k.log[0], "modprobe virtio_pci (dry)");
+	assert_false(exists(&t->k, "sys/bus/pci/drivers/virtio-pci"));
+	teardown_t(t);
+}
+
+/* ---------------------------------------------------------------- the command */
+
+static int run_cmd(const char *root, const char *const *args, char *out, size_t size)
+{
+	struct vd_cli cli = { .sysroot = root };
+	char *argv[16];
+	char tmpl[] = "/tmp/vd-bind-out-XXXXXX";
+	int argc = 0, fd, saved, rc;
+	ssize_t n;
+
+	argv[argc++] = (char *)"bind";
+	for (; *args; args++)
+		argv[argc++] = (char *)*args;
+	argv[argc] = NULL;
+	fd = mkstemp(tmpl);
+	assert_true(fd >= 0);
+	fflush(stdout);
+	saved = dup(1);
+	dup2(fd, 1);
+	rc = vd_cmd_bind(&cli, argc, argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, out, size - 1);
+	out[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(tmpl);
+	return rc;
+}
+
+static void expect_cmd(const char *fixture, const char *const *args, int rc, const char *want)
+{
+	struct t *t = setup_fixture(fixture);
+	uint64_t before = tree_hash(t->k.root);
+	char out[8192], exp[8192];
+	const char *w;
+	size_t o = 0;
+
+	/* DIR in want stands for the temporary root */
+	for (w = want; *w && o + PATH_MAX < sizeof(exp); w++) {
+		if (!strncmp(w, "DIR", 3)) {
+			o += (size_t)sprintf(exp + o, "%s", t->k.root);
+			w += 2;
+		} else {
+			exp[o++] = *w;
+		}
+	}
+	exp[o] = '\0';
+	assert_int_equal(run_cmd(t->k.root, args, out, sizeof(out)), rc);
+	assert_string_equal(out, exp);
+	assert_true(tree_hash(t->k.root) == before);
+	teardown_t(t);
+}
+
+static void test_cmd_dry_run_unbound(void **state)
+{
+	static const char *const args[] = { "--vsock", "--dry-run", NULL };
+
+	(void)state;
+	expect_cmd("fc-vsock-unbound", args, 0,
+		   "# 0000:00:04.0 vsock 1af4:1053: no driver bound to the PCI function\n"
+		   "echo virtio-pci > DIR/sys/bus/pci/devices/0000:00:04.0/driver_override\n"
+		   "echo 0000:00:04.0 > DIR/sys/bus/pci/drivers/virtio-pci/bind\n");
+}
+
+static void test_cmd_dry_run_foreign_force(void **state)
+{
+	static const char *const args[] = { "00:04.0", "-n", "--force", "--clear-override", NULL };
+
+	(void)state;
+	expect_cmd("fc-vsock-foreign", args, 0,
+		   "# 0000:00:04.0 vsock 1af4:1053: PCI function held by 'vfio-pci', not by "
+		   "virtio-pci\n"
+		   "echo virtio-pci > DIR/sys/bus/pci/devices/0000:00:04.0/driver_override\n"
+		   "echo 0000:00:04.0 > DIR/sys/bus/pci/drivers/vfio-pci/unbind\n"
+		   "echo 0000:00:04.0 > DIR/sys/bus/pci/drivers/virtio-pci/bind\n"
+		   "echo > DIR/sys/bus/pci/devices/0000:00:04.0/driver_override\n");
+}
+
+static void test_cmd_dry_run_no_virtio_pci(void **state)
+{
+	static const char *const args[] = { "--vsock", "--dry-run", NULL };
+
+	(void)state;
+	expect_cmd("fc-no-virtio-pci-driver", args, 0,
+		   "# 0000:00:04.0 vsock 1af4:1053: no driver bound to the PCI function\n"
+		   "modprobe virtio_pci\n"
+		   "echo virtio-pci > DIR/sys/bus/pci/devices/0000:00:04.0/driver_override\n"
+		   "echo 0000:00:04.0 > DIR/sys/bus/pci/drivers/virtio-pci/bind\n");
+}
+
+static void test_cmd_dry_run_refused(void **state)
+{
+	static const char *const args[] = { "--vsock", "--dry-run", NULL };
+
+	(void)state;
+	expect_cmd("fc-vsock-foreign", args, 1, "");
+}
+
+static void test_cmd_already_bound(void **state)
+{
+	static const char *const args[] = { "--vsock", NULL };
+	static const char *const dry[] = { "--vsock", "--dry-run", NULL };
+
+	(void)state;
+	expect_cmd("firecracker-6.18", args, 0,
+		   "0000:00:04.0: already bound (virtio-pci, vmw_vsock_virtio_transport)\n");
+	expect_cmd("firecracker-6.18", dry, 0,
+		   "# 0000:00:04.0: already bound (virtio-pci, vmw_vsock_virtio_transport)\n");
+}
+
+static void test_cmd_type_and_all(void **state)
+{
+	static const char *const type[] = { "--type", "net,rng", NULL };
+	static const char *const all[] = { "--all", "-n", NULL };
+
+	(void)state;
+	expect_cmd("firecracker-6.18", type, 0,
+		   "0000:00:03.0: already bound (virtio-pci, virtio_net)\n"
+		   "0000:00:05.0: already bound (virtio-pci, virtio_rng)\n");
+	expect_cmd("fc-vsock-nodriver", all, 0,
+		   "# 0000:00:04.0 vsock 1af4:1053: no driver bound to virtio3 (needs "
+		   "vmw_vsock_virtio_transport)\n"
+		   "modprobe vmw_vsock_virtio_transport\n");
+}
+
+static void test_cmd_rejects_bad_addresses(void **state)
+{
+	static const char *const bad[] = {
+		"../../etc", "0000:00:04.0/../..", "0000:00:04.0/", "00:04.0x",
+		"0000:00:04.00000000000000000000000000000000000000000000000000000000000000",
+		"00:04.\xc3\xa9", "0000:00:20.0", "0000:00:04.8", "", "sys/bus/pci",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *args[] = { bad[i], NULL };
+
+		expect_cmd("fc-vsock-unbound", args, 2, "");
+	}
+}
+
+static void test_cmd_environment_errors(void **state)
+{
+	static const char *const nodev[] = { "00:09.0", NULL };
+	static const char *const notvirtio[] = { "00:00.0", NULL };
+	static const char *const vsock[] = { "--vsock", NULL };
+	static const char *const none[] = { NULL };
+	static const char *const wait[] = { "--vsock", "--wait", "soon", NULL };
+
+	(void)state;
+	expect_cmd("firecracker-6.18", nodev, 2, "");
+	expect_cmd("firecracker-6.18", notvirtio, 2, "");
+	expect_cmd("qemu-6.1-mixed", vsock, 2, "");
+	expect_cmd("mmio-6.18", vsock, 2, "");
+	expect_cmd("firecracker-6.18", none, 2, "");
+	expect_cmd("firecracker-6.18", wait, 2, "");
+}
+
+/* ---------------------------------------------------------------- errno words */
+
+static void test_errno_words(void **state)
+{
+	char b[32];
+
+	(void)state;
+	assert_string_equal(vd_bind_errno_meaning("bind", -ENODEV), "probe rejected the device");
+	assert_string_equal(vd_bind_errno_meaning("bind", -EAGAIN),
+			    "probe deferred (an IOMMU or a supplier is not ready)");
+	assert_string_equal(vd_bind_errno_meaning("new_id", -EEXIST),
+			    "the driver already matches this ID");
+	assert_string_equal(vd_bind_errno_meaning("remove_id", -ENODEV), "no such dynamic ID");
+	assert_string_equal(vd_bind_errno_meaning("driver_override", -EINVAL), "value too long");
+	assert_string_equal(vd_errno_name(-EROFS, b, sizeof(b)), "EROFS");
+	assert_string_equal(vd_errno_name(-200, b, sizeof(b)), "errno 200");
+}
+
+static void test_rejects_non_pci_device(void **state)
+{
+	struct t *t = setup_fixture("mmio-6.18");
+	struct vd_device d;
+
+	(void)state;
+	open_model(t);
+	memset(&d, 0, sizeof(d));
+	d.bus = VD_BUS_PCI;
+	d.have_id = true;
+	d.cls.virtio = true;
+	strcpy(d.name, "0000:00:04.0/../../..");
+	assert_int_equal(vd_bind_device(t->s, &d, &t->o, &t->ops, &t->r), -EINVAL);
+	assert_int_equal(t->k.nlog, 0);
+	for (size_t i = 0; i < t->m.n; i++)
+		if (t->m.dev[i].bus != VD_BUS_PCI)
+			assert_int_equal(vd_bind_device(t->s, &t->m.dev[i], &t->o, &t->ops, &t->r),
+					 -EINVAL);
+	teardown_t(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_already_bound_writes_nothing),
+		cmocka_unit_test(test_unbound_binds_and_verifies),
+		cmocka_unit_test(test_clear_override),
+		cmocka_unit_test(test_override_virtio_pci_not_rewritten),
+		cmocka_unit_test(test_no_override_new_id_eexist),
+		cmocka_unit_test(test_no_override_new_id_einval),
+		cmocka_unit_test(test_new_id_added_then_rollback_remove_id),
+		cmocka_unit_test(test_no_driver_loads_virtio_pci),
+		cmocka_unit_test(test_no_driver_registration_probes),
+		cmocka_unit_test(test_virtio_pci_module_missing),
+		cmocka_unit_test(test_virtio_pci_initcall_blacklist_eperm),
+		cmocka_unit_test(test_foreign_refused_without_force),
+		cmocka_unit_test(test_foreign_force_binds),
+		cmocka_unit_test(test_override_none_refused),
+		cmocka_unit_test(test_override_none_force_binds),
+		cmocka_unit_test(test_override_other_enodev_restored),
+		cmocka_unit_test(test_in_use_mounted_by_devno),
+		cmocka_unit_test(test_in_use_partition_mounted),
+		cmocka_unit_test(test_in_use_holders),
+		cmocka_unit_test(test_in_use_net_operstate),
+		cmocka_unit_test(test_in_use_net_flags),
+		cmocka_unit_test(test_not_in_use_force_once),
+		cmocka_unit_test(test_hostile_driver_link),
+		cmocka_unit_test(test_bind_enodev_restores_null_override),
+		cmocka_unit_test(test_bind_einval),
+		cmocka_unit_test(test_bind_enxio),
+		cmocka_unit_test(test_bind_ebusy_region),
+		cmocka_unit_test(test_bind_ebusy_but_virtio_pci),
+		cmocka_unit_test(test_bind_eagain_retried_with_wait),
+		cmocka_unit_test(test_bind_eagain_without_wait),
+		cmocka_unit_test(test_override_eacces),
+		cmocka_unit_test(test_override_erofs),
+		cmocka_unit_test(test_bind_eperm_rolls_back),
+		cmocka_unit_test(test_bind_enoent),
+		cmocka_unit_test(test_unbind_enodev_restores),
+		cmocka_unit_test(test_force_rollback_rebinds_previous),
+		cmocka_unit_test(test_rollback_failure_reported),
+		cmocka_unit_test(test_virtio_probe_failed_rolls_back),
+		cmocka_unit_test(test_nodriver_loads_virtio_module),
+		cmocka_unit_test(test_nodriver_module_blacklisted),
+		cmocka_unit_test(test_bind_then_loads_virtio_module),
+		cmocka_unit_test(test_wait_polls_until_driver),
+		cmocka_unit_test(test_wait_times_out),
+		cmocka_unit_test(test_vsock_without_cid_fails),
+		cmocka_unit_test(test_dry_run_plan_writes_nothing),
+		cmocka_unit_test(test_dry_run_module_not_loaded),
+		cmocka_unit_test(test_cmd_dry_run_unbound),
+		cmocka_unit_test(test_cmd_dry_run_foreign_force),
+		cmocka_unit_test(test_cmd_dry_run_no_virtio_pci),
+		cmocka_unit_test(test_cmd_dry_run_refused),
+		cmocka_unit_test(test_cmd_already_bound),
+		cmocka_unit_test(test_cmd_type_and_all),
+		cmocka_unit_test(test_cmd_rejects_bad_addresses),
+		cmocka_unit_test(test_cmd_environment_errors),
+		cmocka_unit_test(test_errno_words),
+		cmocka_unit_test(test_rejects_non_pci_device),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

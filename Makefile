@@ -19,7 +19,7 @@ VD_WARN      = -Wall -Wextra -Werror -Wformat=2 -Wmissing-prototypes -Wstrict-pr
 VD_HARDEN    = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 VD_CFLAGS    = -std=gnu11 $(VD_WARN) $(VD_HARDEN)
 VD_LDFLAGS   = -pie -Wl,-z,relro,-z,now
-DEPS         = libpci libkmod smartcols zlib
+DEPS         = libpci libkmod smartcols zlib libarchive
 DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags $(DEPS))
 DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs $(DEPS))
 TEST_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags cmocka)
@@ -95,3 +95,47 @@ clean:
 .SECONDARY: $(TEST_SRCS:.c=.o)
 
 -include $(wildcard src/*.d tests/unit/*.d)
+
+# ---- robustness, speed, static checks (issue 7) ---------------------------------------
+# Every rule below builds into its own directory and never touches the normal objects.
+
+# libFuzzer targets (clang): the library rebuilt with fuzzer coverage, ASan and UBSan.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := fuzz/build
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-omit-frame-pointer $(VD_WARN) $(FUZZ_SAN)
+FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_BINS    := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
+# the fuzz targets call the library below the command layer only
+FUZZ_LIBOBJS := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(filter-out src/cli.c src/cmd_%.c,$(LIB_SRCS)))
+
+$(FUZZ_DIR)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(VD_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(DEPS_CFLAGS) \
+		-MMD -MP -c -o $@ $<
+
+$(FUZZ_DIR)/libvd-fuzz.a: $(FUZZ_LIBOBJS)
+	$(AR) rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_DIR)/libvd-fuzz.a
+	$(FUZZ_CC) $(VD_CPPFLAGS) -DVD_SRCDIR=\"$(CURDIR)\" $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+		$(DEPS_CFLAGS) -o $@ $< $(FUZZ_DIR)/libvd-fuzz.a $(DEPS_LIBS)
+
+fuzz: $(FUZZ_BINS)
+
+# Each target for FUZZ_SECONDS from a scratch copy of its seed corpus (the checked-in
+# corpus is never written); a crash stops the run with the reproducer in $(FUZZ_DIR).
+fuzz-run: fuzz
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		n=$${t#fuzz_}; work=$(FUZZ_DIR)/corpus-$$n; mkdir -p $$work; \
+		dict=; [ -f fuzz/dict/$$n.dict ] && dict=-dict=fuzz/dict/$$n.dict; \
+		opts=; [ -f fuzz/options/$$n ] && opts=$$(cat fuzz/options/$$n); \
+		echo "== $$t: $(FUZZ_SECONDS) s"; \
+		rc=0; $(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/$$n- $$dict $$opts \
+			$$work fuzz/corpus/$$n >$(FUZZ_DIR)/$$n.log 2>&1 || rc=$$?; \
+		grep -E '^stat::number_of_executed_units|^Done|SUMMARY|^==[0-9]+==ERROR' \
+			$(FUZZ_DIR)/$$n.log || true; \
+		[ $$rc = 0 ] || { echo "$$t: FAILED (see $(FUZZ_DIR)/$$n.log)"; exit 1; }; \
+	done

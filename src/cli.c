@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vd/bundle.h"
 #include "vd/cli.h"
 #include "vd/output.h"
 
@@ -25,6 +26,9 @@ static const struct vd_cmd cmds[] = {
 	{ "scan", vd_cmd_scan, "", "list every virtio device and its drivers (default)" },
 	{ "explain", vd_cmd_explain, " [DEVICE...]",
 	  "why a device has no working driver: verdict, evidence, fix" },
+	{ "check", vd_cmd_check, "", "exit 0 if every (or every required) device is ok" },
+	{ "snapshot", vd_cmd_snapshot, " DEST", "write a support bundle (FILE.tar.gz, DIR or -)" },
+	{ "report", vd_cmd_report, "", "one JSON document: machine, devices, verdicts" },
 	{ "decode", vd_cmd_decode, " ID", "what a PCI ID (vvvv:dddd) means, offline" },
 	{ "bind", vd_cmd_bind, " [DEVICE...]", "bind virtio-pci, verify both levels" },
 };
@@ -65,6 +69,18 @@ void vd_cli_print_help(FILE *out)
 	      " -o, --output <list>  output columns (a leading '+' appends to the default)\n"
 	      " -P, --pairs          use key=\"value\" output format\n"
 	      " -r, --raw            use raw output format\n"
+	      "\nexplain options (DEVICE: 0000:00:04.0, 00:04.0, virtio3, 1af4:1053, vsock, ...):\n"
+	      " -a, --all            explain the ok devices too\n"
+	      " -J, --json           use JSON output format\n"
+	      "     --kmsg <file>    read the kernel log from a saved dmesg text\n"
+	      "\ncheck options (silent; the exit status answers):\n"
+	      " -R, --require <list> these virtio types must be present and ok (vsock,net,...)\n"
+	      " -v, --verbose        say what is wrong\n"
+	      "\nsnapshot options:\n"
+	      " -f, --force          replace an existing destination\n"
+	      "\nreport options:\n"
+	      " -J, --json           (the report is always JSON)\n"
+	      "     --kmsg <file>    read the kernel log from a saved dmesg text\n"
 	      "\nbind options (DEVICE is DDDD:BB:DD.F or BB:DD.F):\n"
 	      "     --vsock          the virtio vsock device(s)\n"
 	      " -t, --type <list>    devices of these virtio types (net,block,rng,...)\n"
@@ -141,10 +157,55 @@ static int close_stdout(int rc)
 	return rc;
 }
 
+/*
+ * A bundle given as --sysroot FILE.tar.gz is unpacked into a private temporary directory
+ * for the run and removed afterwards. Returns 0 with *ret_tmp set, or an exit code.
+ */
+static int unpack_sysroot(struct vd_cli *cli, char *tmp, size_t size)
+{
+	struct vd_sysfs *s = NULL, *probe = NULL;
+	const char *tmpdir = getenv("TMPDIR");
+	int r;
+
+	r = vd_sysfs_open(cli->sysroot, &probe);
+	vd_sysfs_free(probe);
+	if (r != -ENOTDIR)
+		return 0; /* a directory (or an error the command reports) */
+	snprintf(tmp, size, "%s/virtio-doctor-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(tmp)) {
+		warn("cannot create a directory to unpack '%s'", cli->sysroot);
+		return VD_EXIT_USAGE;
+	}
+	r = vd_sysfs_open(tmp, &s);
+	if (r == 0)
+		r = vd_bundle_unpack(cli->sysroot, s);
+	vd_sysfs_free(s);
+	if (r < 0) {
+		warnx("cannot unpack bundle '%s': %s", cli->sysroot,
+		      r == -EINVAL ? "not a tar.gz bundle, or an unsafe member" : strerror(-r));
+		return VD_EXIT_USAGE;
+	}
+	cli->sysroot = tmp;
+	return 0;
+}
+
+static void remove_unpacked(const char *tmp)
+{
+	struct vd_sysfs *s = NULL;
+
+	if (!tmp[0] || vd_sysfs_open("/", &s) < 0)
+		return;
+	vd_sysfs_remove_tree(s, tmp);
+	vd_sysfs_free(s);
+}
+
+static int run_command(struct vd_cli *cli, int argc, char **argv, int i);
+
 static int dispatch(int argc, char **argv)
 {
 	struct vd_cli cli = { .sysroot = "/" };
-	int i;
+	char tmp[4096] = "";
+	int i, rc;
 
 	/*
 	 * Global options come before the command. They are few and fixed, so they are
@@ -175,6 +236,15 @@ static int dispatch(int argc, char **argv)
 	}
 	if (!*cli.sysroot)
 		return vd_cli_usage_error("option '--sysroot' requires a directory");
+	rc = unpack_sysroot(&cli, tmp, sizeof(tmp));
+	if (rc == 0)
+		rc = run_command(&cli, argc, argv, i);
+	remove_unpacked(tmp);
+	return rc;
+}
+
+static int run_command(struct vd_cli *cli, int argc, char **argv, int i)
+{
 	if (i >= argc || argv[i][0] == '-') {
 		/* the default command sees "scan" as its argv[0] */
 		char **sub = calloc((size_t)(argc - i) + 2, sizeof(*sub));
@@ -185,13 +255,13 @@ static int dispatch(int argc, char **argv)
 		sub[0] = (char *)"scan";
 		for (int k = i; k < argc; k++)
 			sub[k - i + 1] = argv[k];
-		rc = vd_cmd_scan(&cli, argc - i + 1, sub);
+		rc = vd_cmd_scan(cli, argc - i + 1, sub);
 		free(sub);
 		return rc;
 	}
 	for (size_t k = 0; k < ARRAY_SIZE(cmds); k++)
 		if (!strcmp(argv[i], cmds[k].name))
-			return cmds[k].run(&cli, argc - i, argv + i);
+			return cmds[k].run(cli, argc - i, argv + i);
 	return vd_cli_usage_error("unknown command '%s'", argv[i]);
 }
 

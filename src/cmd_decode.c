@@ -24,7 +24,7 @@ int vd_cmd_decode(const struct vd_cli *cli, int argc, char **argv)
 	(void)cli;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+Jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			json = true;

@@ -58,7 +58,7 @@ int vd_cmd_explain(const struct vd_cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+aJk:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "aJk:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			all = true;

@@ -85,7 +85,7 @@ int vd_cmd_scan(const struct vd_cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+aJno:Prh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "aJno:Prh", longopts, NULL)) != -1) {
 		char *bad = NULL;
 
 		switch (c) {

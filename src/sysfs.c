@@ -478,3 +478,168 @@ int vd_sysfs_open_special(struct vd_sysfs *s, const char *path, int flags)
 {
 	return open_in_root(s, path, flags);
 }
+
+/* Split path into its parent (opened O_PATH inside the root) and its last component. */
+static int open_parent(struct vd_sysfs *s, const char *path, const char **ret_base)
+{
+	char dir[1024];
+	const char *p = rel(path), *slash = strrchr(p, '/');
+	size_t len;
+
+	if (!slash) {
+		*ret_base = p;
+		return open_in_root(s, ".", O_PATH | O_DIRECTORY);
+	}
+	len = (size_t)(slash - p);
+	if (len >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, p, len);
+	dir[len] = '\0';
+	*ret_base = slash + 1;
+	if (!**ret_base || !strcmp(*ret_base, ".") || !strcmp(*ret_base, ".."))
+		return -EINVAL;
+	return open_in_root(s, dir, O_PATH | O_DIRECTORY);
+}
+
+int vd_sysfs_create(struct vd_sysfs *s, const char *path, mode_t mode)
+{
+	_cleanup_close_ int dfd = -1;
+	const char *base;
+	int fd;
+
+	dfd = open_parent(s, path, &base);
+	if (dfd < 0)
+		return dfd;
+	fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	return fd < 0 ? -errno : fd;
+}
+
+int vd_sysfs_mkdir(struct vd_sysfs *s, const char *path, mode_t mode)
+{
+	_cleanup_close_ int dfd = -1;
+	const char *base;
+
+	dfd = open_parent(s, path, &base);
+	if (dfd < 0)
+		return dfd;
+	if (mkdirat(dfd, base, mode) < 0) {
+		struct stat st;
+
+		if (errno == EEXIST && fstatat(dfd, base, &st, 0) == 0 && S_ISDIR(st.st_mode))
+			return 0;
+		return -errno;
+	}
+	return 0;
+}
+
+int vd_sysfs_mkdir_p(struct vd_sysfs *s, const char *path)
+{
+	char buf[1024];
+	size_t len;
+	int r;
+
+	path = rel(path);
+	len = strlen(path);
+	if (len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		r = vd_sysfs_mkdir(s, buf, 0755);
+		*p = '/';
+		if (r < 0)
+			return r;
+	}
+	return strcmp(buf, ".") ? vd_sysfs_mkdir(s, buf, 0755) : 0;
+}
+
+int vd_sysfs_symlink(struct vd_sysfs *s, const char *target, const char *path)
+{
+	_cleanup_close_ int dfd = -1;
+	const char *base;
+
+	dfd = open_parent(s, path, &base);
+	if (dfd < 0)
+		return dfd;
+	return symlinkat(target, dfd, base) < 0 ? -errno : 0;
+}
+
+int vd_sysfs_rename(struct vd_sysfs *s, const char *from, const char *to)
+{
+	_cleanup_close_ int ffd = -1, tfd = -1;
+	const char *fb, *tb;
+
+	ffd = open_parent(s, from, &fb);
+	if (ffd < 0)
+		return ffd;
+	tfd = open_parent(s, to, &tb);
+	if (tfd < 0)
+		return tfd;
+	return renameat(ffd, fb, tfd, tb) < 0 ? -errno : 0;
+}
+
+int vd_sysfs_kind(struct vd_sysfs *s, const char *path)
+{
+	_cleanup_close_ int dfd = -1;
+	const char *base;
+	struct stat st;
+
+	if (!strcmp(rel(path), "."))
+		return 'd';
+	dfd = open_parent(s, path, &base);
+	if (dfd < 0)
+		return dfd;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return S_ISLNK(st.st_mode) ? 'l' : S_ISDIR(st.st_mode) ? 'd' : S_ISREG(st.st_mode) ? 'f' : 'o';
+}
+
+/* Depth-first removal on directory fds; links are removed, never followed. */
+static int remove_at(int dfd, const char *name, int depth)
+{
+	struct stat st;
+	int r = 0;
+
+	if (depth > 64)
+		return -ELOOP;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISDIR(st.st_mode)) {
+		int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		DIR *dir;
+		struct dirent *de;
+
+		if (fd < 0)
+			return -errno;
+		dir = fdopendir(fd);
+		if (!dir) {
+			close(fd);
+			return -errno;
+		}
+		while ((de = readdir(dir))) {
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			r = remove_at(dirfd(dir), de->d_name, depth + 1);
+			if (r < 0)
+				break;
+		}
+		closedir(dir);
+		if (r < 0)
+			return r;
+		return unlinkat(dfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+	}
+	return unlinkat(dfd, name, 0) < 0 ? -errno : 0;
+}
+
+int vd_sysfs_remove_tree(struct vd_sysfs *s, const char *path)
+{
+	_cleanup_close_ int dfd = -1;
+	const char *base;
+
+	dfd = open_parent(s, path, &base);
+	if (dfd < 0)
+		return dfd == -ENOENT ? 0 : dfd;
+	return remove_at(dfd, base, 0);
+}

@@ -28,6 +28,9 @@ int vd_cli_usage_error(const char *fmt, ...) VD_PRINTF(1, 2);
 
 int vd_cmd_scan(const struct vd_cli *cli, int argc, char **argv);
 int vd_cmd_explain(const struct vd_cli *cli, int argc, char **argv);
+int vd_cmd_snapshot(const struct vd_cli *cli, int argc, char **argv);
+int vd_cmd_check(const struct vd_cli *cli, int argc, char **argv);
+int vd_cmd_report(const struct vd_cli *cli, int argc, char **argv);
 int vd_cmd_decode(const struct vd_cli *cli, int argc, char **argv);
 int vd_cmd_bind(const struct vd_cli *cli, int argc, char **argv);
 

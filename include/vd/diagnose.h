@@ -77,7 +77,7 @@ struct vd_sys_ev {
 	char kc_virtio_pci_legacy; /* 'y', 'n', 0 unknown */
 	char kc_virtio_mmio;
 	bool cmdline_loaded;
-	char cmdline[512];
+	char cmdline[4096];
 	bool initcall_blacklisted; /* initcall_blacklist=virtio_pci_driver_init */
 	bool noautodetect;	   /* Alpine: OpenRC hwdrivers loads no modules */
 	bool pci_nomsi;

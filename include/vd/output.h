@@ -90,4 +90,20 @@ int vd_output_decode(FILE *out, const struct vd_id_info *info, bool json);
 int vd_output_findings_json(FILE *out, const struct vd_device *const *devs,
 			    const struct vd_finding *const *findings, size_t n);
 
+/* The report's schema version: bump it when a field changes meaning. */
+#define VD_REPORT_SCHEMA 1
+
+struct vd_report_info {
+	const char *version;
+	const char *release, *cmdline, *sys_vendor, *product_name; /* NULL: unknown */
+};
+
+/*
+ * "report": {"report": [{machine keys..., "children": [{device keys...}]}]}, one
+ * libsmartcols tree: the machine is the root line, each virtio device a child line. Keys
+ * that do not apply to a line are null. See virtio-doctor(8), REPORT.
+ */
+int vd_output_report(FILE *out, const struct vd_report_info *info, const struct vd_model *m,
+		     const struct vd_finding *findings);
+
 #endif

@@ -78,6 +78,21 @@ int vd_sysfs_is_dir(struct vd_sysfs *s, const char *path);
  */
 int vd_sysfs_write(struct vd_sysfs *s, const char *path, const char *value, size_t len);
 
+/*
+ * Creating trees (bundles, their unpacked copies): the same root confinement. create
+ * opens a new file O_WRONLY|O_CREAT|O_EXCL and returns the fd; mkdir succeeds when the
+ * directory exists; remove_tree removes a directory and everything under it without
+ * following links.
+ */
+int vd_sysfs_create(struct vd_sysfs *s, const char *path, mode_t mode);
+int vd_sysfs_mkdir(struct vd_sysfs *s, const char *path, mode_t mode);
+int vd_sysfs_mkdir_p(struct vd_sysfs *s, const char *path);
+int vd_sysfs_symlink(struct vd_sysfs *s, const char *target, const char *path);
+int vd_sysfs_rename(struct vd_sysfs *s, const char *from, const char *to);
+int vd_sysfs_remove_tree(struct vd_sysfs *s, const char *path);
+/* What path is, without following a final link: 'f' file, 'd' dir, 'l' link, 'o' other. */
+int vd_sysfs_kind(struct vd_sysfs *s, const char *path);
+
 /* Open a character device or other special file under the root (for /dev/vsock, kmsg). */
 int vd_sysfs_open_special(struct vd_sysfs *s, const char *path, int flags);
 

@@ -18,6 +18,7 @@ import sys
 import traceback
 
 VERBOSE = os.environ.get("VD_QEMU_VERBOSE") == "1"
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 
 
 class Skip(Exception):
@@ -114,7 +115,8 @@ class T:
         try:
             return json.loads(r.out)
         except ValueError as e:
-            self.fail("%s: output is not JSON (%s): %r" % (what, e, r.out[:400]))
+            self.fail("%s: output is not JSON (%s): exit %d, stdout %r, stderr %r" %
+                      (what, e, r.rc, r.out[:300], r.err[:300]))
             return None
 
     # --- assertions ------------------------------------------------------

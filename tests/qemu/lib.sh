@@ -105,9 +105,9 @@ vd_fetch_kernel() {
 
 vd_build_helpers() {
 	local here=$1 out=$2
-	cc -std=gnu11 -O2 -Wall -Wextra -Werror -o "$out/vhost-user-vsock-stub" \
+	cc -std=gnu11 -O2 -Wall -Wextra -o "$out/vhost-user-vsock-stub" \
 		"$here/vhost-user-vsock-stub.c" || vd_die "building vhost-user-vsock-stub failed"
-	cc -std=gnu11 -O2 -Wall -Wextra -Werror -static -o "$out/vsock-cid" \
+	cc -std=gnu11 -O2 -Wall -Wextra -static -o "$out/vsock-cid" \
 		"$here/vsock-cid.c" || vd_die "building vsock-cid failed"
 }
 

@@ -1,5 +1,5 @@
 """Scenario 5: vmw_vsock_virtio_transport blacklisted and not loaded."""
-from expect import VSOCK, CID, healthy, cid, scan_rows, check_row, mentions, unchanged
+from expect import CID, healthy, cid, scan_rows, check_row, mentions, unchanged
 
 
 def check(t):

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor tests -- snapshot round trips, check exit codes, the report schema */
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "vd_run.h"
+
+/* Replace every occurrence of from by to (from is a root prefix in evidence lines). */
+static char *replace_all(const char *s, const char *from, const char *to)
+{
+	size_t fl = strlen(from), tl = strlen(to), n = 0;
+	const char *p;
+	char *out, *o;
+
+	for (p = s; (p = strstr(p, from)); p += fl)
+		n++;
+	out = o = malloc(strlen(s) + n * (tl > fl ? tl - fl : 0) + 1);
+	assert_non_null(out);
+	while ((p = strstr(s, from))) {
+		memcpy(o, s, (size_t)(p - s));
+		o += p - s;
+		memcpy(o, to, tl);
+		o += tl;
+		s = p + fl;
+	}
+	strcpy(o, s);
+	return out;
+}
+
+static void run_cmd(const char *root, const char *cmd, const char *opt, struct run *r)
+{
+	char *args[] = { "--sysroot", (char *)root, (char *)cmd, (char *)opt, (char *)"-J", NULL };
+
+	if (!opt) {
+		args[3] = "-J";
+		args[4] = NULL;
+	}
+	run(args, r);
+}
+
+static const char *const fixtures[] = {
+	"firecracker-6.18", "qemu-6.1-mixed",	"qemu-6.1-vsock",    "fc-vsock-unbound",
+	"fc-vsock-override-none", "fc-vsock-foreign", "fc-vsock-nodriver", "fc-vsock-failed",
+	"fc-no-virtio-pci-driver", "mmio-6.18", "broken-attrs",
+};
+
+/*
+ * snapshot FIXTURE -> tar.gz and directory; --sysroot on each gives the same scan and the
+ * same explain (verdicts, evidence, remedies) as the fixture itself, paths aside.
+ */
+static void test_round_trip(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		char root[PATH_MAX], tmp[] = "/tmp/vd-bundle-XXXXXX", tgz[PATH_MAX + 32],
+						     dir[PATH_MAX + 32], cmd[3 * PATH_MAX];
+		struct run a, b;
+		const char *copies[2];
+
+		snprintf(root, sizeof(root), VD_SRCDIR "/tests/fixtures/%s", fixtures[i]);
+		assert_non_null(mkdtemp(tmp));
+		snprintf(tgz, sizeof(tgz), "%s/b.tar.gz", tmp);
+		snprintf(dir, sizeof(dir), "%s/tree", tmp);
+		copies[0] = tgz;
+		copies[1] = dir;
+		for (int k = 0; k < 2; k++) {
+			char *args[] = { "--sysroot", root, "snapshot", (char *)copies[k], NULL };
+
+			run(args, &a);
+			if (a.rc != 0)
+				fail_msg("snapshot of %s to %s: %d: %s", fixtures[i], copies[k], a.rc,
+					 a.err);
+			run_done(&a);
+		}
+		for (int k = 0; k < 2; k++) {
+			static const char *const cmds[][2] = { { "scan", NULL },
+							       { "explain", "--all" } };
+
+			for (int c = 0; c < 2; c++) {
+				char *x, *y, *shown;
+
+				run_cmd(root, cmds[c][0], cmds[c][1], &a);
+				run_cmd(copies[k], cmds[c][0], cmds[c][1], &b);
+				assert_int_equal(a.rc, b.rc);
+				/* evidence names files under the root it was read from */
+				x = replace_all(a.out, root, "ROOT");
+				shown = k == 0 ? NULL : (char *)copies[k];
+				y = shown ? replace_all(b.out, shown, "ROOT") : strdup(b.out);
+				if (!shown) {
+					/* a tar.gz is unpacked to a temporary directory */
+					char *p = strstr(y, "/virtio-doctor-");
+
+					while (p) {
+						char *end = p + strlen("/virtio-doctor-") + 6;
+						char *start = p;
+
+						while (start > y && start[-1] != '"' && start[-1] != ' ')
+							start--;
+						memmove(start + 4, end, strlen(end) + 1);
+						memcpy(start, "ROOT", 4);
+						p = strstr(start + 4, "/virtio-doctor-");
+					}
+				}
+				if (strcmp(x, y))
+					fail_msg("%s %s differs after the round trip through %s:\n%s\n---\n%s",
+						 fixtures[i], cmds[c][0], copies[k], x, y);
+				free(x);
+				free(y);
+				run_done(&a);
+				run_done(&b);
+			}
+		}
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
+/* What a bundle holds is listed, and it holds nothing outside what the tool reads. */
+static void test_manifest(void **state)
+{
+	char tmp[] = "/tmp/vd-bundle-XXXXXX", dir[64], path[128];
+	char *args[] = { "--sysroot", VD_FIXTURE("qemu-6.1-mixed"), "snapshot", dir, NULL };
+	struct run r;
+	char *m;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	snprintf(dir, sizeof(dir), "%s/b", tmp);
+	run(args, &r);
+	assert_int_equal(r.rc, 0);
+	run_done(&r);
+	snprintf(path, sizeof(path), "%s/virtio-doctor/MANIFEST", dir);
+	m = slurp(path);
+	assert_non_null(m);
+	assert_non_null(strstr(m, "\nf proc/cmdline "));
+	assert_non_null(strstr(m, "\nf boot/config-6.1.0-56-amd64 "));
+	assert_non_null(strstr(m, "\nf lib/modules/6.1.0-56-amd64/modules.alias.bin "));
+	assert_non_null(strstr(m, "\nl sys/bus/pci/devices/0000:00:05.0 -> "));
+	assert_non_null(strstr(m, "\nf sys/devices/pci0000:00/0000:00:05.0/config 256"));
+	assert_non_null(strstr(m, "\nf kmsg.txt "));
+	/* only virtio and vsock modules from sys/module */
+	assert_non_null(strstr(m, "sys/module/virtio_pci"));
+	assert_null(strstr(m, "sys/module/cxl_core"));
+	assert_null(strstr(m, "sys/module/ext4"));
+	free(m);
+	snprintf(path, sizeof(path), "rm -rf '%s'", tmp);
+	assert_int_equal(system(path), 0);
+}
+
+static void test_snapshot_errors(void **state)
+{
+	char tmp[] = "/tmp/vd-bundle-XXXXXX", file[64], cmd[128];
+	char *exists[] = { "--sysroot", VD_FIXTURE("firecracker-6.18"), "snapshot", file, NULL };
+	char *force[] = { "--sysroot", VD_FIXTURE("firecracker-6.18"), "snapshot", "--force", file,
+			  NULL };
+	char *nodir[] = { "--sysroot", VD_FIXTURE("firecracker-6.18"), "snapshot",
+			  "/nonexistent/dir/b.tar.gz", NULL };
+	char *stdout_full[] = { "--sysroot", VD_FIXTURE("firecracker-6.18"), "snapshot", "-", NULL };
+	char *none[] = { "snapshot", NULL };
+	struct run r;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	snprintf(file, sizeof(file), "%s/b.tar.gz", tmp);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fputs("precious", f);
+	fclose(f);
+	/* an existing file is kept without --force */
+	run(exists, &r);
+	assert_int_equal(r.rc, 2);
+	assert_non_null(strstr(r.err, "exists (use --force"));
+	run_done(&r);
+	f = fopen(file, "r");
+	assert_non_null(f);
+	assert_int_equal(fgetc(f), 'p');
+	fclose(f);
+	run(force, &r);
+	assert_int_equal(r.rc, 0);
+	run_done(&r);
+	run(nodir, &r);
+	assert_int_equal(r.rc, 2);
+	assert_non_null(strstr(r.err, "cannot write snapshot '/nonexistent/dir/b.tar.gz'"));
+	run_done(&r);
+	/* a full disk: no success, one line, and nothing left behind */
+	if (access("/dev/full", W_OK) == 0) {
+		run_to(stdout_full, "/dev/full", &r);
+		assert_int_equal(r.rc, 2);
+		assert_non_null(strstr(r.err, "cannot write snapshot '-'"));
+		run_done(&r);
+	}
+	run(none, &r);
+	assert_int_equal(r.rc, 2);
+	run_done(&r);
+	/* no temporary file survives any of the above */
+	snprintf(cmd, sizeof(cmd), "test $(ls -A '%s' | wc -l) = 1", tmp);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* check: exit 0/1/2 on every fixture state, with and without --require */
+static void test_check_exit_codes(void **state)
+{
+	static const struct {
+		const char *fixture, *require;
+		int rc;
+		const char *verbose; /* a fragment of the --verbose output, or NULL */
+	} cases[] = {
+		{ "firecracker-6.18", NULL, 0, "ok" },
+		{ "firecracker-6.18", "vsock,net,block", 0, "ok" },
+		{ "firecracker-6.18", "vsock,gpu", 1, "gpu: absent" },
+		{ "qemu-6.1-mixed", NULL, 0, NULL },
+		{ "qemu-6.1-mixed", "vsock", 1, "vsock: absent" },
+		{ "qemu-6.1-mixed", "balloon,console,net,rng", 0, NULL },
+		{ "fc-vsock-unbound", NULL, 1, "vsock: 0000:00:04.0 unbound: probe-rejected" },
+		{ "fc-vsock-unbound", "net,block", 0, NULL },
+		{ "fc-vsock-unbound", "vsock", 1, "vsock: 0000:00:04.0 unbound" },
+		{ "fc-vsock-override-none", "vsock", 1, "override-none" },
+		{ "fc-vsock-foreign", "vsock", 1, "foreign-driver" },
+		{ "fc-vsock-nodriver", "vsock", 1, "no-driver" },
+		{ "fc-vsock-failed", "vsock", 1, "failed" },
+		{ "fc-no-virtio-pci-driver", "rng", 1, "pci-driver-not-registered" },
+		{ "mmio-6.18", "vsock,net,block,rng", 0, NULL },
+		{ "mmio-6.18", NULL, 1, "mmio-unbound" },
+		{ "no-pci-bus", NULL, 0, NULL },
+		{ "no-pci-bus", "vsock", 1, "vsock: absent" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char root[PATH_MAX];
+		char *args[8];
+		struct run r;
+		int n = 0;
+
+		snprintf(root, sizeof(root), VD_SRCDIR "/tests/fixtures/%s", cases[i].fixture);
+		args[n++] = "--sysroot";
+		args[n++] = root;
+		args[n++] = "check";
+		if (cases[i].require) {
+			args[n++] = "--require";
+			args[n++] = (char *)cases[i].require;
+		}
+		args[n] = NULL;
+		run(args, &r);
+		if (r.rc != cases[i].rc)
+			fail_msg("check %s %s: exit %d, want %d", cases[i].fixture,
+				 cases[i].require ? cases[i].require : "", r.rc, cases[i].rc);
+		assert_string_equal(r.out, ""); /* silent without --verbose */
+		run_done(&r);
+		args[n++] = "--verbose";
+		args[n] = NULL;
+		run(args, &r);
+		assert_int_equal(r.rc, cases[i].rc);
+		if (cases[i].verbose && !strstr(r.out, cases[i].verbose))
+			fail_msg("check %s --verbose: no '%s' in:\n%s", cases[i].fixture,
+				 cases[i].verbose, r.out);
+		run_done(&r);
+	}
+	{
+		char *bad[] = { "check", "--require", "vsock,nosuch", NULL };
+		struct run r;
+
+		run(bad, &r);
+		assert_int_equal(r.rc, 2);
+		assert_non_null(strstr(r.err, "unknown virtio type 'nosuch'"));
+		run_done(&r);
+	}
+}
+
+/* the report carries exactly the fields the man page documents (REPORT section) */
+static void test_report_schema(void **state)
+{
+	static const char *const machine[] = { "tool", "version", "schema", "release", "cmdline",
+					       "sys_vendor", "product_name" };
+	static const char *const device[] = {
+		"device", "id",	    "subsys",	 "rev",	     "class",	 "transport", "type",
+		"typeid", "name",   "pcidrv",	 "virtio",   "driver",	 "status",    "statusraw",
+		"features", "state", "problem",  "verdict",  "summary",	 "evidence",  "remedy",
+		"unchecked",
+	};
+	char *args[] = { "--sysroot", VD_FIXTURE("fc-vsock-override-none"), "report", "-J", NULL };
+	char *man = slurp(VD_SRCDIR "/man/virtio-doctor.8");
+	const char *sec;
+	struct run r;
+	size_t keys = 0;
+
+	(void)state;
+	assert_non_null(man);
+	sec = strstr(man, ".SH REPORT");
+	assert_non_null(sec);
+	run(args, &r);
+	assert_int_equal(r.rc, 1);
+	assert_non_null(strstr(r.out, "{\n   \"report\": [\n"));
+	assert_non_null(strstr(r.out, "\"schema\": 1,"));
+	assert_non_null(strstr(r.out, "\"children\": ["));
+	assert_non_null(strstr(r.out, "\"verdict\": \"override-none\""));
+	for (size_t i = 0; i < sizeof(machine) / sizeof(machine[0]); i++) {
+		char k[64];
+
+		snprintf(k, sizeof(k), "\"%s\":", machine[i]);
+		assert_non_null(strstr(r.out, k));
+		snprintf(k, sizeof(k), ".B %s\n", machine[i]);
+		if (!strstr(sec, k))
+			fail_msg("man page REPORT does not document '%s'", machine[i]);
+	}
+	for (size_t i = 0; i < sizeof(device) / sizeof(device[0]); i++) {
+		char k[64];
+
+		snprintf(k, sizeof(k), "\"%s\":", device[i]);
+		assert_non_null(strstr(r.out, k));
+		snprintf(k, sizeof(k), ".B %s\n", device[i]);
+		if (!strstr(sec, k))
+			fail_msg("man page REPORT does not document '%s'", device[i]);
+	}
+	/* and no key the list above does not know */
+	for (const char *p = r.out; (p = strstr(p, "\":")); p += 2) {
+		const char *q = p;
+		char key[64];
+		bool known = false;
+
+		while (q > r.out && q[-1] != '"')
+			q--;
+		snprintf(key, sizeof(key), "%.*s", (int)(p - q), q);
+		for (size_t i = 0; i < sizeof(machine) / sizeof(machine[0]); i++)
+			known |= !strcmp(key, machine[i]);
+		for (size_t i = 0; i < sizeof(device) / sizeof(device[0]); i++)
+			known |= !strcmp(key, device[i]);
+		known |= !strcmp(key, "report") || !strcmp(key, "children");
+		if (!known)
+			fail_msg("report key '%s' is not in the documented list", key);
+		keys++;
+	}
+	assert_true(keys > 100);
+	run_done(&r);
+	free(man);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_manifest),
+		cmocka_unit_test(test_snapshot_errors),
+		cmocka_unit_test(test_check_exit_codes),
+		cmocka_unit_test(test_report_schema),
+	};
+	return cmocka_run_group_tests_name("bundle", tests, NULL, NULL);
+}

@@ -302,22 +302,40 @@ static bool diagnose_caps(const struct vd_device *d, const struct vd_dev_ev *de,
 			  "are required");
 		return true;
 	}
+	/*
+	 * vp_modern_map_capability() maps at least a minimum per type (common: the 56-byte
+	 * virtio_pci_common_cfg, ISR 1, notify 2) and trims longer lengths to the BAR: only a
+	 * capability shorter than its minimum, or whose offset + minimum leaves the BAR, fails.
+	 */
 	for (size_t i = 0; i < d->cfg.n_caps; i++) {
+		static const uint32_t min_len[] = { [VD_CAP_COMMON] = 56, [VD_CAP_NOTIFY] = 2,
+						    [VD_CAP_ISR] = 1, [VD_CAP_DEVICE] = 0 };
 		const struct vd_virtio_cap *c = &d->cfg.caps[i];
 		const struct vd_resource *r;
 		uint64_t size;
+		uint32_t min;
 
-		if (c->bar > 5 || !de->have_bars || c->cfg_type > VD_CAP_DEVICE)
+		if (c->bar > 5 || !de->have_bars || c->cfg_type < VD_CAP_COMMON ||
+		    c->cfg_type > VD_CAP_DEVICE)
 			continue;
+		min = min_len[c->cfg_type];
 		r = &de->bar[c->bar];
 		size = r->end > r->start ? r->end - r->start + 1 : 0;
-		if (size && (uint64_t)c->offset + c->length > size) {
-			EVIDENCE(f, "capability %s at 0x%02x: %u bytes at offset 0x%x of BAR %u, "
-				    "which has 0x%llx bytes",
-				 vd_virtio_cfg_type_name(c->cfg_type), c->pos, c->length, c->offset,
-				 c->bar, (unsigned long long)size);
+		if (c->length < min) {
 			verdict(f, VD_V_PROBE_BAD_CAP,
-				"a virtio capability reaches past its BAR: virtio-pci's map fails "
+				"the %s capability is %u bytes long, less than the %u the driver maps "
+				"(-EINVAL)",
+				vd_virtio_cfg_type_name(c->cfg_type), c->length, min);
+			REMEDY(f, "fix the capability layout in the hypervisor's device model");
+			return true;
+		}
+		if (size && (uint64_t)c->offset + min > size) {
+			EVIDENCE(f, "capability %s at 0x%02x: offset 0x%x + %u bytes passes the end "
+				    "of BAR %u (0x%llx bytes)",
+				 vd_virtio_cfg_type_name(c->cfg_type), c->pos, c->offset, min, c->bar,
+				 (unsigned long long)size);
+			verdict(f, VD_V_PROBE_BAD_CAP,
+				"a virtio capability lies outside its BAR: virtio-pci's map fails "
 				"(-EINVAL)");
 			REMEDY(f, "fix the capability layout in the hypervisor's device model");
 			return true;
@@ -544,8 +562,8 @@ static void vsock_evidence(const struct vd_sys_ev *se, struct vd_finding *f)
 			 se->vsock_cid == 0xffffffffu ? " (VMADDR_CID_ANY: no transport has a device)"
 			 : se->vsock_cid >= 3	     ? " (a guest CID: vsock works)"
 						     : "");
-	else if (se->vsock_err == -ENOENT)
-		EVIDENCE(f, "%s/dev/vsock: absent (the vsock core is not loaded)", se->root);
+	else if (se->vsock_err == -ENOENT && !se->root[0])
+		EVIDENCE(f, "/dev/vsock: absent (the vsock core is not loaded)");
 	if (se->vmci_loaded)
 		EVIDENCE(f, "%s/sys/module/vmw_vsock_vmci_transport: loaded", se->root);
 	if (se->hv_sock_loaded)

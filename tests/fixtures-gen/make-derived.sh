@@ -4,6 +4,7 @@
 # Usage:  tests/fixtures-gen/make-derived.sh            # rebuild every derived fixture + verify
 #         tests/fixtures-gen/make-derived.sh --unpack   # also re-unpack the three plain captures
 #         tests/fixtures-gen/make-derived.sh --verify   # only run the checks / summary
+#         tests/fixtures-gen/make-derived.sh --verdicts # rebuild only the v-* trees (make-verdicts.sh) + verify
 #
 # Idempotent: every output directory is deleted and recreated.  Only files under
 # tests/fixtures/ are written.  NEVER point any of this at the real /sys.
@@ -11,7 +12,8 @@
 # Plain trees (sources, unpacked from $CAPTURES/*.tar.gz):
 #   firecracker-6.18  qemu-6.1-mixed  qemu-6.1-vsock
 # Every derived tree changes only what the kernel itself would change for the state it models;
-# see the FIXTURE file in each one.
+# see the FIXTURE file in each one.  The v-* trees (one per `explain` verdict) are built by
+# make-verdicts.sh, sourced below; their expected verdicts are in tests/explain-cases.txt.
 set -eu
 export LC_ALL=C
 
@@ -90,6 +92,9 @@ pci_unbind() { # bdf
     rm -rf "$d/msi_irqs"
     drop_uevent_driver "$d/uevent"
 }
+
+# the v-* trees: VERDICTS, build_verdicts, check_verdicts
+. "$HERE/make-verdicts.sh"
 
 # ---------------------------------------------------------------- derived fixtures
 build_fc_vsock_unbound() {
@@ -262,6 +267,7 @@ bad() { echo "  FAIL [$1] $2"; fail=1; }
 allowed_dangling() {
     case $1 in
         qemu-6.1-mixed*|qemu-6.1-vsock) echo "sys/module/cxl_core/drivers/cxl:cxl_region" ;;
+        v-*) [ -L "$FIX/$1/sys/module/cxl_core/drivers/cxl:cxl_region" ] && echo "sys/module/cxl_core/drivers/cxl:cxl_region" ;;
         broken-attrs) echo "$P/0000:00:05.0/driver" ;;
         symlink-loop) printf '%s\n' "$P/0000:00:03.0/driver" "sys/bus/pci/devices/0000:00:09.0" ;;
     esac
@@ -356,7 +362,10 @@ summary() {
     [ -d "$t/sys/bus/pci" ] || echo "   (no sys/bus/pci)"
 }
 
-if [ "${1:-}" != "--verify" ]; then
+if [ "${1:-}" = "--verdicts" ]; then
+    build_verdicts
+    cd "$FIX"
+elif [ "${1:-}" != "--verify" ]; then
     build_fc_vsock_unbound
     build_fc_vsock_override_none
     build_fc_vsock_foreign
@@ -368,14 +377,16 @@ if [ "${1:-}" != "--verify" ]; then
     build_symlink_loop
     build_no_pci_bus
     build_qemu_nonroot
+    build_verdicts     # after the fc-vsock-* trees: several v-* trees start from them
     cd "$FIX"
 fi
 
-for n in firecracker-6.18 qemu-6.1-mixed qemu-6.1-vsock $DERIVED; do
+for n in firecracker-6.18 qemu-6.1-mixed qemu-6.1-vsock $DERIVED $VERDICTS; do
     verify_one "$n"
     summary "$n"
 done
 check_specific
+check_verdicts
 echo "total: $(du -sh "$FIX" | cut -f1)"
 if [ "$fail" != 0 ]; then echo "VERIFY: FAILED" >&2; exit 1; fi
 echo "VERIFY: all fixtures OK"

@@ -86,6 +86,44 @@ static void test_cli_cases(void **state)
 	assert_true(ncases >= 30);
 }
 
+/*
+ * Every line of tests/explain-cases.txt: one fixture per verdict, changed from a real
+ * capture only where the kernel would change it; explain -J names the expected verdict.
+ */
+static void test_explain_cases(void **state)
+{
+	FILE *f = fopen(VD_SRCDIR "/tests/explain-cases.txt", "r");
+	char line[1024];
+	int ncases = 0;
+
+	(void)state;
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *fixture, *device, *verdict, root[PATH_MAX], want[128];
+		char *args[] = { "--sysroot", root, "explain", "-J", NULL, NULL };
+		struct run r;
+
+		if (line[0] == '#' || !strchr(line, '|'))
+			continue;
+		fixture = trim(strtok(line, "|"));
+		device = trim(strtok(NULL, "|"));
+		verdict = trim(strtok(NULL, "|"));
+		snprintf(root, sizeof(root), VD_SRCDIR "/tests/fixtures/%s", fixture);
+		args[4] = device;
+		run(args, &r);
+		snprintf(want, sizeof(want), "\"verdict\": \"%s\",", verdict);
+		if (!strstr(r.out, want) || r.rc != (strcmp(verdict, "ok") ? 1 : 0))
+			fail_msg("explain %s on %s: exit %d, want verdict %s:\n%s%s", device, fixture,
+				 r.rc, verdict, r.out, r.err);
+		/* every finding names its evidence, and explain never prints a bare problem */
+		assert_non_null(strstr(r.out, "\"evidence\": [\n             \""));
+		run_done(&r);
+		ncases++;
+	}
+	fclose(f);
+	assert_true(ncases >= 37);
+}
+
 static void test_broken_tree_warnings_name_files(void **state)
 {
 	char *args[] = { "--sysroot", VD_FIXTURE("broken-attrs"), "scan", NULL };
@@ -267,6 +305,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cli_cases),
+		cmocka_unit_test(test_explain_cases),
 		cmocka_unit_test(test_broken_tree_warnings_name_files),
 		cmocka_unit_test(test_help_lists_columns),
 		cmocka_unit_test(test_write_error_is_not_success),

@@ -169,7 +169,10 @@ static void m_common_zero_bar(struct ctx *c)
 static void m_missing_isr(struct ctx *c) { unbind(c); set_cap_type(c, VD_CAP_ISR, VD_CAP_VENDOR); }
 static void m_missing_notify(struct ctx *c) { unbind(c); set_cap_type(c, VD_CAP_NOTIFY, VD_CAP_VENDOR); }
 static void m_short_common(struct ctx *c) { unbind(c); c->d.cfg.caps[0].cap_len = 12; }
-static void m_cap_past_bar(struct ctx *c) { unbind(c); c->d.cfg.caps[3].length = 0x100000; }
+static void m_cap_past_bar(struct ctx *c) { unbind(c); c->d.cfg.caps[0].offset = 0x7fff0; }
+/* a notify area longer than the BAR is trimmed by the kernel, not refused */
+static void m_long_notify_ok(struct ctx *c) { unbind(c); c->d.cfg.caps[3].length = 0x100000; }
+static void m_short_isr(struct ctx *c) { unbind(c); c->d.cfg.caps[1].length = 0; }
 static void m_bar_unset(struct ctx *c)
 {
 	unbind(c);
@@ -320,7 +323,9 @@ static const struct {
 	{ "missing isr", m_missing_isr, VD_V_PROBE_MISSING_CAPS, "config: virtio capabilities" },
 	{ "missing notify", m_missing_notify, VD_V_PROBE_MISSING_CAPS, "config:" },
 	{ "short common", m_short_common, VD_V_PROBE_BAD_CAP, "config:" },
-	{ "cap past bar", m_cap_past_bar, VD_V_PROBE_BAD_CAP, "of BAR 0" },
+	{ "cap past bar", m_cap_past_bar, VD_V_PROBE_BAD_CAP, "end of BAR 0" },
+	{ "long notify", m_long_notify_ok, VD_V_PROBE_REJECTED, "config: virtio capabilities" },
+	{ "short isr", m_short_isr, VD_V_PROBE_BAD_CAP, "config:" },
 	{ "bar unset", m_bar_unset, VD_V_PROBE_BAR_UNASSIGNED, "resource: BAR 0" },
 	{ "bar log", m_bar_log, VD_V_PROBE_BAR_UNASSIGNED, "not assigned" },
 	{ "legacy no support", m_legacy_no_support, VD_V_LEGACY_UNSUPPORTED, "CONFIG_VIRTIO_PCI_LEGACY" },

@@ -85,13 +85,17 @@ deps:
 deps-test:
 	./contrib/debian-deps --test
 
-# Everything CI runs: unit and command-level tests, then the static checks.
-check-all: check lint-man
+# Real kernels: Debian's 6.1 under QEMU (TCG), scenarios in tests/qemu/. Needs root.
+check-qemu: virtio-doctor
+	tests/qemu/run --binary ./virtio-doctor
+
+# Everything CI runs: unit and command-level tests, the static checks, the QEMU guests.
+check-all: check lint-man check-qemu
 
 clean:
 	rm -f virtio-doctor libvd.a src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(TEST_BINS)
 
-.PHONY: all tests check check-all install uninstall clean lint-man deps deps-test
+.PHONY: all tests check check-all check-qemu install uninstall clean lint-man deps deps-test
 .SECONDARY: $(TEST_SRCS:.c=.o)
 
 -include $(wildcard src/*.d tests/unit/*.d)
@@ -139,3 +143,102 @@ fuzz-run: fuzz
 			$(FUZZ_DIR)/$$n.log || true; \
 		[ $$rc = 0 ] || { echo "$$t: FAILED (see $(FUZZ_DIR)/$$n.log)"; exit 1; }; \
 	done
+
+# ASan+UBSan: the library, the binary and every test rebuilt in $(ASAN_DIR). The tests
+# find the binary and the fixtures through $(ASAN_DIR)/root (links to tests/ and man/,
+# and the sanitized virtio-doctor), so the normal build is never touched. Sanitizer
+# exits use codes of their own so they cannot pass for the tool's 1.
+ASAN_DIR     := build/asan
+ASAN_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+		-fno-sanitize-recover=all
+ASAN_ENV     := ASAN_OPTIONS=exitcode=86:detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=87
+ASAN_LIBOBJS := $(patsubst src/%.c,$(ASAN_DIR)/obj/%.o,$(LIB_SRCS))
+ASAN_TESTS   := $(patsubst tests/unit/%.c,$(ASAN_DIR)/tests/%,$(TEST_SRCS))
+
+$(ASAN_DIR)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(VD_CPPFLAGS) $(VD_CFLAGS) $(DEPS_CFLAGS) $(ASAN_FLAGS) -MMD -MP -c -o $@ $<
+
+$(ASAN_DIR)/libvd.a: $(ASAN_LIBOBJS)
+	$(AR) rcs $@ $^
+
+$(ASAN_DIR)/root/virtio-doctor: $(ASAN_DIR)/obj/main.o $(ASAN_DIR)/libvd.a
+	@mkdir -p $(@D)
+	ln -sfn $(CURDIR)/tests $(ASAN_DIR)/root/tests
+	ln -sfn $(CURDIR)/man $(ASAN_DIR)/root/man
+	$(CC) $(VD_CFLAGS) $(ASAN_FLAGS) $(VD_LDFLAGS) -o $@ $^ $(DEPS_LIBS) $(LDLIBS)
+
+$(ASAN_DIR)/tests/test_%: tests/unit/test_%.c $(ASAN_DIR)/libvd.a
+	@mkdir -p $(@D)
+	$(CC) $(VD_CPPFLAGS) -DVD_SRCDIR=\"$(CURDIR)/$(ASAN_DIR)/root\" $(VD_CFLAGS) \
+		$(DEPS_CFLAGS) $(TEST_CFLAGS) $(ASAN_FLAGS) $(VD_LDFLAGS) -MMD -MP -o $@ $< \
+		$(ASAN_DIR)/libvd.a $(DEPS_LIBS) $(TEST_LIBS) $(LDLIBS)
+
+check-asan: $(ASAN_TESTS) $(ASAN_DIR)/root/virtio-doctor
+	$(ASAN_ENV) ./tests/run $(ASAN_TESTS)
+
+# valgrind on every run of the binary by the command-level tests (test_cli, test_bundle,
+# test_robustness): they are built against $(VG_DIR)/root, whose virtio-doctor runs the
+# real one under valgrind. Each process logs to its own file; any error or leak fails.
+VG_DIR       := build/valgrind
+VG_TESTS     := $(VG_DIR)/tests/test_cli $(VG_DIR)/tests/test_bundle \
+		$(VG_DIR)/tests/test_robustness
+VALGRIND     ?= valgrind
+VG_OPTS      := -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--show-leak-kinds=definite,indirect --track-fds=no
+
+$(VG_DIR)/root/virtio-doctor: virtio-doctor
+	@mkdir -p $(@D) $(VG_DIR)/log
+	ln -sfn $(CURDIR)/tests $(VG_DIR)/root/tests
+	ln -sfn $(CURDIR)/man $(VG_DIR)/root/man
+	printf '#!/bin/sh\nexec $(VALGRIND) $(VG_OPTS) --log-file=%s/vg.%%%%p.log %s "$$@"\n' \
+		"$(CURDIR)/$(VG_DIR)/log" "$(CURDIR)/virtio-doctor" > $@
+	chmod 755 $@
+
+$(VG_DIR)/tests/test_%: tests/unit/test_%.o libvd.a
+	@mkdir -p $(@D)
+	$(CC) $(VD_CPPFLAGS) -DVD_SRCDIR=\"$(CURDIR)/$(VG_DIR)/root\" $(VD_CFLAGS) $(DEPS_CFLAGS) \
+		$(TEST_CFLAGS) $(CFLAGS) $(VD_LDFLAGS) $(LDFLAGS) -o $@ tests/unit/test_$*.c \
+		libvd.a $(DEPS_LIBS) $(TEST_LIBS) $(LDLIBS)
+
+check-valgrind: $(VG_TESTS) $(VG_DIR)/root/virtio-doctor
+	rm -f $(VG_DIR)/log/vg.*.log
+	VD_ROBUSTNESS_TIMEOUT=300 ./tests/run $(VG_TESTS)
+	@bad=$$(find $(VG_DIR)/log -name 'vg.*.log' -size +0 | wc -l); \
+	runs=$$(find $(VG_DIR)/log -name 'vg.*.log' | wc -l); \
+	echo "valgrind: $$runs runs of virtio-doctor, $$bad with errors or leaks"; \
+	if [ $$bad != 0 ]; then find $(VG_DIR)/log -name 'vg.*.log' -size +0 | head -5 | \
+		xargs -r head -40; exit 1; fi
+
+# Static checks: cppcheck, clang-tidy (.clang-tidy), clang-format (.clang-format),
+# mandoc. Every one runs; the target fails if any complained.
+LINT_SRCS    := $(wildcard src/*.c)
+FORMAT_SRCS  := $(wildcard src/*.c include/vd/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c \
+		fuzz/*.h)
+CLANG_TIDY   ?= clang-tidy
+CLANG_FORMAT ?= clang-format
+CPPCHECK     ?= cppcheck
+
+lint:
+	@rc=0; \
+	echo "== cppcheck"; \
+	$(CPPCHECK) -q --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Iinclude \
+		$(LINT_SRCS) || rc=1; \
+	echo "== clang-tidy"; \
+	$(CLANG_TIDY) --quiet $(LINT_SRCS) -- $(VD_CPPFLAGS) -std=gnu11 $(DEPS_CFLAGS) \
+		2>/dev/null | grep -E '(warning|error):' && rc=1; \
+	echo "== clang-format"; \
+	$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_SRCS) 2>&1 | grep -c 'error:' | \
+		sed 's/^/lines clang-format would change: /'; \
+	$(CLANG_FORMAT) --dry-run -Werror $(FORMAT_SRCS) >/dev/null 2>&1 || rc=1; \
+	echo "== mandoc"; \
+	mandoc -Tlint -W warning man/virtio-doctor.8 || rc=1; \
+	exit $$rc
+
+bench: virtio-doctor
+	bench/run
+
+.PHONY: fuzz fuzz-run check-asan check-valgrind lint bench
+-include $(wildcard $(FUZZ_DIR)/obj/*.d $(ASAN_DIR)/obj/*.d)

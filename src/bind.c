@@ -522,6 +522,14 @@ static int wr(struct job *j, const char *path, const char *value, bool rollback)
 	return st->result;
 }
 
+/* why quotes values read from the tree (driver_override): keep it one printable line */
+static void printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 static void VD_PRINTF(4, 5) set_why(struct job *j, int err, const char *path, const char *fmt,
 				    ...)
 {
@@ -532,6 +540,7 @@ static void VD_PRINTF(4, 5) set_why(struct job *j, int err, const char *path, co
 	va_start(ap, fmt);
 	vsnprintf(j->r->why, sizeof(j->r->why), fmt, ap);
 	va_end(ap);
+	printable(j->r->why);
 }
 
 static void after(struct job *j)
@@ -609,6 +618,7 @@ static int refuse(struct job *j, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(j->r->why, sizeof(j->r->why), fmt, ap);
 	va_end(ap);
+	printable(j->r->why);
 	after(j);
 	return 0;
 }

@@ -35,11 +35,17 @@ static const struct vd_cmd cmds[] = {
 
 int vd_cli_usage_error(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vwarnx(fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* the message quotes the argument: a newline or escape in it stays harmless */
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	warnx("%s", msg);
 	fprintf(stderr, "Try 'virtio-doctor --help' for more information.\n");
 	return VD_EXIT_USAGE;
 }

@@ -52,6 +52,10 @@ static void VD_PRINTF(2, 3) warn(struct scan *sc, const char *fmt, ...)
 	va_end(ap);
 	if (!line)
 		return;
+	/* names and values come from the tree: a newline or escape must not reach stderr */
+	for (char *p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	nv = realloc(w->v, (w->n + 1) * sizeof(*nv));
 	if (!nv) {
 		free(line);
@@ -165,6 +169,11 @@ static int load_virtio_bus(struct scan *sc)
 		}
 		snprintf(link, sizeof(link), "sys/bus/virtio/devices/%s", sc->vnames.v[i]);
 		r = vd_sysfs_link_path(sc->s, link, path, sizeof(path));
+		/* the link is resolved as text: its device may be gone (hot-unplug) */
+		if (r >= 0) {
+			r = vd_sysfs_is_dir(sc->s, path);
+			r = r == 1 ? 0 : r == 0 ? -ENOTDIR : r == -ENOENT ? -ENOLINK : r;
+		}
 		if (r < 0) {
 			warn_file(sc, link, r);
 			sc->vused[i] = true;

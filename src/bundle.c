@@ -37,22 +37,7 @@ struct vd_bundle_writer {
 
 static int dir_file(struct vd_bundle_writer *w, const char *path, const void *data, size_t len)
 {
-	_cleanup_close_ int fd = vd_sysfs_create(w->dest, path, 0644);
-	ssize_t n;
-
-	if (fd < 0)
-		return fd;
-	n = len ? write(fd, data, len) : 0;
-	if (n < 0)
-		return -errno;
-	if ((size_t)n != len)
-		return -ENOSPC;
-	if (close(fd) < 0) {
-		fd = -1;
-		return -errno;
-	}
-	fd = -1;
-	return 0;
+	return vd_sysfs_create_file(w->dest, path, data, len);
 }
 
 static int dir_link(struct vd_bundle_writer *w, const char *path, const char *target)
@@ -296,6 +281,18 @@ static void add_parents(struct snap *sn, const char *path)
 	}
 }
 
+/* A link as the link it is; what it points to is copied where that matters. */
+static void copy_link(struct snap *sn, const char *path)
+{
+	char target[1024];
+
+	if (pathset_add(&sn->done, path) != 1 ||
+	    vd_sysfs_readlink(sn->s, path, target, sizeof(target)) < 0)
+		return;
+	werr(sn, sn->w->link(sn->w, path, target));
+	note(sn, "l %s -> %s", path, target);
+}
+
 /*
  * The path with every symlink on the way resolved (lexically, inside the root), and each
  * of those links written as a link: a tar entry under a link's name would be wrong.
@@ -324,11 +321,8 @@ static int canonical(struct snap *sn, const char *path, char *out, size_t size, 
 			if (vd_sysfs_readlink(sn->s, cand, target, sizeof(target)) < 0 ||
 			    vd_sysfs_link_path(sn->s, cand, resolved, sizeof(resolved)) < 0)
 				return -EINVAL;
-			if (pathset_add(&sn->done, cand) == 1) {
-				add_parents(sn, cand);
-				werr(sn, sn->w->link(sn->w, cand, target));
-				note(sn, "l %s -> %s", cand, target);
-			}
+			add_parents(sn, cand);
+			copy_link(sn, cand);
 			r = canonical(sn, resolved, cur, sizeof(cur), depth + 1);
 			if (r < 0)
 				return r;
@@ -412,15 +406,7 @@ static void copy_dir(struct snap *sn, const char *dir, int depth)
 			continue;
 		k = vd_sysfs_kind(sn->s, p);
 		if (k == 'l') {
-			/* the link itself; what it points to is copied where it matters */
-			if (pathset_add(&sn->done, p) == 1) {
-				char target[1024];
-
-				if (vd_sysfs_readlink(sn->s, p, target, sizeof(target)) >= 0) {
-					werr(sn, sn->w->link(sn->w, p, target));
-					note(sn, "l %s -> %s", p, target);
-				}
-			}
+			copy_link(sn, p);
 		} else if (k == 'd') {
 			copy_dir(sn, p, depth + 1);
 		} else if (k == 'f') {
@@ -455,15 +441,8 @@ static void copy_device(struct snap *sn, const char *dev, const char *const *att
 		snprintf(p, sizeof(p), "%s/%s", canon, attrs[i]);
 		k = vd_sysfs_kind(sn->s, p);
 		if (k == 'l') {
-			/* driver, physfn: keep the link; the driver directory comes with its bus */
-			if (pathset_add(&sn->done, p) == 1) {
-				char target[1024];
-
-				if (vd_sysfs_readlink(sn->s, p, target, sizeof(target)) >= 0) {
-					werr(sn, sn->w->link(sn->w, p, target));
-					note(sn, "l %s -> %s", p, target);
-				}
-			}
+			/* driver, physfn: the driver directory comes with its bus */
+			copy_link(sn, p);
 		} else if (k == 'f') {
 			copy(sn, p);
 		}
@@ -737,7 +716,6 @@ int vd_bundle_unpack(const char *archive, struct vd_sysfs *dest)
 		} else if (type == AE_IFREG) {
 			la_int64_t size = archive_entry_size(e);
 			la_ssize_t got;
-			int fd;
 
 			if (size < 0 || size > (la_int64_t)MAX_FILE) {
 				r = -EFBIG;
@@ -748,14 +726,7 @@ int vd_bundle_unpack(const char *archive, struct vd_sysfs *dest)
 				r = -EIO;
 				break;
 			}
-			fd = vd_sysfs_create(dest, path, 0644);
-			if (fd < 0) {
-				r = fd;
-				break;
-			}
-			if (size && write(fd, buf, (size_t)size) != size)
-				r = -errno ? -errno : -EIO;
-			close(fd);
+			r = vd_sysfs_create_file(dest, path, buf, (size_t)size);
 		}
 		/* hard links, devices and FIFOs have no place in a bundle: skipped */
 		if (r < 0 && r != -EEXIST)

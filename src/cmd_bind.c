@@ -203,7 +203,7 @@ int vd_cmd_bind(const struct vd_cli *cli, int argc, char **argv)
 	_cleanup_free_ bool *picked = NULL;
 	struct vd_bind_real real = { 0 };
 	struct vd_bind_ops ops;
-	struct vd_scan_opts so = { 0 };
+	struct vd_scan_opts so = { .skip_transport = true };
 	struct vd_model m = { 0 };
 	struct vd_klog klog = { 0 };
 	bool klog_loaded = false;
@@ -245,14 +245,8 @@ int vd_cmd_bind(const struct vd_cli *cli, int argc, char **argv)
 							  optarg, MAX_WAIT_S);
 			bo.wait_ms = (unsigned)v * 1000;
 			break;
-		case 'h':
-			vd_cli_print_help(stdout);
-			return VD_EXIT_OK;
-		case ':':
-			return vd_cli_usage_error("option '%s' requires an argument",
-						  argv[optind - 1]);
 		default:
-			return vd_cli_usage_error("unrecognized option '%s'", argv[optind - 1]);
+			return vd_cli_option_end(c, argv);
 		}
 	}
 
@@ -276,18 +270,9 @@ int vd_cmd_bind(const struct vd_cli *cli, int argc, char **argv)
 		return vd_cli_usage_error("no device given: name one, or use --vsock, --type or "
 					  "--all");
 
-	r = vd_sysfs_open(cli->sysroot, &s);
-	if (r < 0) {
-		warnx("cannot open sysroot '%s': %s", cli->sysroot, strerror(-r));
-		return VD_EXIT_USAGE;
-	}
-	r = vd_model_scan(s, &so, &m);
-	for (size_t i = 0; i < m.warnings.n; i++)
-		warnx("%s", m.warnings.v[i]);
-	if (r < 0 && r != -ENOENT) {
-		warnx("cannot scan '%s': %s", cli->sysroot, strerror(-r));
-		return VD_EXIT_USAGE;
-	}
+	rc = vd_cli_load_model(cli, &so, true, &s, &m);
+	if (rc)
+		return rc;
 
 	picked = calloc(m.n + 1, sizeof(*picked));
 	if (!picked) {

@@ -237,11 +237,15 @@ static void read_virtio_child(struct scan *sc, struct vd_device *d, size_t vi)
 static struct vd_device *new_device(struct scan *sc)
 {
 	struct vd_model *m = sc->m;
-	struct vd_device *nd = realloc(m->dev, (m->n + 1) * sizeof(*nd));
+	struct vd_device *nd;
 
-	if (!nd)
-		return NULL;
-	m->dev = nd;
+	/* grow by doubling (at 0, 1, 2, 4, ...): one realloc per device is quadratic */
+	if ((m->n & (m->n - 1)) == 0) {
+		nd = realloc(m->dev, (m->n ? m->n * 2 : 1) * sizeof(*nd));
+		if (!nd)
+			return NULL;
+		m->dev = nd;
+	}
 	nd = &m->dev[m->n++];
 	memset(nd, 0, sizeof(*nd));
 	nd->type_id = -1;
@@ -294,6 +298,8 @@ static void decide_transport(struct scan *sc, struct vd_device *d)
 		d->transport = VD_TRANSPORT_TRANSITIONAL;
 		return;
 	}
+	if (sc->o->skip_transport)
+		return;
 	if (!d->cfg_len)
 		read_config(sc, d);
 	if (d->cfg_len <= 0)

@@ -453,25 +453,28 @@ int vd_sysfs_is_dir(struct vd_sysfs *s, const char *path)
 	return S_ISDIR(st.st_mode) ? 1 : 0;
 }
 
+/* One write() of the whole value, then close(): sysfs acts on the write, not on close. */
+static int write_whole(int fd, const void *data, size_t len, int short_err)
+{
+	ssize_t n = len ? write(fd, data, len) : 0;
+	int r = 0;
+
+	if (n < 0)
+		r = -errno;
+	else if ((size_t)n != len)
+		r = short_err;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
 int vd_sysfs_write(struct vd_sysfs *s, const char *path, const char *value, size_t len)
 {
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
+	int fd = open_in_root(s, path, O_WRONLY | O_TRUNC | O_NOCTTY);
 
-	fd = open_in_root(s, path, O_WRONLY | O_TRUNC | O_NOCTTY);
 	if (fd < 0)
 		return fd;
-	n = write(fd, value, len);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n != len)
-		return -EIO;
-	if (close(fd) < 0) {
-		fd = -1;
-		return -errno;
-	}
-	fd = -1;
-	return 0;
+	return write_whole(fd, value, len, -EIO);
 }
 
 int vd_sysfs_open_special(struct vd_sysfs *s, const char *path, int flags)
@@ -512,6 +515,15 @@ int vd_sysfs_create(struct vd_sysfs *s, const char *path, mode_t mode)
 		return dfd;
 	fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	return fd < 0 ? -errno : fd;
+}
+
+int vd_sysfs_create_file(struct vd_sysfs *s, const char *path, const void *data, size_t len)
+{
+	int fd = vd_sysfs_create(s, path, 0644);
+
+	if (fd < 0)
+		return fd;
+	return write_whole(fd, data, len, -ENOSPC);
 }
 
 int vd_sysfs_mkdir(struct vd_sysfs *s, const char *path, mode_t mode)

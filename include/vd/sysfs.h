@@ -85,6 +85,8 @@ int vd_sysfs_write(struct vd_sysfs *s, const char *path, const char *value, size
  * following links.
  */
 int vd_sysfs_create(struct vd_sysfs *s, const char *path, mode_t mode);
+/* A new file (mode 0644) holding data; a short write is -ENOSPC. */
+int vd_sysfs_create_file(struct vd_sysfs *s, const char *path, const void *data, size_t len);
 int vd_sysfs_mkdir(struct vd_sysfs *s, const char *path, mode_t mode);
 int vd_sysfs_mkdir_p(struct vd_sysfs *s, const char *path);
 int vd_sysfs_symlink(struct vd_sysfs *s, const char *target, const char *path);

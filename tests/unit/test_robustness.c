@@ -136,6 +136,17 @@ static int parse_case(char *line, struct rcase *c)
 	return 0;
 }
 
+static void case_free(struct rcase *c)
+{
+	free(c->name);
+	free(c->tree);
+	free(c->stderr_re);
+	free(c->rows);
+	free(c->flags);
+	for (size_t k = 0; k < c->nargs; k++)
+		free(c->args[k]);
+}
+
 /* ---- running one case ------------------------------------------------------------ */
 
 static bool has_flag(const struct rcase *c, const char *flag)
@@ -531,8 +542,10 @@ int main(void)
 			fprintf(stderr, "test_robustness: bad line in cases.txt: %s\n", line);
 			return 1;
 		}
-		if (filter && !strstr(cases[n].name, filter))
+		if (filter && !strstr(cases[n].name, filter)) {
+			case_free(&cases[n]);
 			continue;
+		}
 		n++;
 	}
 	tests = calloc(n, sizeof(*tests));
@@ -544,6 +557,9 @@ int main(void)
 		tests[i].initial_state = &cases[i];
 	}
 	rc = _cmocka_run_group_tests("robustness", tests, n, NULL, NULL);
+	for (size_t i = 0; i < n; i++)
+		case_free(&cases[i]);
+	free(cases);
 	free(tests);
 	free(text);
 	return rc;

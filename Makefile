@@ -61,14 +61,14 @@ install: virtio-doctor
 # Boot-time services: the binary's path substituted into the templates.
 install-openrc:
 	install -d "$(DESTDIR)$(SYSCONFDIR)/init.d" "$(DESTDIR)$(SYSCONFDIR)/conf.d"
-	sed 's|@BINDIR@|$(BINDIR)|g' contrib/openrc/virtio-doctor.initd.in \
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/openrc/virtio-doctor.initd \
 		> "$(DESTDIR)$(SYSCONFDIR)/init.d/virtio-doctor"
 	chmod 755 "$(DESTDIR)$(SYSCONFDIR)/init.d/virtio-doctor"
 	install -m644 contrib/openrc/virtio-doctor.confd "$(DESTDIR)$(SYSCONFDIR)/conf.d/virtio-doctor"
 
 install-systemd:
 	install -d "$(DESTDIR)$(UNITDIR)"
-	sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/virtio-doctor-bind.service.in \
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/virtio-doctor-bind.service \
 		> "$(DESTDIR)$(UNITDIR)/virtio-doctor-bind.service"
 	chmod 644 "$(DESTDIR)$(UNITDIR)/virtio-doctor-bind.service"
 
@@ -77,6 +77,12 @@ uninstall:
 
 lint-man:
 	mandoc -Tlint -W warning man/virtio-doctor.8
+
+# The boot-time service files must at least parse (OpenRC's scripts are POSIX sh).
+lint-contrib:
+	sh -n contrib/openrc/virtio-doctor.initd
+	sh -n contrib/openrc/virtio-doctor.confd
+	grep -q '^ExecStart=@BINDIR@/virtio-doctor bind' contrib/systemd/virtio-doctor-bind.service
 
 # Debian 12: install what is missing (root), then build or test.
 deps:
@@ -90,12 +96,12 @@ check-qemu: virtio-doctor
 	tests/qemu/run --binary ./virtio-doctor
 
 # Everything CI runs: unit and command-level tests, the static checks, the QEMU guests.
-check-all: check lint-man check-qemu
+check-all: check lint-man lint-contrib check-qemu
 
 clean:
 	rm -f virtio-doctor libvd.a src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(TEST_BINS)
 
-.PHONY: all tests check check-all check-qemu install uninstall clean lint-man deps deps-test
+.PHONY: all tests check check-all check-qemu lint-contrib install uninstall clean lint-man deps deps-test
 .SECONDARY: $(TEST_SRCS:.c=.o)
 
 -include $(wildcard src/*.d tests/unit/*.d)

@@ -145,6 +145,11 @@ int vd_cmd_explain(const struct vd_cli *cli, int argc, char **argv)
 				putchar('\n');
 			print_finding(devs[i], &findings[i]);
 		}
+		/* said once, not per device: lspci -k would print an error here */
+		if (ev && !vd_evidence_sys(ev)->kmod_index)
+			printf("\nnote: %s; module facts come from /sys/module and the kernel "
+			       "config\n",
+			       vd_evidence_sys(ev)->kmod_problem);
 	}
 out:
 	vd_evidence_free(ev);

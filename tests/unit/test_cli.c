@@ -301,6 +301,47 @@ static void test_real_machine(void **state)
 	run_done(&r);
 }
 
+/* explain --all on this machine: every device ok, the vsock CID from the ioctl */
+static void test_real_machine_explain(void **state)
+{
+	char *args[] = { "explain", "--all", NULL };
+	struct run r;
+	const char *p;
+	int ok = 0;
+
+	(void)state;
+	if (access("/sys/bus/pci/drivers/virtio-pci", F_OK) != 0)
+		skip();
+	run(args, &r);
+	assert_int_equal(r.rc, 0);
+	for (p = r.out; (p = strstr(p, "  verdict   ok: bound at both levels")); p++)
+		ok++;
+	{
+		/* as many ok verdicts as scan has rows (five on this machine kind) */
+		char *scan_args[] = { "scan", "-n", "-r", "-o", "DEVICE", NULL };
+		struct run sc;
+		int rows = 0;
+
+		run(scan_args, &sc);
+		for (p = sc.out; (p = strchr(p, '\n')); p++)
+			rows++;
+		run_done(&sc);
+		assert_int_equal(ok, rows);
+		assert_true(rows >= 1);
+	}
+	assert_null(strstr(r.out, "verdict   " "probe")); /* nothing but ok here */
+	if (access("/dev/vsock", F_OK) == 0)
+		assert_non_null(strstr(r.out, "IOCTL_VM_SOCKETS_GET_LOCAL_CID answers"));
+	/* no module tree on this machine kind: said once, quietly, never an error */
+	if (access("/lib/modules", F_OK) != 0) {
+		p = strstr(r.out, "\nnote: ");
+		assert_non_null(p);
+		assert_null(strstr(p + 1, "\nnote: "));
+	}
+	assert_string_equal(r.err, "");
+	run_done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_help_lists_columns),
 		cmocka_unit_test(test_write_error_is_not_success),
 		cmocka_unit_test(test_real_machine),
+		cmocka_unit_test(test_real_machine_explain),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }

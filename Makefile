@@ -187,6 +187,10 @@ check-asan: $(ASAN_TESTS) $(ASAN_DIR)/root/virtio-doctor
 # valgrind on every run of the binary by the command-level tests (test_cli, test_bundle,
 # test_robustness): they are built against $(VG_DIR)/root, whose virtio-doctor runs the
 # real one under valgrind. Each process logs to its own file; any error or leak fails.
+# valgrind 3.19 (Debian 12) does not know openat2(): the tool then falls back to openat(),
+# which follows links out of the root, so the cases that test that confinement
+# (sys-link-out, driver-escape, virtio-driver-escape) are skipped here; they run in
+# "make check" and "make check-asan".
 VG_DIR       := build/valgrind
 VG_TESTS     := $(VG_DIR)/tests/test_cli $(VG_DIR)/tests/test_bundle \
 		$(VG_DIR)/tests/test_robustness
@@ -194,11 +198,15 @@ VALGRIND     ?= valgrind
 VG_OPTS      := -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 		--show-leak-kinds=definite,indirect --track-fds=no
 
+# -q leaves only errors and leaks in the logs, and these notes about ioctls valgrind does
+# not know (the vsock CID query), which are no errors
+VG_BENIGN    := Warning: noted but unhandled ioctl|This could cause spurious value errors|See README_MISSING_SYSCALL_OR_IOCTL
+
 $(VG_DIR)/root/virtio-doctor: virtio-doctor
 	@mkdir -p $(@D) $(VG_DIR)/log
 	ln -sfn $(CURDIR)/tests $(VG_DIR)/root/tests
 	ln -sfn $(CURDIR)/man $(VG_DIR)/root/man
-	printf '#!/bin/sh\nexec $(VALGRIND) $(VG_OPTS) --log-file=%s/vg.%%%%p.log %s "$$@"\n' \
+	printf '#!/bin/sh\nexec $(VALGRIND) $(VG_OPTS) --log-file=%s/vg.%%p.log %s "$$@"\n' \
 		"$(CURDIR)/$(VG_DIR)/log" "$(CURDIR)/virtio-doctor" > $@
 	chmod 755 $@
 
@@ -210,15 +218,18 @@ $(VG_DIR)/tests/test_%: tests/unit/test_%.o libvd.a
 
 check-valgrind: $(VG_TESTS) $(VG_DIR)/root/virtio-doctor
 	rm -f $(VG_DIR)/log/vg.*.log
-	VD_ROBUSTNESS_TIMEOUT=300 ./tests/run $(VG_TESTS)
-	@bad=$$(find $(VG_DIR)/log -name 'vg.*.log' -size +0 | wc -l); \
-	runs=$$(find $(VG_DIR)/log -name 'vg.*.log' | wc -l); \
+	VD_ROBUSTNESS_TIMEOUT=300 VD_ROBUSTNESS_SKIP=sys-link-out,driver-escape ./tests/run $(VG_TESTS)
+	@bad=0; runs=0; for f in $(VG_DIR)/log/vg.*.log; do runs=$$((runs + 1)); \
+		if grep -E '^==[0-9]+==' "$$f" | grep -qvE "$(VG_BENIGN)"; then \
+			bad=$$((bad + 1)); grep -E '^==[0-9]+==' "$$f" | head -30; fi; \
+	done; \
 	echo "valgrind: $$runs runs of virtio-doctor, $$bad with errors or leaks"; \
-	if [ $$bad != 0 ]; then find $(VG_DIR)/log -name 'vg.*.log' -size +0 | head -5 | \
-		xargs -r head -40; exit 1; fi
+	[ $$bad = 0 ]
 
 # Static checks: cppcheck, clang-tidy (.clang-tidy), clang-format (.clang-format),
-# mandoc. Every one runs; the target fails if any complained.
+# mandoc. Every one runs; the target fails if any complained. cppcheck's memleak check
+# does not know __attribute__((cleanup)) (_cleanup_free_) and reports every such buffer;
+# leaks are checked at run time instead (check-asan's LeakSanitizer, check-valgrind).
 LINT_SRCS    := $(wildcard src/*.c)
 FORMAT_SRCS  := $(wildcard src/*.c include/vd/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c \
 		fuzz/*.h)
@@ -230,7 +241,8 @@ lint:
 	@rc=0; \
 	echo "== cppcheck"; \
 	$(CPPCHECK) -q --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
-		--inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Iinclude \
+		--inline-suppr --suppress=missingIncludeSystem --suppress=memleak \
+		-D_GNU_SOURCE -Iinclude \
 		$(LINT_SRCS) || rc=1; \
 	echo "== clang-tidy"; \
 	$(CLANG_TIDY) --quiet $(LINT_SRCS) -- $(VD_CPPFLAGS) -std=gnu11 $(DEPS_CFLAGS) \
@@ -248,3 +260,9 @@ bench: virtio-doctor
 
 .PHONY: fuzz fuzz-run check-asan check-valgrind lint bench
 -include $(wildcard $(FUZZ_DIR)/obj/*.d $(ASAN_DIR)/obj/*.d)
+
+clean-checks:
+	rm -rf $(FUZZ_DIR) $(ASAN_DIR) $(VG_DIR) bench/out
+
+clean: clean-checks
+.PHONY: clean-checks

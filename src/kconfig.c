@@ -118,13 +118,16 @@ int vd_kconfig_parse(const char *text, size_t len, struct vd_kconfig **ret)
 {
 	struct vd_kconfig *k;
 	size_t cap = 0, out = 0;
-	const char *p = text, *end = text + len;
+	const char *p, *end;
 	int r;
 
 	if (!text || !ret)
 		return -EINVAL;
 	if (len > VD_KCONFIG_TEXT_MAX)
 		return -EFBIG;
+	/* not before the NULL check: NULL + len is undefined */
+	p = text;
+	end = text + len;
 	k = calloc(1, sizeof(*k));
 	if (!k)
 		return -ENOMEM;

@@ -169,11 +169,6 @@ static int load_virtio_bus(struct scan *sc)
 		}
 		snprintf(link, sizeof(link), "sys/bus/virtio/devices/%s", sc->vnames.v[i]);
 		r = vd_sysfs_link_path(sc->s, link, path, sizeof(path));
-		/* the link is resolved as text: its device may be gone (hot-unplug) */
-		if (r >= 0) {
-			r = vd_sysfs_is_dir(sc->s, path);
-			r = r == 1 ? 0 : r == 0 ? -ENOTDIR : r == -ENOENT ? -ENOLINK : r;
-		}
 		if (r < 0) {
 			warn_file(sc, link, r);
 			sc->vused[i] = true;
@@ -423,9 +418,23 @@ static int add_nonpci(struct scan *sc, size_t vi)
 	char pn[64];
 	const char *vpath = sc->vpaths[vi];
 	size_t plen;
+	int r;
 
 	if (!parent_name(vpath, pn, sizeof(pn)))
 		return 0;
+	/*
+	 * The bus link was resolved as text: its device may be gone (hot-unplug, or the PCI
+	 * function above was skipped because it vanished). Checked here only: a virtio
+	 * device under a PCI function that was read is there.
+	 */
+	r = vd_sysfs_is_dir(sc->s, vpath);
+	if (r != 1) {
+		char link[320];
+
+		snprintf(link, sizeof(link), "sys/bus/virtio/devices/%s", sc->vnames.v[vi]);
+		warn_file(sc, link, r == 0 ? -ENOTDIR : r == -ENOENT ? -ENOLINK : r);
+		return 0;
+	}
 	d = new_device(sc);
 	if (!d)
 		return -ENOMEM;

@@ -9,7 +9,8 @@
  * under strace when installed, that no path built from a rejected argument is opened.
  *
  * Environment: VD_ROBUSTNESS_TIMEOUT (seconds per run, default 10), VD_ROBUSTNESS_FILTER
- * (run only cases whose name contains it), VD_ROBUSTNESS_KEEP=1 (keep the trees).
+ * (run only cases whose name contains it), VD_ROBUSTNESS_SKIP (comma-separated parts of
+ * names of cases not to run), VD_ROBUSTNESS_KEEP=1 (keep the trees).
  * Only ever runs the binary with --sysroot on the generated trees, and bind only with
  * --dry-run: the test refuses any other command line.
  */
@@ -134,6 +135,23 @@ static int parse_case(char *line, struct rcase *c)
 	     tok = strtok_r(NULL, ",", &save))
 		c->exits[c->nexits++] = atoi(tok);
 	return 0;
+}
+
+/* VD_ROBUSTNESS_SKIP: comma-separated parts of case names not to run. */
+static bool skipped(const char *name)
+{
+	const char *skip = getenv("VD_ROBUSTNESS_SKIP");
+
+	for (const char *p = skip; p && *p;) {
+		const char *e = strchrnul(p, ',');
+		char part[128];
+
+		snprintf(part, sizeof(part), "%.*s", (int)(e - p), p);
+		if (part[0] && strstr(name, part))
+			return true;
+		p = *e ? e + 1 : e;
+	}
+	return false;
 }
 
 static void case_free(struct rcase *c)
@@ -542,7 +560,7 @@ int main(void)
 			fprintf(stderr, "test_robustness: bad line in cases.txt: %s\n", line);
 			return 1;
 		}
-		if (filter && !strstr(cases[n].name, filter)) {
+		if ((filter && !strstr(cases[n].name, filter)) || skipped(cases[n].name)) {
 			case_free(&cases[n]);
 			continue;
 		}

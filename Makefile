@@ -19,9 +19,11 @@ VD_WARN      = -Wall -Wextra -Werror -Wformat=2 -Wmissing-prototypes -Wstrict-pr
 VD_HARDEN    = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 VD_CFLAGS    = -std=gnu11 $(VD_WARN) $(VD_HARDEN)
 VD_LDFLAGS   = -pie -Wl,-z,relro,-z,now
-DEPS         = libpci libkmod smartcols zlib libarchive
-DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags $(DEPS))
-DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs $(DEPS))
+# libkmod and libarchive are dlopen()ed on first use (src/dlib.c): headers only.
+DEPS         = libpci smartcols zlib
+DLOPEN_DEPS  = libkmod libarchive
+DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags $(DEPS) $(DLOPEN_DEPS))
+DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs $(DEPS)) -ldl
 TEST_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags cmocka)
 TEST_LIBS   ?= $(shell $(PKG_CONFIG) --libs cmocka)
 

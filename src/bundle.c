@@ -15,9 +15,42 @@
 #include <archive_entry.h>
 
 #include "vd/bundle.h"
+#include "vd/dlib.h"
 #include "vd/klog.h"
 #include "vd/parse.h"
 #include "vd/vsock.h"
+
+/* libarchive's functions, resolved on first use (see vd/dlib.h). */
+#define ARCHIVE_SYMS(X) \
+	X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_new) \
+	X(archive_entry_pathname) X(archive_entry_set_filetype) \
+	X(archive_entry_set_mtime) X(archive_entry_set_pathname) \
+	X(archive_entry_set_perm) X(archive_entry_set_size) \
+	X(archive_entry_set_symlink) X(archive_entry_size) X(archive_entry_symlink) \
+	X(archive_errno) X(archive_read_data) X(archive_read_free) X(archive_read_new) \
+	X(archive_read_next_header) X(archive_read_open_filename) \
+	X(archive_read_support_filter_gzip) X(archive_read_support_filter_none) \
+	X(archive_read_support_format_tar) X(archive_write_add_filter_gzip) \
+	X(archive_write_close) X(archive_write_data) X(archive_write_free) \
+	X(archive_write_header) X(archive_write_new) X(archive_write_open_fd) \
+	X(archive_write_set_format_pax_restricted)
+
+static struct {
+	ARCHIVE_SYMS(VD_DLIB_SLOT)
+} vd_dl;
+
+static int load_libarchive(void)
+{
+	static const char *const names[] = { ARCHIVE_SYMS(VD_DLIB_NAME) };
+	void **const slots[] = { ARCHIVE_SYMS(VD_DLIB_ADDR) };
+	static int state = 1; /* 1 not tried, 0 loaded, -errno failed */
+	char err[256];
+
+	if (state > 0)
+		state = vd_dlib_load("libarchive.so.13", names, slots,
+				     sizeof(names) / sizeof(names[0]), err, sizeof(err));
+	return state;
+}
 
 #define MAX_FILE (64u << 20)	 /* larger files are not sysfs, config or index files */
 #define MAX_LINK_DEPTH 16
@@ -74,7 +107,7 @@ int vd_bundle_writer_dir(struct vd_sysfs *dest, struct vd_bundle_writer **ret)
 /* libarchive reports errno for write failures (ENOSPC, EIO); keep it. */
 static int arc_err(struct archive *a)
 {
-	int e = archive_errno(a);
+	int e = vd_dl.archive_errno(a);
 
 	return e > 0 ? -e : -EIO;
 }
@@ -82,23 +115,23 @@ static int arc_err(struct archive *a)
 static int tar_entry(struct vd_bundle_writer *w, const char *path, unsigned int type,
 		     const char *target, const void *data, size_t len)
 {
-	struct archive_entry *e = archive_entry_new();
+	struct archive_entry *e = vd_dl.archive_entry_new();
 	int r = 0;
 
 	if (!e)
 		return -ENOMEM;
-	archive_entry_set_pathname(e, path);
-	archive_entry_set_filetype(e, type);
-	archive_entry_set_perm(e, type == AE_IFDIR ? 0755 : type == AE_IFLNK ? 0777 : 0644);
-	archive_entry_set_mtime(e, w->now, 0);
+	vd_dl.archive_entry_set_pathname(e, path);
+	vd_dl.archive_entry_set_filetype(e, type);
+	vd_dl.archive_entry_set_perm(e, type == AE_IFDIR ? 0755 : type == AE_IFLNK ? 0777 : 0644);
+	vd_dl.archive_entry_set_mtime(e, w->now, 0);
 	if (target)
-		archive_entry_set_symlink(e, target);
-	archive_entry_set_size(e, (la_int64_t)len);
-	if (archive_write_header(w->a, e) != ARCHIVE_OK)
+		vd_dl.archive_entry_set_symlink(e, target);
+	vd_dl.archive_entry_set_size(e, (la_int64_t)len);
+	if (vd_dl.archive_write_header(w->a, e) != ARCHIVE_OK)
 		r = arc_err(w->a);
-	else if (len && archive_write_data(w->a, data, len) != (la_ssize_t)len)
+	else if (len && vd_dl.archive_write_data(w->a, data, len) != (la_ssize_t)len)
 		r = arc_err(w->a);
-	archive_entry_free(e);
+	vd_dl.archive_entry_free(e);
 	return r;
 }
 
@@ -119,24 +152,27 @@ static int tar_dir(struct vd_bundle_writer *w, const char *path)
 
 static int tar_close(struct vd_bundle_writer *w)
 {
-	int r = archive_write_close(w->a) == ARCHIVE_OK ? 0 : arc_err(w->a);
+	int r = vd_dl.archive_write_close(w->a) == ARCHIVE_OK ? 0 : arc_err(w->a);
 
-	archive_write_free(w->a);
+	vd_dl.archive_write_free(w->a);
 	return r;
 }
 
 int vd_bundle_writer_tar(int fd, struct vd_bundle_writer **ret)
 {
-	struct vd_bundle_writer *w = calloc(1, sizeof(*w));
+	struct vd_bundle_writer *w;
 
+	if (load_libarchive() < 0)
+		return -ENOENT;
+	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
-	w->a = archive_write_new();
-	if (!w->a || archive_write_add_filter_gzip(w->a) != ARCHIVE_OK ||
-	    archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
-	    archive_write_open_fd(w->a, fd) != ARCHIVE_OK) {
+	w->a = vd_dl.archive_write_new();
+	if (!w->a || vd_dl.archive_write_add_filter_gzip(w->a) != ARCHIVE_OK ||
+	    vd_dl.archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
+	    vd_dl.archive_write_open_fd(w->a, fd) != ARCHIVE_OK) {
 		if (w->a)
-			archive_write_free(w->a);
+			vd_dl.archive_write_free(w->a);
 		free(w);
 		return -EIO;
 	}
@@ -658,19 +694,22 @@ static bool safe_member(const char *p)
 
 int vd_bundle_unpack(const char *archive, struct vd_sysfs *dest)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a;
 	struct archive_entry *e;
 	char *buf = NULL;
 	int r = 0, ar;
 
+	if (load_libarchive() < 0)
+		return -ENOENT;
+	a = vd_dl.archive_read_new();
 	if (!a)
 		return -ENOMEM;
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_none(a);
-	archive_read_support_format_tar(a);
+	vd_dl.archive_read_support_filter_gzip(a);
+	vd_dl.archive_read_support_filter_none(a);
+	vd_dl.archive_read_support_format_tar(a);
 	/* the archive is a path the user gave, not a file under any root */
-	if (archive_read_open_filename(a, archive, 64 * 1024) != ARCHIVE_OK) {
-		r = archive_errno(a) > 0 ? -archive_errno(a) : -EINVAL;
+	if (vd_dl.archive_read_open_filename(a, archive, 64 * 1024) != ARCHIVE_OK) {
+		r = vd_dl.archive_errno(a) > 0 ? -vd_dl.archive_errno(a) : -EINVAL;
 		goto out;
 	}
 	buf = malloc(MAX_FILE);
@@ -678,9 +717,9 @@ int vd_bundle_unpack(const char *archive, struct vd_sysfs *dest)
 		r = -ENOMEM;
 		goto out;
 	}
-	while ((ar = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(e);
-		unsigned int type = archive_entry_filetype(e);
+	while ((ar = vd_dl.archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = vd_dl.archive_entry_pathname(e);
+		unsigned int type = vd_dl.archive_entry_filetype(e);
 		char parent[1024], path[1024];
 		const char *slash;
 		size_t len;
@@ -710,18 +749,18 @@ int vd_bundle_unpack(const char *archive, struct vd_sysfs *dest)
 		if (type == AE_IFDIR) {
 			r = vd_sysfs_mkdir(dest, path, 0755);
 		} else if (type == AE_IFLNK) {
-			const char *t = archive_entry_symlink(e);
+			const char *t = vd_dl.archive_entry_symlink(e);
 
 			r = t ? vd_sysfs_symlink(dest, t, path) : -EINVAL;
 		} else if (type == AE_IFREG) {
-			la_int64_t size = archive_entry_size(e);
+			la_int64_t size = vd_dl.archive_entry_size(e);
 			la_ssize_t got;
 
 			if (size < 0 || size > (la_int64_t)MAX_FILE) {
 				r = -EFBIG;
 				break;
 			}
-			got = archive_read_data(a, buf, (size_t)size);
+			got = vd_dl.archive_read_data(a, buf, (size_t)size);
 			if (got != size) {
 				r = -EIO;
 				break;
@@ -737,6 +776,6 @@ int vd_bundle_unpack(const char *archive, struct vd_sysfs *dest)
 		r = -EINVAL;
 out:
 	free(buf);
-	archive_read_free(a);
+	vd_dl.archive_read_free(a);
 	return r;
 }

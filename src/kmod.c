@@ -11,7 +11,45 @@
 
 #include <libkmod.h>
 
+#include "vd/dlib.h"
 #include "vd/kmod.h"
+
+/*
+ * libkmod's functions, resolved on first use (see vd/dlib.h). File scope: the loader's
+ * state is per process anyway, and every call below goes through this table.
+ */
+#define KMOD_SYMS(X) \
+	X(kmod_list_next) X(kmod_config_get_blacklists) X(kmod_config_iter_free_iter) \
+	X(kmod_config_iter_get_key) X(kmod_config_iter_next) X(kmod_get_dirname) \
+	X(kmod_load_resources) X(kmod_module_apply_filter) \
+	X(kmod_module_get_install_commands) X(kmod_module_get_module) \
+	X(kmod_module_get_name) X(kmod_module_get_path) X(kmod_module_new_from_lookup) \
+	X(kmod_module_new_from_name) X(kmod_module_new_from_name_lookup) \
+	X(kmod_module_probe_insert_module) X(kmod_module_unref) \
+	X(kmod_module_unref_list) X(kmod_new) X(kmod_set_log_fn) \
+	X(kmod_set_log_priority) X(kmod_unref)
+
+static struct {
+	KMOD_SYMS(VD_DLIB_SLOT)
+} vd_dl;
+
+/* kmod_list_foreach() is a macro over kmod_list_next() */
+#undef kmod_list_foreach
+#define kmod_list_foreach(e, first)                                                      \
+	for ((e) = (first); (e); (e) = vd_dl.kmod_list_next((first), (e)))
+
+static int load_libkmod(char *err, size_t errsz)
+{
+	static const char *const names[] = { KMOD_SYMS(VD_DLIB_NAME) };
+	void **const slots[] = { KMOD_SYMS(VD_DLIB_ADDR) };
+	static int state = 1; /* 1 not tried, 0 loaded, -errno failed */
+
+	if (state > 0)
+		state = vd_dlib_load("libkmod.so.2", names, slots, ARRAY_SIZE(names), err, errsz);
+	else if (state < 0)
+		snprintf(err, errsz, "libkmod.so.2 cannot be loaded");
+	return state;
+}
 
 struct vd_kmod {
 	struct vd_sysfs *s;
@@ -60,7 +98,7 @@ static struct kmod_ctx *kmod_new_quiet(const char *dirname, const char *const *p
 			return NULL;
 	}
 	setenv("KMOD_LOG", "0", 1);
-	ctx = kmod_new(dirname, paths);
+	ctx = vd_dl.kmod_new(dirname, paths);
 	if (saved)
 		setenv("KMOD_LOG", saved, 1);
 	else
@@ -111,7 +149,11 @@ int vd_kmod_open(struct vd_sysfs *s, const struct vd_cmdline *cmdline,
 		/* no release, no module tree to open; modprobe.d still helps */
 	}
 
-	if (is_live(k)) {
+	if (load_libkmod(k->problem, sizeof(k->problem)) < 0) {
+		/* no libkmod: module facts come from sys/module and the kernel config */
+		*ret = k;
+		return 0;
+	} else if (is_live(k)) {
 		/* libkmod's defaults: /lib/modules/$(uname -r), the usual modprobe.d */
 		k->ctx = kmod_new_quiet(NULL, NULL);
 	} else {
@@ -148,10 +190,10 @@ int vd_kmod_open(struct vd_sysfs *s, const struct vd_cmdline *cmdline,
 		r = -ENOMEM;
 		goto fail;
 	}
-	kmod_set_log_fn(k->ctx, log_capture, k);
-	kmod_set_log_priority(k->ctx, LOG_ERR);
+	vd_dl.kmod_set_log_fn(k->ctx, log_capture, k);
+	vd_dl.kmod_set_log_priority(k->ctx, LOG_ERR);
 
-	r = k->release[0] ? kmod_load_resources(k->ctx) : -ENOENT;
+	r = k->release[0] ? vd_dl.kmod_load_resources(k->ctx) : -ENOENT;
 	if (r == 0) {
 		k->has_index = true;
 	} else if (k->release[0]) {
@@ -176,7 +218,7 @@ void vd_kmod_free(struct vd_kmod *k)
 	if (!k)
 		return;
 	if (k->ctx)
-		kmod_unref(k->ctx);
+		vd_dl.kmod_unref(k->ctx);
 	vd_cmdline_free(k->cmdline);
 	free(k);
 }
@@ -232,31 +274,31 @@ static bool survives(struct vd_kmod *k, enum kmod_filter filter,
 	struct kmod_list *out = NULL, *l;
 	bool found = false;
 
-	if (kmod_module_apply_filter(k->ctx, filter, list, &out) < 0)
+	if (vd_dl.kmod_module_apply_filter(k->ctx, filter, list, &out) < 0)
 		return true; /* cannot tell: claim nothing */
 	kmod_list_foreach (l, out) {
-		struct kmod_module *m = kmod_module_get_module(l); /* a new reference */
+		struct kmod_module *m = vd_dl.kmod_module_get_module(l); /* a new reference */
 
-		found = !strcmp(kmod_module_get_name(m), name);
-		kmod_module_unref(m);
+		found = !strcmp(vd_dl.kmod_module_get_name(m), name);
+		vd_dl.kmod_module_unref(m);
 		if (found)
 			break;
 	}
-	kmod_module_unref_list(out);
+	vd_dl.kmod_module_unref_list(out);
 	return found;
 }
 
 /* modprobe.d "blacklist NAME", for a module the indexes do not know */
 static bool config_blacklisted(struct vd_kmod *k, const char *name)
 {
-	struct kmod_config_iter *it = kmod_config_get_blacklists(k->ctx);
+	struct kmod_config_iter *it = vd_dl.kmod_config_get_blacklists(k->ctx);
 	bool found = false;
 
 	if (!it)
 		return false;
-	while (!found && kmod_config_iter_next(it))
-		found = !strcmp(kmod_config_iter_get_key(it), name);
-	kmod_config_iter_free_iter(it);
+	while (!found && vd_dl.kmod_config_iter_next(it))
+		found = !strcmp(vd_dl.kmod_config_iter_get_key(it), name);
+	vd_dl.kmod_config_iter_free_iter(it);
 	return found;
 }
 
@@ -267,7 +309,7 @@ static bool config_blacklisted(struct vd_kmod *k, const char *name)
 static void root_relative(const struct vd_kmod *k, const char *abs, char *buf,
 			  size_t size)
 {
-	const char *dir = kmod_get_dirname(k->ctx), *root = vd_sysfs_root(k->s);
+	const char *dir = vd_dl.kmod_get_dirname(k->ctx), *root = vd_sysfs_root(k->s);
 	size_t dlen = dir ? strlen(dir) : 0, rlen = strlen(root);
 
 	if (dlen && !strncmp(abs, dir, dlen) && abs[dlen] == '/') {
@@ -291,7 +333,7 @@ static void root_relative(const struct vd_kmod *k, const char *abs, char *buf,
 static void fill_info(struct vd_kmod *k, struct kmod_module *mod,
 		      const struct kmod_list *list, struct vd_module_info *info)
 {
-	const char *name = kmod_module_get_name(mod), *path, *cmd;
+	const char *name = vd_dl.kmod_module_get_name(mod), *path, *cmd;
 	bool sys_builtin, sys_loaded;
 
 	memset(info, 0, sizeof(*info));
@@ -300,7 +342,7 @@ static void fill_info(struct vd_kmod *k, struct kmod_module *mod,
 	info->loaded = sys_loaded;
 	info->builtin = sys_builtin;
 	if (k->has_index) {
-		path = kmod_module_get_path(mod);
+		path = vd_dl.kmod_module_get_path(mod);
 		if (path && *path) {
 			info->on_disk = true;
 			root_relative(k, path, info->path, sizeof(info->path));
@@ -311,7 +353,7 @@ static void fill_info(struct vd_kmod *k, struct kmod_module *mod,
 	info->blacklisted = list ? !survives(k, KMOD_FILTER_BLACKLIST, list, name)
 				 : config_blacklisted(k, name);
 	info->cmdline_blacklisted = cmdline_blacklisted(k, name);
-	cmd = kmod_module_get_install_commands(mod);
+	cmd = vd_dl.kmod_module_get_install_commands(mod);
 	if (cmd) {
 		info->install_override = true;
 		snprintf(info->install_cmd, sizeof(info->install_cmd), "%s", cmd);
@@ -332,7 +374,7 @@ int vd_kmod_lookup_alias(struct vd_kmod *k, const char *modalias,
 		*ret_n = 0;
 		return 0;
 	}
-	r = kmod_module_new_from_lookup(k->ctx, modalias, &list);
+	r = vd_dl.kmod_module_new_from_lookup(k->ctx, modalias, &list);
 	if (r < 0)
 		return r;
 	kmod_list_foreach (l, list) {
@@ -340,12 +382,12 @@ int vd_kmod_lookup_alias(struct vd_kmod *k, const char *modalias,
 
 		if (n >= max)
 			break;
-		m = kmod_module_get_module(l);
+		m = vd_dl.kmod_module_get_module(l);
 		fill_info(k, m, list, &ret[n]);
-		kmod_module_unref(m);
+		vd_dl.kmod_module_unref(m);
 		n++;
 	}
-	kmod_module_unref_list(list);
+	vd_dl.kmod_module_unref_list(list);
 	*ret_n = n;
 	return 0;
 }
@@ -365,30 +407,40 @@ int vd_kmod_module(struct vd_kmod *k, const char *name, struct vd_module_info *r
 		return -EINVAL;
 	module_name_normalize(norm, sizeof(norm), name);
 
+	if (!k->ctx) {
+		/* without libkmod only sys/module speaks */
+		memset(&info, 0, sizeof(info));
+		snprintf(info.name, sizeof(info.name), "%s", norm);
+		if (!sysfs_state(k, norm, &info.builtin, &info.loaded))
+			return -ENOENT;
+		info.cmdline_blacklisted = cmdline_blacklisted(k, norm);
+		*ret = info;
+		return 0;
+	}
 	if (k->has_index) {
-		r = kmod_module_new_from_lookup(k->ctx, norm, &list);
+		r = vd_dl.kmod_module_new_from_lookup(k->ctx, norm, &list);
 		if (r < 0)
 			return r;
 		kmod_list_foreach (l, list) {
-			struct kmod_module *m = kmod_module_get_module(l);
+			struct kmod_module *m = vd_dl.kmod_module_get_module(l);
 
-			if (!strcmp(kmod_module_get_name(m), norm)) {
+			if (!strcmp(vd_dl.kmod_module_get_name(m), norm)) {
 				mod = m;
 				break;
 			}
-			kmod_module_unref(m);
+			vd_dl.kmod_module_unref(m);
 		}
 	}
 	if (!mod) {
-		kmod_module_unref_list(list);
+		vd_dl.kmod_module_unref_list(list);
 		list = NULL;
-		r = kmod_module_new_from_name(k->ctx, norm, &mod);
+		r = vd_dl.kmod_module_new_from_name(k->ctx, norm, &mod);
 		if (r < 0)
 			return r;
 	}
 	fill_info(k, mod, list, &info);
-	kmod_module_unref(mod);
-	kmod_module_unref_list(list);
+	vd_dl.kmod_module_unref(mod);
+	vd_dl.kmod_module_unref_list(list);
 
 	in_sysfs = sysfs_state(k, norm, &sys_builtin, &sys_loaded);
 	if (!in_sysfs && !info.on_disk && !info.builtin)
@@ -420,7 +472,7 @@ int vd_kmod_load(struct vd_kmod *k, const char *name, bool apply_blacklist, bool
 	/* without indexes libkmod cannot find the .ko: nothing this kernel can load */
 	if (!k->has_index)
 		return -ENOENT;
-	r = kmod_module_new_from_name_lookup(k->ctx, norm, &mod);
+	r = vd_dl.kmod_module_new_from_name_lookup(k->ctx, norm, &mod);
 	if (r < 0)
 		return r;
 	if (!mod)
@@ -430,8 +482,8 @@ int vd_kmod_load(struct vd_kmod *k, const char *name, bool apply_blacklist, bool
 		flags |= KMOD_PROBE_APPLY_BLACKLIST;
 	if (dry_run)
 		flags |= KMOD_PROBE_DRY_RUN;
-	r = kmod_module_probe_insert_module(mod, flags, NULL, NULL, NULL, NULL);
-	kmod_module_unref(mod);
+	r = vd_dl.kmod_module_probe_insert_module(mod, flags, NULL, NULL, NULL, NULL);
+	vd_dl.kmod_module_unref(mod);
 	/* a positive answer is the KMOD_PROBE_APPLY_BLACKLIST* rule that stopped it */
 	if (r > 0)
 		return -ECANCELED;

@@ -198,8 +198,8 @@ static bool bar_unassigned(const struct vd_dev_ev *de, unsigned int bar)
 static const struct vd_virtio_cap *usable_cap(const struct vd_device *d,
 					      const struct vd_dev_ev *de, uint8_t type)
 {
-	for (size_t i = 0; i < d->cfg.n_caps; i++) {
-		const struct vd_virtio_cap *c = &d->cfg.caps[i];
+	for (size_t i = 0; i < d->cfg->n_caps; i++) {
+		const struct vd_virtio_cap *c = &d->cfg->caps[i];
 
 		if (c->cfg_type == type && bar_usable(de, c->bar))
 			return c;
@@ -213,15 +213,15 @@ static void cap_evidence(const struct vd_device *d, const struct vd_sys_ev *se,
 	char list[256] = "";
 	size_t len = 0;
 
-	for (size_t i = 0; i < d->cfg.n_caps && len < sizeof(list) - 40; i++) {
-		const struct vd_virtio_cap *c = &d->cfg.caps[i];
+	for (size_t i = 0; i < d->cfg->n_caps && len < sizeof(list) - 40; i++) {
+		const struct vd_virtio_cap *c = &d->cfg->caps[i];
 		const char *n = vd_virtio_cfg_type_name(c->cfg_type);
 
 		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s@bar%u", len ? " " : "",
 					n ? n : "?", c->bar);
 	}
 	EVIDENCE(f, "%s/sys/bus/pci/devices/%s/config: virtio capabilities: %s", se->root, d->name,
-		 d->cfg.n_caps ? list : "none");
+		 d->cfg->n_caps ? list : "none");
 }
 
 /* Config space decides legacy vs modern probe outcomes; NULL verdict when it does not. */
@@ -231,7 +231,7 @@ static bool diagnose_caps(const struct vd_device *d, const struct vd_dev_ev *de,
 	const struct vd_virtio_cap *common, *isr, *notify;
 	bool legacy_range = d->cls.virtio && !d->cls.modern;
 
-	if (d->cfg_len < 256 || d->cfg.incomplete || d->cfg.loop)
+	if (d->cfg_len < 256 || d->cfg->incomplete || d->cfg->loop)
 		return false;
 	cap_evidence(d, se, f);
 	for (unsigned int b = 0; b < 6; b++)
@@ -250,7 +250,7 @@ static bool diagnose_caps(const struct vd_device *d, const struct vd_dev_ev *de,
 		}
 	common = usable_cap(d, de, VD_CAP_COMMON);
 	if (!common) {
-		if (vd_pcicfg_find(&d->cfg, VD_CAP_COMMON))
+		if (vd_pcicfg_find(d->cfg, VD_CAP_COMMON))
 			EVIDENCE(f, "the common capability points to an unusable BAR (index > 5, "
 				    "zero size, or neither I/O nor memory)");
 		if (!legacy_range) {
@@ -307,10 +307,10 @@ static bool diagnose_caps(const struct vd_device *d, const struct vd_dev_ev *de,
 	 * virtio_pci_common_cfg, ISR 1, notify 2) and trims longer lengths to the BAR: only a
 	 * capability shorter than its minimum, or whose offset + minimum leaves the BAR, fails.
 	 */
-	for (size_t i = 0; i < d->cfg.n_caps; i++) {
+	for (size_t i = 0; i < d->cfg->n_caps; i++) {
 		static const uint32_t min_len[] = { [VD_CAP_COMMON] = 56, [VD_CAP_NOTIFY] = 2,
 						    [VD_CAP_ISR] = 1, [VD_CAP_DEVICE] = 0 };
-		const struct vd_virtio_cap *c = &d->cfg.caps[i];
+		const struct vd_virtio_cap *c = &d->cfg->caps[i];
 		const struct vd_resource *r;
 		uint64_t size;
 		uint32_t min;

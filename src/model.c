@@ -27,6 +27,11 @@ void vd_device_id(const struct vd_device *d, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
+struct vparent {
+	char parent[64]; /* the transport device's directory name */
+	size_t idx;	 /* into vnames/vpaths */
+};
+
 /* Scan state: the root, the options, the result being built, libpci when needed. */
 struct scan {
 	struct vd_sysfs *s;
@@ -34,10 +39,17 @@ struct scan {
 	struct vd_model *m;
 	struct vd_pci *pci;
 	bool pci_failed;
+	size_t cap; /* devices m->dev has room for */
 	/* virtio bus devices: name and root-relative path, from sys/bus/virtio/devices */
 	struct vd_names vnames;
 	char **vpaths;
 	bool *vused;
+	/* virtio devices ordered by the name of their parent, for a lookup per PCI function */
+	struct vparent *vbyparent;
+	size_t nbyparent;
+	/* driver directories per bus, listed on first need (VD_BUS_OTHER: the virtio bus) */
+	struct vd_names drivers[3];
+	bool drivers_read[3];
 };
 
 static void VD_PRINTF(2, 3) warn(struct scan *sc, const char *fmt, ...)
@@ -129,18 +141,105 @@ static int read_hex(struct scan *sc, const char *dir, const char *attr, uint32_t
 }
 
 /* A driver link: "" when there is none; a dangling or looping one is warned about. */
-static void read_driver(struct scan *sc, const char *dir, char *buf, size_t size)
+static int cmp_name(const void *a, const void *b)
 {
-	char path[512];
+	return strverscmp((const char *)a, *(char *const *)b);
+}
+
+/* The drivers registered on a bus, listed once per scan (sorted by vd_sysfs_list). */
+static const struct vd_names *bus_drivers(struct scan *sc, enum vd_bus bus)
+{
+	static const char *const dirs[] = { [VD_BUS_PCI] = "sys/bus/pci/drivers",
+					    [VD_BUS_PLATFORM] = "sys/bus/platform/drivers",
+					    [VD_BUS_OTHER] = "sys/bus/virtio/drivers" };
+
+	if (!sc->drivers_read[bus]) {
+		sc->drivers_read[bus] = true;
+		if (vd_sysfs_list(sc->s, dirs[bus], &sc->drivers[bus]) < 0)
+			memset(&sc->drivers[bus], 0, sizeof(sc->drivers[bus]));
+	}
+	return &sc->drivers[bus];
+}
+
+/*
+ * A driver link: "" when there is none; a dangling or looping one is warned about. The
+ * link's name is trusted when the bus lists that driver: one directory listing per bus
+ * instead of a path walk per device. Anything else gets the full check for its errno.
+ */
+static void read_driver(struct scan *sc, const char *dir, enum vd_bus bus, char *buf,
+			size_t size)
+{
+	const struct vd_names *drv = bus_drivers(sc, bus);
+	char path[512], target[512];
+	const char *base;
 	int r;
 
 	snprintf(path, sizeof(path), "%s/driver", dir);
+	r = vd_sysfs_readlink(sc->s, path, target, sizeof(target));
+	if (r == -ENOENT) {
+		buf[0] = '\0';
+		return;
+	}
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (r >= 0 && strlen(base) < size && drv->n &&
+	    bsearch(base, drv->v, drv->n, sizeof(*drv->v), cmp_name)) {
+		strcpy(buf, base);
+		return;
+	}
 	r = vd_sysfs_link_base(sc->s, path, buf, size);
 	if (r < 0) {
 		buf[0] = '\0';
-		if (r != -ENOENT || vd_sysfs_readlink(sc->s, path, (char[8]){ 0 }, 8) != -ENOENT)
-			warn_file(sc, path, r);
+		warn_file(sc, path, r);
 	}
+}
+
+/* Name of the directory that holds a virtio device: its transport device. */
+static const char *parent_name(const char *vpath, char *buf, size_t size);
+
+static int cmp_vparent(const void *a, const void *b)
+{
+	return strcmp(((const struct vparent *)a)->parent, ((const struct vparent *)b)->parent);
+}
+
+/*
+ * Sort the virtio devices by their parent's name once: every PCI function then finds its
+ * child by binary search, not by a walk over all of them (4096 devices: 16M compares).
+ */
+static int index_by_parent(struct scan *sc)
+{
+	sc->vbyparent = calloc(sc->vnames.n + 1, sizeof(*sc->vbyparent));
+	if (!sc->vbyparent)
+		return -ENOMEM;
+	for (size_t i = 0; i < sc->vnames.n; i++) {
+		struct vparent *v = &sc->vbyparent[sc->nbyparent];
+
+		if (!sc->vpaths[i] || !parent_name(sc->vpaths[i], v->parent, sizeof(v->parent)))
+			continue;
+		v->idx = i;
+		sc->nbyparent++;
+	}
+	qsort(sc->vbyparent, sc->nbyparent, sizeof(*sc->vbyparent), cmp_vparent);
+	return 0;
+}
+
+/* The first unused virtio device under the transport device called name, or -1. */
+static long child_of(struct scan *sc, const char *name)
+{
+	size_t lo = 0, hi = sc->nbyparent;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(sc->vbyparent[mid].parent, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < sc->nbyparent && !strcmp(sc->vbyparent[lo].parent, name); lo++)
+		if (!sc->vused[sc->vbyparent[lo].idx])
+			return (long)sc->vbyparent[lo].idx;
+	return -1;
 }
 
 /* Load the virtio bus: which virtio device sits under which transport device. */
@@ -178,7 +277,7 @@ static int load_virtio_bus(struct scan *sc)
 		if (!sc->vpaths[i])
 			return -ENOMEM;
 	}
-	return 0;
+	return index_by_parent(sc);
 }
 
 /* Name of the directory that holds a virtio device: its transport device. */
@@ -208,7 +307,7 @@ static void read_virtio_child(struct scan *sc, struct vd_device *d, size_t vi)
 
 	if (read_hex(sc, d->vpath, "status", UINT32_MAX, false, &d->status) == 0)
 		d->have_status = true;
-	read_driver(sc, d->vpath, d->driver, sizeof(d->driver));
+	read_driver(sc, d->vpath, VD_BUS_OTHER, d->driver, sizeof(d->driver));
 
 	/* features decide transitional vs legacy for free: VERSION_1 means modern caps */
 	if ((sc->o->want & VD_WANT_FEATURES) || d->transport == VD_TRANSPORT_UNKNOWN) {
@@ -234,12 +333,19 @@ static struct vd_device *new_device(struct scan *sc)
 	struct vd_model *m = sc->m;
 	struct vd_device *nd;
 
-	/* grow by doubling (at 0, 1, 2, 4, ...): one realloc per device is quadratic */
-	if ((m->n & (m->n - 1)) == 0) {
-		nd = realloc(m->dev, (m->n ? m->n * 2 : 1) * sizeof(*nd));
+	/*
+	 * The array is sized once from the listings (vd_model_scan); doubling covers what
+	 * they did not count. One realloc per device would be quadratic, and a doubling
+	 * realloc at the end briefly holds both copies: the peak RSS of a large scan.
+	 */
+	if (m->n == sc->cap) {
+		size_t cap = sc->cap ? sc->cap * 2 : 16;
+
+		nd = realloc(m->dev, cap * sizeof(*nd));
 		if (!nd)
 			return NULL;
 		m->dev = nd;
+		sc->cap = cap;
 	}
 	nd = &m->dev[m->n++];
 	memset(nd, 0, sizeof(*nd));
@@ -274,8 +380,15 @@ static void read_config(struct scan *sc, struct vd_device *d)
 		warn_file(sc, path, r);
 		return;
 	}
-	if (vd_pcicfg_parse(cfg, (size_t)r, &d->cfg) < 0)
+	/* on the heap: most devices never need their config space decoded */
+	d->cfg = malloc(sizeof(*d->cfg));
+	if (!d->cfg) {
+		d->cfg_len = -ENOMEM;
+	} else if (vd_pcicfg_parse(cfg, (size_t)r, d->cfg) < 0) {
+		free(d->cfg);
+		d->cfg = NULL;
 		d->cfg_len = -ENODATA;
+	}
 }
 
 static void decide_transport(struct scan *sc, struct vd_device *d)
@@ -299,9 +412,9 @@ static void decide_transport(struct scan *sc, struct vd_device *d)
 		read_config(sc, d);
 	if (d->cfg_len <= 0)
 		return;
-	if (vd_pcicfg_find(&d->cfg, VD_CAP_COMMON))
+	if (vd_pcicfg_find(d->cfg, VD_CAP_COMMON))
 		d->transport = VD_TRANSPORT_TRANSITIONAL;
-	else if (!d->cfg.has_cap_list || (!d->cfg.incomplete && !d->cfg.loop))
+	else if (!d->cfg->has_cap_list || (!d->cfg->incomplete && !d->cfg->loop))
 		d->transport = VD_TRANSPORT_LEGACY; /* the whole chain was seen: no virtio cap */
 }
 
@@ -381,19 +494,14 @@ static int scan_pci_function(struct scan *sc, const char *name)
 		d->class = x;
 		d->have_class = true;
 	}
-	read_driver(sc, path, d->pcidrv, sizeof(d->pcidrv));
+	read_driver(sc, path, VD_BUS_PCI, d->pcidrv, sizeof(d->pcidrv));
 
 	if (d->cls.virtio) {
 		d->transport = d->cls.modern ? VD_TRANSPORT_MODERN : VD_TRANSPORT_UNKNOWN;
-		for (size_t i = 0; i < sc->vnames.n; i++) {
-			char pn[64];
+		long vi = child_of(sc, name);
 
-			if (sc->vused[i] || !sc->vpaths[i] ||
-			    !parent_name(sc->vpaths[i], pn, sizeof(pn)) || strcmp(pn, name))
-				continue;
-			read_virtio_child(sc, d, i);
-			break;
-		}
+		if (vi >= 0)
+			read_virtio_child(sc, d, (size_t)vi);
 		if (sc->o->want & VD_WANT_CONFIG)
 			read_config(sc, d);
 		decide_transport(sc, d);
@@ -445,7 +553,7 @@ static int add_nonpci(struct scan *sc, size_t vi)
 								    : VD_BUS_OTHER;
 	d->transport = d->bus == VD_BUS_PLATFORM ? VD_TRANSPORT_MMIO : VD_TRANSPORT_NONE;
 	d->cls.virtio = true;
-	read_driver(sc, d->path, d->pcidrv, sizeof(d->pcidrv));
+	read_driver(sc, d->path, VD_BUS_PLATFORM, d->pcidrv, sizeof(d->pcidrv));
 	read_virtio_child(sc, d, vi);
 	vd_device_evaluate(d);
 	return 0;
@@ -485,7 +593,7 @@ static int scan_unbound_mmio(struct scan *sc)
 		d->cls.virtio = true;
 		snprintf(d->name, sizeof(d->name), "%s", names.v[i]);
 		snprintf(d->path, sizeof(d->path), "%s", path);
-		read_driver(sc, d->path, d->pcidrv, sizeof(d->pcidrv));
+		read_driver(sc, d->path, VD_BUS_PLATFORM, d->pcidrv, sizeof(d->pcidrv));
 		vd_device_evaluate(d);
 	}
 	vd_names_done(&names);
@@ -511,6 +619,13 @@ int vd_model_scan(struct vd_sysfs *s, const struct vd_scan_opts *o, struct vd_mo
 	rp = vd_sysfs_list(s, "sys/bus/pci/devices", &pci);
 	if (rp < 0 && rp != -ENOENT)
 		warn_file(&sc, "sys/bus/pci/devices", rp);
+	/* every row comes from one of the two listings, but for unbound mmio transports */
+	sc.cap = pci.n + sc.vnames.n + 4;
+	m.dev = calloc(sc.cap, sizeof(*m.dev));
+	if (!m.dev) {
+		r = -ENOMEM;
+		goto out;
+	}
 	for (size_t i = 0; i < pci.n && r >= 0; i++)
 		r = scan_pci_function(&sc, pci.v[i]);
 	for (size_t i = 0; i < sc.vnames.n && r >= 0; i++)
@@ -526,7 +641,10 @@ out:
 		free(sc.vpaths[i]);
 	free(sc.vpaths);
 	free(sc.vused);
+	free(sc.vbyparent);
 	vd_names_done(&sc.vnames);
+	for (size_t i = 0; i < ARRAY_SIZE(sc.drivers); i++)
+		vd_names_done(&sc.drivers[i]);
 	vd_pci_free(sc.pci);
 	if (r < 0 && r != -ENOENT) {
 		vd_model_done(&m);
@@ -538,6 +656,8 @@ out:
 
 void vd_model_done(struct vd_model *m)
 {
+	for (size_t i = 0; i < m->n; i++)
+		free(m->dev[i].cfg);
 	free(m->dev);
 	m->dev = NULL;
 	m->n = 0;

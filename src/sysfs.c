@@ -124,7 +124,11 @@ static int open_regular(struct vd_sysfs *s, const char *path)
 	return fd;
 }
 
-/* Read until EOF or size bytes; sysfs may hand out an attribute in several pieces. */
+/*
+ * Read up to size bytes. A regular file, and a sysfs attribute (which the kernel renders
+ * whole into one page), returns less than asked only at its end, so a short read ends
+ * the loop without the extra read() that would return 0: one syscall per attribute saved.
+ */
 static ssize_t read_full(int fd, char *buf, size_t size)
 {
 	size_t done = 0;
@@ -137,9 +141,9 @@ static ssize_t read_full(int fd, char *buf, size_t size)
 				continue;
 			return -errno;
 		}
-		if (n == 0)
-			break;
 		done += (size_t)n;
+		if ((size_t)n < size - (done - (size_t)n) || n == 0)
+			break;
 	}
 	return (ssize_t)done;
 }
@@ -152,12 +156,24 @@ int vd_sysfs_read(struct vd_sysfs *s, const char *path, char *buf, size_t size)
 
 	if (size == 0)
 		return -EINVAL;
-	fd = open_regular(s, path);
+	/*
+	 * O_NONBLOCK keeps a FIFO or a device from blocking and size bounds what one can
+	 * return, so the regular-file check can wait for the rare case that needs it: an
+	 * empty read (an empty file, or a FIFO without a writer). One fstat() per
+	 * attribute saved on the path every scan takes.
+	 */
+	fd = open_in_root(s, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return fd;
 	n = read_full(fd, buf, size - 1);
 	if (n < 0)
-		return (int)n;
+		return n == -EAGAIN ? -EINVAL : (int)n;
+	if (n == 0) {
+		struct stat st;
+
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+			return -EINVAL;
+	}
 	/* One more byte tells a file that fits exactly from one that is too long. */
 	if ((size_t)n == size - 1 && read(fd, &extra, 1) == 1)
 		return -EFBIG;

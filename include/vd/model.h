@@ -61,7 +61,7 @@ struct vd_device {
 
 	/* config space, read only where it decides something (or asked for) */
 	int cfg_len; /* 0 not read, > 0 bytes read, < 0 -errno */
-	struct vd_pcicfg cfg;
+	struct vd_pcicfg *cfg; /* decoded when cfg_len > 0; owned, freed with the model */
 
 	enum vd_state state;
 	char problem[256];

@@ -10,6 +10,7 @@
 
 struct ctx {
 	struct vd_device d;
+	struct vd_pcicfg cfg;
 	struct vd_dev_ev de;
 	struct vd_sys_ev se;
 };
@@ -41,10 +42,11 @@ static void healthy(struct ctx *c)
 	c->d.have_status = true;
 	c->d.status = 0x0f;
 	c->d.cfg_len = 256;
-	c->d.cfg.len = 256;
-	c->d.cfg.has_cap_list = true;
-	c->d.cfg.n_caps = 4;
-	memcpy(c->d.cfg.caps, caps, sizeof(caps));
+	c->d.cfg = &c->cfg;
+	c->cfg.len = 256;
+	c->cfg.has_cap_list = true;
+	c->cfg.n_caps = 4;
+	memcpy(c->cfg.caps, caps, sizeof(caps));
 
 	c->de.have_override = true;
 	c->de.enable = 1;
@@ -118,9 +120,9 @@ static void event(struct ctx *c, enum vd_klog_kind k, const char *dev, int err, 
 
 static void set_cap_type(struct ctx *c, uint8_t from, uint8_t to)
 {
-	for (size_t i = 0; i < c->d.cfg.n_caps; i++)
-		if (c->d.cfg.caps[i].cfg_type == from)
-			c->d.cfg.caps[i].cfg_type = to;
+	for (size_t i = 0; i < c->cfg.n_caps; i++)
+		if (c->cfg.caps[i].cfg_type == from)
+			c->cfg.caps[i].cfg_type = to;
 }
 
 /* one case per rule: how to break the healthy device, and the verdict */
@@ -160,19 +162,19 @@ static void m_override_other(struct ctx *c) { unbind(c); strcpy(c->de.override, 
 static void m_autoprobe(struct ctx *c) { unbind(c); c->se.pci_autoprobe = 0; }
 static void m_vf_autoprobe(struct ctx *c) { unbind(c); c->de.is_vf = true; c->de.pf_autoprobe = 0; }
 static void m_no_common(struct ctx *c) { unbind(c); set_cap_type(c, VD_CAP_COMMON, VD_CAP_VENDOR); }
-static void m_common_bad_bar(struct ctx *c) { unbind(c); c->d.cfg.caps[0].bar = 7; }
+static void m_common_bad_bar(struct ctx *c) { unbind(c); c->cfg.caps[0].bar = 7; }
 static void m_common_zero_bar(struct ctx *c)
 {
 	unbind(c);
-	c->d.cfg.caps[0].bar = 2; /* BAR 2 has no size */
+	c->cfg.caps[0].bar = 2; /* BAR 2 has no size */
 }
 static void m_missing_isr(struct ctx *c) { unbind(c); set_cap_type(c, VD_CAP_ISR, VD_CAP_VENDOR); }
 static void m_missing_notify(struct ctx *c) { unbind(c); set_cap_type(c, VD_CAP_NOTIFY, VD_CAP_VENDOR); }
-static void m_short_common(struct ctx *c) { unbind(c); c->d.cfg.caps[0].cap_len = 12; }
-static void m_cap_past_bar(struct ctx *c) { unbind(c); c->d.cfg.caps[0].offset = 0x7fff0; }
+static void m_short_common(struct ctx *c) { unbind(c); c->cfg.caps[0].cap_len = 12; }
+static void m_cap_past_bar(struct ctx *c) { unbind(c); c->cfg.caps[0].offset = 0x7fff0; }
 /* a notify area longer than the BAR is trimmed by the kernel, not refused */
-static void m_long_notify_ok(struct ctx *c) { unbind(c); c->d.cfg.caps[3].length = 0x100000; }
-static void m_short_isr(struct ctx *c) { unbind(c); c->d.cfg.caps[1].length = 0; }
+static void m_long_notify_ok(struct ctx *c) { unbind(c); c->cfg.caps[3].length = 0x100000; }
+static void m_short_isr(struct ctx *c) { unbind(c); c->cfg.caps[1].length = 0; }
 static void m_bar_unset(struct ctx *c)
 {
 	unbind(c);
@@ -192,8 +194,8 @@ static void legacy_balloon(struct ctx *c)
 	vd_classify_pci(0x1af4, 0x1002, 0x0005, true, &c->d.cls);
 	c->d.type_id = 5;
 	c->d.revision = 0;
-	c->d.cfg.n_caps = 0;
-	c->d.cfg.has_cap_list = false;
+	c->cfg.n_caps = 0;
+	c->cfg.has_cap_list = false;
 }
 static void m_legacy_no_support(struct ctx *c) { legacy_balloon(c); c->se.kc_virtio_pci_legacy = 'n'; }
 static void m_legacy_rev(struct ctx *c) { legacy_balloon(c); c->d.revision = 1; }

@@ -84,7 +84,7 @@ static void test_firecracker_all_pci(void **state)
 	assert_true(vd_feature_has(m.dev[4].features, VD_F_VERSION_1));
 	/* VD_WANT_CONFIG read the capabilities: a modern device has common/isr/notify */
 	assert_int_equal(m.dev[4].cfg_len, 256);
-	assert_non_null(vd_pcicfg_find(&m.dev[4].cfg, VD_CAP_COMMON));
+	assert_non_null(vd_pcicfg_find(m.dev[4].cfg, VD_CAP_COMMON));
 	vd_model_done(&m);
 }
 

@@ -97,8 +97,9 @@ deps-test:
 check-qemu: virtio-doctor
 	tests/qemu/run --binary ./virtio-doctor
 
-# Everything CI runs: unit and command-level tests, the static checks, the QEMU guests.
-check-all: check lint-man lint-contrib check-qemu
+# Everything CI runs: unit and command-level tests, static checks, the sanitizer and
+# valgrind runs, every fuzz target for FUZZ_SECONDS, the QEMU guests.
+check-all: check lint-man lint-contrib lint check-asan check-valgrind fuzz-run check-qemu
 
 clean:
 	rm -f virtio-doctor libvd.a src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(TEST_BINS)

@@ -96,14 +96,30 @@ const char *vd_errno_name(int err, char *buf, size_t size)
 		int e;
 		const char *name;
 	} names[] = {
-		{ EPERM, "EPERM" },	{ ENOENT, "ENOENT" },	  { EIO, "EIO" },
-		{ ENXIO, "ENXIO" },	{ EAGAIN, "EAGAIN" },	  { ENOMEM, "ENOMEM" },
-		{ EACCES, "EACCES" },	{ EBUSY, "EBUSY" },	  { EEXIST, "EEXIST" },
-		{ EXDEV, "EXDEV" },	{ ENODEV, "ENODEV" },	  { ENOTDIR, "ENOTDIR" },
-		{ EISDIR, "EISDIR" },	{ EINVAL, "EINVAL" },	  { EFBIG, "EFBIG" },
-		{ ENOSPC, "ENOSPC" },	{ EROFS, "EROFS" },	  { ENAMETOOLONG, "ENAMETOOLONG" },
-		{ ELOOP, "ELOOP" },	{ ENOLINK, "ENOLINK" },	  { ETIMEDOUT, "ETIMEDOUT" },
-		{ ECANCELED, "ECANCELED" }, { ENOSYS, "ENOSYS" }, { ENOEXEC, "ENOEXEC" },
+		{ EPERM, "EPERM" },
+		{ ENOENT, "ENOENT" },
+		{ EIO, "EIO" },
+		{ ENXIO, "ENXIO" },
+		{ EAGAIN, "EAGAIN" },
+		{ ENOMEM, "ENOMEM" },
+		{ EACCES, "EACCES" },
+		{ EBUSY, "EBUSY" },
+		{ EEXIST, "EEXIST" },
+		{ EXDEV, "EXDEV" },
+		{ ENODEV, "ENODEV" },
+		{ ENOTDIR, "ENOTDIR" },
+		{ EISDIR, "EISDIR" },
+		{ EINVAL, "EINVAL" },
+		{ EFBIG, "EFBIG" },
+		{ ENOSPC, "ENOSPC" },
+		{ EROFS, "EROFS" },
+		{ ENAMETOOLONG, "ENAMETOOLONG" },
+		{ ELOOP, "ELOOP" },
+		{ ENOLINK, "ENOLINK" },
+		{ ETIMEDOUT, "ETIMEDOUT" },
+		{ ECANCELED, "ECANCELED" },
+		{ ENOSYS, "ENOSYS" },
+		{ ENOEXEC, "ENOEXEC" },
 	};
 
 	if (err < 0)
@@ -188,8 +204,7 @@ const char *vd_bind_outcome_name(enum vd_bind_outcome o)
 	return (unsigned)o < _VD_BIND_OUTCOME_MAX ? names[o] : "";
 }
 
-const char *vd_bind_shown_path(const struct vd_sysfs *s, const char *path, char *buf,
-			       size_t size)
+const char *vd_bind_shown_path(const struct vd_sysfs *s, const char *path, char *buf, size_t size)
 {
 	const char *root = vd_sysfs_root(s);
 	size_t rl = strlen(root);
@@ -242,8 +257,7 @@ static void read_link(struct vd_sysfs *s, const char *dir, char *buf, size_t siz
 {
 	char path[400];
 
-	if (!join(path, sizeof(path), dir, "driver") ||
-	    vd_sysfs_link_base(s, path, buf, size) < 0)
+	if (!join(path, sizeof(path), dir, "driver") || vd_sysfs_link_base(s, path, buf, size) < 0)
 		buf[0] = '\0';
 }
 
@@ -369,7 +383,8 @@ static int check_blockdev(struct use *u, const char *dir, const char *name)
 	char path[512], devno[32];
 	int r;
 
-	if (join(path, sizeof(path), dir, "holders") && vd_sysfs_list(u->s, path, &holders) == 0 && holders.n) {
+	if (join(path, sizeof(path), dir, "holders") && vd_sysfs_list(u->s, path, &holders) == 0 &&
+	    holders.n) {
 		r = found(u, "'%s' is held by '%s'", name, holders.v[0]);
 		vd_names_done(&holders);
 		return r;
@@ -400,7 +415,8 @@ static int check_block(struct use *u, const char *dir /* .../block */)
 		for (size_t k = 0; k < parts.n && !r; k++) {
 			char part[600];
 
-			if (!valid_name(parts.v[k]) || !join(part, sizeof(part), disk, parts.v[k]) ||
+			if (!valid_name(parts.v[k]) ||
+			    !join(part, sizeof(part), disk, parts.v[k]) ||
 			    vd_sysfs_accessf(u->s, "%s/partition", part))
 				continue;
 			r = check_blockdev(u, part, parts.v[k]);
@@ -425,7 +441,8 @@ static int check_net(struct use *u, const char *dir /* .../net */)
 		if (vd_sysfs_readf(u->s, buf, sizeof(buf), "%s/%s/operstate", dir, ifs.v[i]) >= 0 &&
 		    !strcmp(buf, "up"))
 			r = found(u, "interface '%s' is up", ifs.v[i]);
-		else if (vd_sysfs_readf(u->s, buf, sizeof(buf), "%s/%s/flags", dir, ifs.v[i]) >= 0 &&
+		else if (vd_sysfs_readf(u->s, buf, sizeof(buf), "%s/%s/flags", dir, ifs.v[i]) >=
+				 0 &&
 			 vd_parse_hex(buf, UINT32_MAX, &flags) == 0 && (flags & IFF_UP_FLAG))
 			r = found(u, "interface '%s' is up", ifs.v[i]);
 	}
@@ -488,20 +505,20 @@ struct job {
 	const struct vd_bind_opts *o;
 	const struct vd_bind_ops *ops;
 	struct vd_bind_result *r;
-	char dev[96];	  /* "sys/bus/pci/devices/<BDF>", built from the validated address */
-	char id[16];	  /* "1af4 1053" for new_id */
+	char dev[96]; /* "sys/bus/pci/devices/<BDF>", built from the validated address */
+	char id[16];  /* "1af4 1053" for new_id */
 	bool have_override;
 	/* what was changed, for the rollback */
 	bool wrote_override, unbound_prev, added_id, bound;
 };
 
-static struct vd_bind_step *add_step(struct job *j, enum vd_bind_step_kind kind,
-				     const char *path, const char *value, bool rollback)
+static struct vd_bind_step *add_step(struct job *j, enum vd_bind_step_kind kind, const char *path,
+				     const char *value, bool rollback)
 {
 	static struct vd_bind_step overflow;
 	struct vd_bind_result *r = j->r;
 	struct vd_bind_step *st = r->nsteps < VD_BIND_MAX_STEPS ? &r->steps[r->nsteps++]
-							       : &overflow;
+								: &overflow;
 
 	memset(st, 0, sizeof(*st));
 	st->kind = kind;
@@ -530,8 +547,7 @@ static void printable(char *s)
 			*s = '?';
 }
 
-static void VD_PRINTF(4, 5) set_why(struct job *j, int err, const char *path, const char *fmt,
-				    ...)
+static void VD_PRINTF(4, 5) set_why(struct job *j, int err, const char *path, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -582,7 +598,8 @@ static void rollback(struct job *j)
 	if (j->wrote_override) {
 		snprintf(path, sizeof(path), "%s/driver_override", j->dev);
 		/* "(null)" is how the kernel shows no override: a newline clears it */
-		rb_write(j, path, strcmp(j->r->prev_override, "(null)") ? j->r->prev_override : "\n");
+		rb_write(j, path,
+			 strcmp(j->r->prev_override, "(null)") ? j->r->prev_override : "\n");
 	}
 	if (j->added_id)
 		rb_write(j, "sys/bus/pci/drivers/" VD_PCI_DRIVER "/remove_id", j->id);
@@ -599,11 +616,12 @@ static int fail_write(struct job *j, const char *path, int err)
 	const char *base = strrchr(path, '/') + 1;
 
 	j->r->outcome = VD_BIND_FAILED;
-	set_why(j, err, path, "writing '%s': %s (%s)", vd_bind_shown_path(j->s, path, sh, sizeof(sh)),
-		vd_bind_errno_meaning(base, err), vd_errno_name(err, en, sizeof(en)));
+	set_why(j, err, path, "writing '%s': %s (%s)",
+		vd_bind_shown_path(j->s, path, sh, sizeof(sh)), vd_bind_errno_meaning(base, err),
+		vd_errno_name(err, en, sizeof(en)));
 	/* a probe error is the device's story: explain has the evidence */
-	j->r->explain = !strcmp(base, "bind") && err != -EACCES && err != -EPERM &&
-			err != -EROFS && err != -ENOENT;
+	j->r->explain = !strcmp(base, "bind") && err != -EACCES && err != -EPERM && err != -EROFS &&
+			err != -ENOENT;
 	rollback(j);
 	after(j);
 	return 0;
@@ -779,8 +797,10 @@ static int verify(struct job *j, bool roll)
 			if (!m) {
 				j->r->outcome = VD_BIND_FAILED;
 				j->r->explain = true;
-				set_why(j, -ENOENT, NULL, "%s has no driver and Linux has none for its "
-					"type %d", l.virtio, l.type_id);
+				set_why(j, -ENOENT, NULL,
+					"%s has no driver and Linux has none for its "
+					"type %d",
+					l.virtio, l.type_id);
 				if (roll)
 					rollback(j);
 				after(j);
@@ -823,7 +843,8 @@ static int verify(struct job *j, bool roll)
 			after(j);
 			return 0;
 		}
-		ops->sleep_ms(ops->ctx, (unsigned)(deadline - now < POLL_MS ? deadline - now : POLL_MS));
+		ops->sleep_ms(ops->ctx,
+			      (unsigned)(deadline - now < POLL_MS ? deadline - now : POLL_MS));
 	}
 }
 
@@ -872,7 +893,8 @@ static int bind_write(struct job *j, const char *path)
 		now = ops->now_ms(ops->ctx);
 		if (now >= deadline)
 			break;
-		ops->sleep_ms(ops->ctx, (unsigned)(deadline - now < POLL_MS ? deadline - now : POLL_MS));
+		ops->sleep_ms(ops->ctx,
+			      (unsigned)(deadline - now < POLL_MS ? deadline - now : POLL_MS));
 		j->r->nsteps--; /* the retry is the same step */
 	}
 	if (r == -EBUSY) {
@@ -926,8 +948,8 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 		return 0;
 	}
 
-	r = vd_sysfs_readf(s, ret->prev_override, sizeof(ret->prev_override),
-			   "%s/driver_override", j.dev);
+	r = vd_sysfs_readf(s, ret->prev_override, sizeof(ret->prev_override), "%s/driver_override",
+			   j.dev);
 	if (r >= 0) {
 		j.have_override = true;
 	} else if (r != -ENOENT) {
@@ -935,8 +957,8 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 		ret->prev_override[0] = '\0';
 		snprintf(path, sizeof(path), "%s/driver_override", j.dev);
 		ret->outcome = VD_BIND_FAILED;
-		set_why(&j, r, path, "cannot read '%s': %s", vd_bind_shown_path(s, path, use,
-			sizeof(use)), strerror(-r));
+		set_why(&j, r, path, "cannot read '%s': %s",
+			vd_bind_shown_path(s, path, use, sizeof(use)), strerror(-r));
 		return 0;
 	}
 	override_other = j.have_override && strcmp(ret->prev_override, "(null)") &&
@@ -947,16 +969,22 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 		return refuse(&j, "held by '%s': --force takes it from its driver", l.pcidrv);
 	if (override_other && o->force < 1)
 		return refuse(&j, "driver_override is '%s'%s: --force replaces it",
-			      ret->prev_override, strcmp(ret->prev_override, "none") ? " (only that driver may bind it)"
-						  : " (opted out of driver binding)");
+			      ret->prev_override,
+			      strcmp(ret->prev_override, "none")
+				      ? " (only that driver may bind it)"
+				      : " (opted out of driver binding)");
 	if (l.pcidrv[0] && o->force < 2) {
 		r = vd_bind_in_use(s, j.dev, use, sizeof(use));
 		if (r > 0)
-			return refuse(&j, "held by '%s' and in use: %s: --force twice unbinds it "
-				      "anyway", l.pcidrv, use);
+			return refuse(&j,
+				      "held by '%s' and in use: %s: --force twice unbinds it "
+				      "anyway",
+				      l.pcidrv, use);
 		if (r < 0)
-			return refuse(&j, "held by '%s': cannot tell whether it is in use (%s): "
-				      "--force twice unbinds it anyway", l.pcidrv, strerror(-r));
+			return refuse(&j,
+				      "held by '%s': cannot tell whether it is in use (%s): "
+				      "--force twice unbinds it anyway",
+				      l.pcidrv, strerror(-r));
 	}
 
 	/* 3. virtio-pci not registered: load virtio_pci (its registration probes) */
@@ -967,7 +995,8 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 		if (!o->dry_run) {
 			if (vd_sysfs_access(s, "sys/bus/pci/drivers/" VD_PCI_DRIVER) < 0) {
 				ret->outcome = VD_BIND_FAILED;
-				set_why(&j, -ENOENT, NULL, "module 'virtio_pci' is loaded but "
+				set_why(&j, -ENOENT, NULL,
+					"module 'virtio_pci' is loaded but "
 					"sys/bus/pci/drivers/virtio-pci did not appear");
 				after(&j);
 				return 0;
@@ -1000,7 +1029,8 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 		if (r == -EEXIST) {
 			snprintf(ret->note, sizeof(ret->note),
 				 "no driver_override (kernel before 3.16); new_id: virtio-pci "
-				 "already matches %04x:%04x (EEXIST)", d->vendor, d->device);
+				 "already matches %04x:%04x (EEXIST)",
+				 d->vendor, d->device);
 		} else if (r < 0) {
 			return fail_write(&j, path, r);
 		} else {

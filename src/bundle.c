@@ -21,6 +21,7 @@
 #include "vd/vsock.h"
 
 /* libarchive's functions, resolved on first use (see vd/dlib.h). */
+/* clang-format off */
 #define ARCHIVE_SYMS(X) \
 	X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_new) \
 	X(archive_entry_pathname) X(archive_entry_set_filetype) \
@@ -34,7 +35,7 @@
 	X(archive_write_close) X(archive_write_data) X(archive_write_free) \
 	X(archive_write_header) X(archive_write_new) X(archive_write_open_fd) \
 	X(archive_write_set_format_pax_restricted)
-
+/* clang-format on */
 static struct {
 	ARCHIVE_SYMS(VD_DLIB_SLOT)
 } vd_dl;
@@ -52,7 +53,7 @@ static int load_libarchive(void)
 	return state;
 }
 
-#define MAX_FILE (64u << 20)	 /* larger files are not sysfs, config or index files */
+#define MAX_FILE (64u << 20) /* larger files are not sysfs, config or index files */
 #define MAX_LINK_DEPTH 16
 
 /* ---- writers ---- */
@@ -453,10 +454,23 @@ static void copy_dir(struct snap *sn, const char *dir, int depth)
 }
 
 static const char *const pci_attrs[] = {
-	"vendor",   "device",  "subsystem_vendor", "subsystem_device", "revision",
-	"class",    "config",  "resource",	   "driver_override",  "enable",
-	"irq",	    "modalias", "uevent",	   "numa_node",	       "driver",
-	"physfn",   "sriov_drivers_autoprobe",
+	"vendor",
+	"device",
+	"subsystem_vendor",
+	"subsystem_device",
+	"revision",
+	"class",
+	"config",
+	"resource",
+	"driver_override",
+	"enable",
+	"irq",
+	"modalias",
+	"uevent",
+	"numa_node",
+	"driver",
+	"physfn",
+	"sriov_drivers_autoprobe",
 };
 
 static const char *const virtio_attrs[] = {
@@ -501,14 +515,14 @@ static bool is_mmio_name(const char *n)
 {
 	size_t l = strlen(n);
 
-	return !strncmp(n, "virtio-mmio.", 12) ||
-	       (l > 12 && !strcmp(n + l - 12, ".virtio_mmio")) || !strncmp(n, "LNRO0005:", 9);
+	return !strncmp(n, "virtio-mmio.", 12) || (l > 12 && !strcmp(n + l - 12, ".virtio_mmio")) ||
+	       !strncmp(n, "LNRO0005:", 9);
 }
 
 static bool is_virtio_module(const char *n)
 {
-	static const char *const parts[] = { "virtio", "vsock", "hv_sock", "9pnet", "failover",
-					     "viortc", "nsm", "vhost" };
+	static const char *const parts[] = { "virtio",	 "vsock",  "hv_sock", "9pnet",
+					     "failover", "viortc", "nsm",     "vhost" };
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 		if (strstr(n, parts[i]))
@@ -581,8 +595,8 @@ static void copy_tree_files(struct snap *sn, const char *dir)
 static void copy_modules_index(struct snap *sn)
 {
 	static const char *const files[] = {
-		"modules.dep",	   "modules.dep.bin",	  "modules.alias",
-		"modules.alias.bin", "modules.symbols.bin", "modules.builtin",
+		"modules.dep",	       "modules.dep.bin",	    "modules.alias",
+		"modules.alias.bin",   "modules.symbols.bin",	    "modules.builtin",
 		"modules.builtin.bin", "modules.builtin.alias.bin", "modules.softdep",
 		"modules.devname",
 	};
@@ -635,8 +649,7 @@ int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const c
 	char meta[512];
 	int n;
 
-	note(&sn, "# virtio-doctor %s bundle: every entry, as type path [size|-> target]",
-	     version);
+	note(&sn, "# virtio-doctor %s bundle: every entry, as type path [size|-> target]", version);
 	copy(&sn, "proc/cmdline");
 	copy(&sn, "proc/sys/kernel/osrelease");
 	copy(&sn, "proc/config.gz");
@@ -660,7 +673,8 @@ int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const c
 		n = snprintf(buf, sizeof(buf), "%u\n", cid);
 		if (pathset_add(&sn.done, "virtio-doctor/vsock-cid") == 1) {
 			werr(&sn, w->file(w, "virtio-doctor/vsock-cid", buf, (size_t)n));
-			note(&sn, "f virtio-doctor/vsock-cid %d (IOCTL_VM_SOCKETS_GET_LOCAL_CID)", n);
+			note(&sn, "f virtio-doctor/vsock-cid %d (IOCTL_VM_SOCKETS_GET_LOCAL_CID)",
+			     n);
 		}
 	}
 	n = snprintf(meta, sizeof(meta), "tool: virtio-doctor %s\ndate: %lld\nsource: %s\n",

@@ -122,8 +122,8 @@ int vd_cli_option_end(int c, char **argv)
 	}
 }
 
-int vd_cli_load_model(const struct vd_cli *cli, const struct vd_scan_opts *so,
-		      bool allow_empty, struct vd_sysfs **ret_s, struct vd_model *ret_m)
+int vd_cli_load_model(const struct vd_cli *cli, const struct vd_scan_opts *so, bool allow_empty,
+		      struct vd_sysfs **ret_s, struct vd_model *ret_m)
 {
 	struct vd_sysfs *s;
 	int r;

@@ -64,11 +64,13 @@ int vd_cmd_check(const struct vd_cli *cli, int argc, char **argv)
 			list = strdup(optarg);
 			if (!list)
 				return VD_EXIT_USAGE;
-			for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			for (tok = strtok_r(list, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
 				const struct vd_virtio_type *t = vd_virtio_type_by_name(tok);
 
 				if (!t || nreq >= MAX_REQUIRE) {
-					rc = vd_cli_usage_error("check: unknown virtio type '%s'", tok);
+					rc = vd_cli_usage_error("check: unknown virtio type '%s'",
+								tok);
 					free(list);
 					return rc;
 				}

@@ -22,9 +22,9 @@ static void print_lines(const char *label, const char *base, size_t stride, size
 static void print_finding(const struct vd_device *d, const struct vd_finding *f)
 {
 	char id[16] = "", tbuf[32];
-	const char *type = d->type_id >= 0 ? vd_virtio_type_short((unsigned)d->type_id, tbuf,
-								  sizeof(tbuf))
-					   : "";
+	const char *type = d->type_id >= 0
+				   ? vd_virtio_type_short((unsigned)d->type_id, tbuf, sizeof(tbuf))
+				   : "";
 
 	vd_device_id(d, id, sizeof(id));
 	printf("%s%s%s%s%s: %s\n", d->name, id[0] ? " " : "", id, type[0] ? " " : "", type,

@@ -22,7 +22,8 @@ static const int default_cols[] = {
 static int set_mode(struct vd_output_opts *o, enum vd_output_mode m, char *seen, int opt)
 {
 	if (*seen && *seen != opt)
-		return vd_cli_usage_error("options --json, --pairs and --raw are mutually exclusive");
+		return vd_cli_usage_error(
+			"options --json, --pairs and --raw are mutually exclusive");
 	*seen = (char)opt;
 	o->mode = m;
 	return 0;
@@ -65,10 +66,14 @@ static void diagnose_rows(struct vd_sysfs *s, struct vd_model *m)
 int vd_cmd_scan(const struct vd_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, 'a' },	  { "json", no_argument, NULL, 'J' },
-		{ "noheadings", no_argument, NULL, 'n' }, { "output", required_argument, NULL, 'o' },
-		{ "pairs", no_argument, NULL, 'P' },	  { "raw", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },	  { NULL, 0, NULL, 0 },
+		{ "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "pairs", no_argument, NULL, 'P' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int cols[64];
 	struct vd_output_opts out = { .cols = cols };

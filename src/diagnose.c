@@ -14,9 +14,8 @@ static const struct {
 	[VD_V_OK] = { "ok", "bound at both levels and running" },
 	[VD_V_PCI_DRIVER_NOT_BUILT] = { "pci-driver-not-built",
 					"this kernel has no virtio-pci (CONFIG_VIRTIO_PCI is not set)" },
-	[VD_V_PCI_DRIVER_INITCALL_BLACKLISTED] = {
-		"pci-driver-initcall-blacklisted",
-		"initcall_blacklist=virtio_pci_driver_init keeps virtio-pci from registering" },
+	[VD_V_PCI_DRIVER_INITCALL_BLACKLISTED] = { "pci-driver-initcall-blacklisted",
+						   "initcall_blacklist=virtio_pci_driver_init keeps virtio-pci from registering" },
 	[VD_V_PCI_DRIVER_BLACKLISTED] = { "pci-driver-blacklisted",
 					  "virtio_pci is blacklisted, so nothing loads it" },
 	[VD_V_PCI_DRIVER_NOT_LOADED] = { "pci-driver-not-loaded",
@@ -31,9 +30,8 @@ static const struct {
 				  "driver_override names another driver, so virtio-pci never matches" },
 	[VD_V_AUTOPROBE_DISABLED] = { "autoprobe-disabled",
 				      "automatic probing is off (drivers_autoprobe or sriov)" },
-	[VD_V_PROBE_NO_COMMON_CAP] = {
-		"probe-no-common-cap",
-		"no usable virtio common capability: 'leaving for legacy driver', then -ENODEV" },
+	[VD_V_PROBE_NO_COMMON_CAP] = { "probe-no-common-cap",
+				       "no usable virtio common capability: 'leaving for legacy driver', then -ENODEV" },
 	[VD_V_PROBE_MISSING_CAPS] = { "probe-missing-caps",
 				      "the ISR or notify capability is missing: -EINVAL" },
 	[VD_V_PROBE_BAD_CAP] = { "probe-bad-cap",
@@ -44,10 +42,10 @@ static const struct {
 				      "a legacy-only device on a kernel without CONFIG_VIRTIO_PCI_LEGACY" },
 	[VD_V_LEGACY_REVISION] = { "legacy-revision",
 				   "legacy probing needs PCI revision 0, the device has another" },
-	[VD_V_PROBE_FAILED] = { "probe-failed", "virtio-pci's probe failed with an error in the log" },
-	[VD_V_PROBE_REJECTED] = {
-		"probe-rejected",
-		"virtio-pci is registered and may match, but holds nothing: a silent -ENODEV" },
+	[VD_V_PROBE_FAILED] = { "probe-failed",
+				"virtio-pci's probe failed with an error in the log" },
+	[VD_V_PROBE_REJECTED] = { "probe-rejected",
+				  "virtio-pci is registered and may match, but holds nothing: a silent -ENODEV" },
 	[VD_V_FOREIGN_DRIVER] = { "foreign-driver", "another PCI driver holds the function" },
 	[VD_V_NO_VIRTIO_DEVICE] = { "no-virtio-device",
 				    "virtio-pci is bound but registered no virtio device" },
@@ -60,13 +58,12 @@ static const struct {
 	[VD_V_VIRTIO_DRIVER_MISSING] = { "virtio-driver-missing",
 					 "the virtio driver's module is not installed" },
 	[VD_V_VIRTIO_DRIVER_NONE] = { "virtio-driver-none", "Linux has no driver for this type" },
-	[VD_V_VIRTIO_DRIVER_NOT_BOUND] = {
-		"virtio-driver-not-bound", "the virtio driver is registered but did not take the device" },
+	[VD_V_VIRTIO_DRIVER_NOT_BOUND] = { "virtio-driver-not-bound",
+					   "the virtio driver is registered but did not take the device" },
 	[VD_V_VIRTIO_FEATURES_REFUSED] = { "virtio-features-refused",
 					   "the device refused the negotiated features" },
-	[VD_V_VIRTIO_NEEDS_ACCESS_PLATFORM] = {
-		"virtio-needs-access-platform",
-		"the guest requires VIRTIO_F_ACCESS_PLATFORM and the device does not offer it" },
+	[VD_V_VIRTIO_NEEDS_ACCESS_PLATFORM] = { "virtio-needs-access-platform",
+						"the guest requires VIRTIO_F_ACCESS_PLATFORM and the device does not offer it" },
 	[VD_V_VIRTIO_NEEDS_VERSION_1] = { "virtio-needs-version-1",
 					  "the device does not offer VIRTIO_F_VERSION_1" },
 	[VD_V_VIRTIO_PROBE_FAILED] = { "virtio-probe-failed",
@@ -74,11 +71,10 @@ static const struct {
 	[VD_V_VIRTIO_NEEDS_RESET] = { "virtio-needs-reset", "the device set NEEDS_RESET" },
 	[VD_V_VIRTIO_NOT_READY] = { "virtio-not-ready",
 				    "a driver is bound but status lacks DRIVER_OK" },
-	[VD_V_VSOCK_NO_DEVICE] = {
-		"vsock-no-device", "the vsock transport is registered but no vsock device probed" },
-	[VD_V_VSOCK_COMPETING_TRANSPORT] = {
-		"vsock-competing-transport",
-		"another guest-to-host vsock transport (VMCI, Hyper-V) blocks virtio's" },
+	[VD_V_VSOCK_NO_DEVICE] = { "vsock-no-device",
+				   "the vsock transport is registered but no vsock device probed" },
+	[VD_V_VSOCK_COMPETING_TRANSPORT] = { "vsock-competing-transport",
+					     "another guest-to-host vsock transport (VMCI, Hyper-V) blocks virtio's" },
 	[VD_V_VSOCK_SECOND_DEVICE] = { "vsock-second-device",
 				       "only one virtio vsock device is supported: -EBUSY" },
 	[VD_V_MMIO_UNBOUND] = { "mmio-unbound", "the virtio-mmio transport device has no driver" },
@@ -110,14 +106,13 @@ static void VD_PRINTF(4, 5) add(char *base, size_t *n, size_t width, const char 
 	(*n)++;
 }
 
-#define ADD_LINE(f, field, count, ...)                                                        \
+#define ADD_LINE(f, field, count, ...)                                                             \
 	add(&(f)->field[0][0], &(f)->count, sizeof((f)->field[0]), __VA_ARGS__)
 #define EVIDENCE(f, ...) ADD_LINE(f, evidence, n_evidence, __VA_ARGS__)
 #define REMEDY(f, ...) ADD_LINE(f, remedy, n_remedy, __VA_ARGS__)
 #define UNCHECKED(f, ...) ADD_LINE(f, unchecked, n_unchecked, __VA_ARGS__)
 
-static void verdict(struct vd_finding *f, enum vd_verdict v, const char *fmt, ...)
-	VD_PRINTF(3, 4);
+static void verdict(struct vd_finding *f, enum vd_verdict v, const char *fmt, ...) VD_PRINTF(3, 4);
 static void verdict(struct vd_finding *f, enum vd_verdict v, const char *fmt, ...)
 {
 	va_list ap;
@@ -132,17 +127,28 @@ static void verdict(struct vd_finding *f, enum vd_verdict v, const char *fmt, ..
 static const char *errno_name(int e)
 {
 	switch (e < 0 ? -e : e) {
-	case ENODEV: return "ENODEV";
-	case EINVAL: return "EINVAL";
-	case EBUSY: return "EBUSY";
-	case ENOMEM: return "ENOMEM";
-	case EIO: return "EIO";
-	case ENXIO: return "ENXIO";
-	case E2BIG: return "E2BIG";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case 517: return "EPROBE_DEFER";
-	default: return "error";
+	case ENODEV:
+		return "ENODEV";
+	case EINVAL:
+		return "EINVAL";
+	case EBUSY:
+		return "EBUSY";
+	case ENOMEM:
+		return "ENOMEM";
+	case EIO:
+		return "EIO";
+	case ENXIO:
+		return "ENXIO";
+	case E2BIG:
+		return "E2BIG";
+	case EPERM:
+		return "EPERM";
+	case ENOENT:
+		return "ENOENT";
+	case 517:
+		return "EPROBE_DEFER";
+	default:
+		return "error";
 	}
 }
 
@@ -195,8 +201,8 @@ static bool bar_unassigned(const struct vd_dev_ev *de, unsigned int bar)
 	return (r->flags & IORESOURCE_UNSET) || (r->start == 0 && r->end > 0 && r->flags);
 }
 
-static const struct vd_virtio_cap *usable_cap(const struct vd_device *d,
-					      const struct vd_dev_ev *de, uint8_t type)
+static const struct vd_virtio_cap *usable_cap(const struct vd_device *d, const struct vd_dev_ev *de,
+					      uint8_t type)
 {
 	for (size_t i = 0; i < d->cfg->n_caps; i++) {
 		const struct vd_virtio_cap *c = &d->cfg->caps[i];
@@ -217,8 +223,8 @@ static void cap_evidence(const struct vd_device *d, const struct vd_sys_ev *se,
 		const struct vd_virtio_cap *c = &d->cfg->caps[i];
 		const char *n = vd_virtio_cfg_type_name(c->cfg_type);
 
-		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s@bar%u", len ? " " : "",
-					n ? n : "?", c->bar);
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s@bar%u",
+					len ? " " : "", n ? n : "?", c->bar);
 	}
 	EVIDENCE(f, "%s/sys/bus/pci/devices/%s/config: virtio capabilities: %s", se->root, d->name,
 		 d->cfg->n_caps ? list : "none");
@@ -264,7 +270,8 @@ static bool diagnose_caps(const struct vd_device *d, const struct vd_dev_ev *de,
 			return true;
 		}
 		if (d->have_rev && d->revision != 0) {
-			EVIDENCE(f, "%s/sys/bus/pci/devices/%s/revision: 0x%02x (legacy needs 0x00)",
+			EVIDENCE(f,
+				 "%s/sys/bus/pci/devices/%s/revision: 0x%02x (legacy needs 0x00)",
 				 se->root, d->name, d->revision);
 			verdict(f, VD_V_LEGACY_REVISION,
 				"no virtio capabilities and revision %02x: the legacy path only takes "
@@ -297,7 +304,9 @@ static bool diagnose_caps(const struct vd_device *d, const struct vd_dev_ev *de,
 		verdict(f, VD_V_PROBE_MISSING_CAPS,
 			"common capability present but %s missing: virtio-pci fails with -EINVAL "
 			"(\"missing capabilities\")",
-			!isr && !notify ? "ISR and notify" : !isr ? "ISR" : "notify");
+			!isr && !notify ? "ISR and notify"
+			: !isr		? "ISR"
+					: "notify");
 		REMEDY(f, "fix the device model in the hypervisor: ISR and notify capabilities "
 			  "are required");
 		return true;
@@ -308,8 +317,9 @@ static bool diagnose_caps(const struct vd_device *d, const struct vd_dev_ev *de,
 	 * capability shorter than its minimum, or whose offset + minimum leaves the BAR, fails.
 	 */
 	for (size_t i = 0; i < d->cfg->n_caps; i++) {
-		static const uint32_t min_len[] = { [VD_CAP_COMMON] = 56, [VD_CAP_NOTIFY] = 2,
-						    [VD_CAP_ISR] = 1, [VD_CAP_DEVICE] = 0 };
+		static const uint32_t min_len[] = {
+			[VD_CAP_COMMON] = 56, [VD_CAP_NOTIFY] = 2, [VD_CAP_ISR] = 1, [VD_CAP_DEVICE] = 0
+		};
 		const struct vd_virtio_cap *c = &d->cfg->caps[i];
 		const struct vd_resource *r;
 		uint64_t size;
@@ -330,10 +340,11 @@ static bool diagnose_caps(const struct vd_device *d, const struct vd_dev_ev *de,
 			return true;
 		}
 		if (size && (uint64_t)c->offset + min > size) {
-			EVIDENCE(f, "capability %s at 0x%02x: offset 0x%x + %u bytes passes the end "
-				    "of BAR %u (0x%llx bytes)",
-				 vd_virtio_cfg_type_name(c->cfg_type), c->pos, c->offset, min, c->bar,
-				 (unsigned long long)size);
+			EVIDENCE(f,
+				 "capability %s at 0x%02x: offset 0x%x + %u bytes passes the end "
+				 "of BAR %u (0x%llx bytes)",
+				 vd_virtio_cfg_type_name(c->cfg_type), c->pos, c->offset, min,
+				 c->bar, (unsigned long long)size);
 			verdict(f, VD_V_PROBE_BAD_CAP,
 				"a virtio capability lies outside its BAR: virtio-pci's map fails "
 				"(-EINVAL)");
@@ -373,7 +384,8 @@ static void mod_evidence(const struct vd_mod_ev *m, const struct vd_sys_ev *se,
 		EVIDENCE(f, "%s/proc/cmdline: %s is in module_blacklist= or modprobe.blacklist=",
 			 se->root, i->name);
 	if (i->install_override)
-		EVIDENCE(f, "modprobe.d: 'install %s %s' replaces loading", i->name, i->install_cmd);
+		EVIDENCE(f, "modprobe.d: 'install %s %s' replaces loading", i->name,
+			 i->install_cmd);
 }
 
 static void diagnose_no_pci_driver(const struct vd_device *d, const struct vd_dev_ev *de,
@@ -403,9 +415,10 @@ static void diagnose_no_pci_driver(const struct vd_device *d, const struct vd_de
 			m->info.cmdline_blacklisted ? "blacklisted on the kernel command line"
 			: m->info.install_override  ? "replaced by an install command in modprobe.d"
 						    : "blacklisted in modprobe.d");
-		REMEDY(f, "remove the blacklist entry for virtio_pci, then run: virtio-doctor bind "
-			  "%s",
-			d->name);
+		REMEDY(f,
+		       "remove the blacklist entry for virtio_pci, then run: virtio-doctor bind "
+		       "%s",
+		       d->name);
 		return;
 	}
 	if (m->info.on_disk || m->kconfig_val == 'm') {
@@ -413,8 +426,9 @@ static void diagnose_no_pci_driver(const struct vd_device *d, const struct vd_de
 			verdict(f, VD_V_PCI_DRIVER_MISSING,
 				"virtio_pci is built as a module but this kernel's module tree lacks "
 				"it");
-			REMEDY(f, "install the modules of the running kernel (Alpine: is the modloop "
-				  "mounted?)");
+			REMEDY(f,
+			       "install the modules of the running kernel (Alpine: is the modloop "
+			       "mounted?)");
 			return;
 		}
 		if (!m->info.on_disk && !se->kmod_index) {
@@ -422,16 +436,18 @@ static void diagnose_no_pci_driver(const struct vd_device *d, const struct vd_de
 			verdict(f, VD_V_PCI_DRIVER_MISSING,
 				"virtio_pci is a module (CONFIG_VIRTIO_PCI=m) but no module tree "
 				"for this kernel is installed");
-			REMEDY(f, "install the modules of the running kernel (Alpine: mount the "
-				  "modloop), then: virtio-doctor bind %s",
-				d->name);
+			REMEDY(f,
+			       "install the modules of the running kernel (Alpine: mount the "
+			       "modloop), then: virtio-doctor bind %s",
+			       d->name);
 			return;
 		}
 		verdict(f, VD_V_PCI_DRIVER_NOT_LOADED,
 			"the virtio_pci module is installed but nothing loaded it");
 		if (se->noautodetect)
-			EVIDENCE(f, "%s/proc/cmdline: noautodetect (Alpine's hwdrivers loads no "
-				    "modules)",
+			EVIDENCE(f,
+				 "%s/proc/cmdline: noautodetect (Alpine's hwdrivers loads no "
+				 "modules)",
 				 se->root);
 		REMEDY(f, "virtio-doctor bind %s (loads virtio_pci and binds)", d->name);
 		REMEDY(f, "at boot: load virtio_pci from /etc/modules, or run OpenRC's hwdrivers");
@@ -464,8 +480,9 @@ static void diagnose_unbound_pci(const struct vd_device *d, const struct vd_dev_
 		log_evidence(de, se, f);
 		return;
 	}
-	EVIDENCE(f, "%s/sys/bus/pci/drivers/virtio-pci: registered; its ID table matches every "
-		    "1af4 device (new_id would answer EEXIST, so new_id cannot help)",
+	EVIDENCE(f,
+		 "%s/sys/bus/pci/drivers/virtio-pci: registered; its ID table matches every "
+		 "1af4 device (new_id would answer EEXIST, so new_id cannot help)",
 		 se->root);
 	if (de->have_override && de->override[0] && strcmp(de->override, VD_PCI_DRIVER)) {
 		EVIDENCE(f, "%s/sys/bus/pci/devices/%s/driver_override: '%s'", se->root, d->name,
@@ -475,7 +492,8 @@ static void diagnose_unbound_pci(const struct vd_device *d, const struct vd_dev_
 				"driver_override is 'none': the kernel lets no driver bind it");
 		} else {
 			verdict(f, VD_V_OVERRIDE_OTHER,
-				"driver_override is '%s': only that driver may bind it", de->override);
+				"driver_override is '%s': only that driver may bind it",
+				de->override);
 		}
 		REMEDY(f, "virtio-doctor bind --force %s (sets driver_override to virtio-pci)",
 		       d->name);
@@ -497,8 +515,10 @@ static void diagnose_unbound_pci(const struct vd_device *d, const struct vd_dev_
 		return;
 	}
 	log_evidence(de, se, f);
-	if (has_event(de, VD_KLOG_BAR_NOT_ASSIGNED, &ev) || has_event(de, VD_KLOG_BAR_NOT_CLAIMED, &ev) ||
-	    has_event(de, VD_KLOG_BAR_NO_SPACE, &ev) || has_event(de, VD_KLOG_BAR_FAILED_ASSIGN, &ev)) {
+	if (has_event(de, VD_KLOG_BAR_NOT_ASSIGNED, &ev) ||
+	    has_event(de, VD_KLOG_BAR_NOT_CLAIMED, &ev) ||
+	    has_event(de, VD_KLOG_BAR_NO_SPACE, &ev) ||
+	    has_event(de, VD_KLOG_BAR_FAILED_ASSIGN, &ev)) {
 		verdict(f, VD_V_PROBE_BAR_UNASSIGNED,
 			"a BAR of the device has no address: pci_enable_device() fails (-EINVAL)");
 		REMEDY(f, "boot with pci=realloc, or give the VM more MMIO space");
@@ -559,9 +579,10 @@ static void vsock_evidence(const struct vd_sys_ev *se, struct vd_finding *f)
 	if (se->vsock_err == 0)
 		EVIDENCE(f, "%s/dev/vsock: IOCTL_VM_SOCKETS_GET_LOCAL_CID answers %u%s", se->root,
 			 se->vsock_cid,
-			 se->vsock_cid == 0xffffffffu ? " (VMADDR_CID_ANY: no transport has a device)"
-			 : se->vsock_cid >= 3	     ? " (a guest CID: vsock works)"
-						     : "");
+			 se->vsock_cid == 0xffffffffu
+				 ? " (VMADDR_CID_ANY: no transport has a device)"
+			 : se->vsock_cid >= 3 ? " (a guest CID: vsock works)"
+					      : "");
 	else if (se->vsock_err == -ENOENT && !se->root[0])
 		EVIDENCE(f, "/dev/vsock: absent (the vsock core is not loaded)");
 	if (se->vmci_loaded)
@@ -620,9 +641,9 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 				  "needs; update the device model or the kernel");
 			return;
 		}
-		if (d->type_id == 19 && (se->vsock_bound > 0 ||
-					 (has_event(de, VD_KLOG_PROBE_FAILED, &ev) &&
-					  de->events[ev].error == -EBUSY))) {
+		if (d->type_id == 19 &&
+		    (se->vsock_bound > 0 || (has_event(de, VD_KLOG_PROBE_FAILED, &ev) &&
+					     de->events[ev].error == -EBUSY))) {
 			verdict(f, VD_V_VSOCK_SECOND_DEVICE,
 				"another virtio vsock device already holds the transport: only one "
 				"is supported (-EBUSY)");
@@ -638,15 +659,18 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 				"a virtio driver's probe failed (status FAILED) and the log does not "
 				"say why");
 		if (se->klog_err)
-			UNCHECKED(f, "kernel log: %s (%s)", se->klog_source, strerror(-se->klog_err));
-		REMEDY(f, "read the kernel log around %s; rebind with: virtio-doctor bind --force "
-			  "%s",
-			d->virtio, d->name);
+			UNCHECKED(f, "kernel log: %s (%s)", se->klog_source,
+				  strerror(-se->klog_err));
+		REMEDY(f,
+		       "read the kernel log around %s; rebind with: virtio-doctor bind --force "
+		       "%s",
+		       d->virtio, d->name);
 		return;
 	}
 	if (d->driver[0]) {
 		verdict(f, VD_V_VIRTIO_NOT_READY,
-			"'%s' is bound to %s but the device is not DRIVER_OK", d->driver, d->virtio);
+			"'%s' is bound to %s but the device is not DRIVER_OK", d->driver,
+			d->virtio);
 		REMEDY(f, "read the kernel log for %s; rebind the device", d->virtio);
 		return;
 	}
@@ -677,15 +701,15 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 		return;
 	}
 	if (m->registered) {
-		verdict(f, VD_V_VIRTIO_DRIVER_NOT_BOUND,
-			"%s is registered but did not take %s", t->driver, d->virtio);
+		verdict(f, VD_V_VIRTIO_DRIVER_NOT_BOUND, "%s is registered but did not take %s",
+			t->driver, d->virtio);
 		REMEDY(f, "echo %s > %s/sys/bus/virtio/drivers/%s/bind", d->virtio, se->root,
 		       t->driver);
 		return;
 	}
 	if (m->kconfig_val == 'n') {
-		verdict(f, VD_V_VIRTIO_DRIVER_NOT_BUILT, "this kernel was built without %s (CONFIG_%s)",
-			t->driver, t->kconfig);
+		verdict(f, VD_V_VIRTIO_DRIVER_NOT_BUILT,
+			"this kernel was built without %s (CONFIG_%s)", t->driver, t->kconfig);
 		REMEDY(f, "use a kernel with CONFIG_%s=y or =m", t->kconfig);
 		return;
 	}
@@ -724,8 +748,8 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 	REMEDY(f, "modprobe %s", t->driver);
 }
 
-void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de,
-		 const struct vd_sys_ev *se, struct vd_finding *f)
+void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const struct vd_sys_ev *se,
+		 struct vd_finding *f)
 {
 	memset(f, 0, sizeof(*f));
 
@@ -757,8 +781,8 @@ void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de,
 		EVIDENCE(f, "%s/sys/bus/virtio/devices/%s/driver -> %s", se->root, d->virtio,
 			 d->driver);
 		if (d->have_status)
-			EVIDENCE(f, "%s/sys/bus/virtio/devices/%s/status: 0x%08x", se->root, d->virtio,
-				 d->status);
+			EVIDENCE(f, "%s/sys/bus/virtio/devices/%s/status: 0x%08x", se->root,
+				 d->virtio, d->status);
 		if (d->type_id == 19)
 			vsock_evidence(se, f);
 		return;
@@ -779,7 +803,8 @@ void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de,
 		if (!d->virtio[0]) {
 			EVIDENCE(f, "%s/sys/bus/pci/devices/%s/driver -> %s", se->root, d->name,
 				 d->pcidrv);
-			EVIDENCE(f, "%s/sys/bus/pci/devices/%s: no virtio* child", se->root, d->name);
+			EVIDENCE(f, "%s/sys/bus/pci/devices/%s: no virtio* child", se->root,
+				 d->name);
 			log_evidence(de, se, f);
 			verdict(f, VD_V_NO_VIRTIO_DEVICE,
 				"virtio-pci holds the function but register_virtio_device() failed");

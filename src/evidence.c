@@ -150,8 +150,7 @@ static void read_bars(struct vd_evidence *e, const struct vd_device *d, struct v
 }
 
 /* Log lines about this device: its PCI address or its virtio name, exactly. */
-static void collect_events(struct vd_evidence *e, const struct vd_device *d,
-			   struct vd_dev_ev *de)
+static void collect_events(struct vd_evidence *e, const struct vd_device *d, struct vd_dev_ev *de)
 {
 	for (size_t i = 0; i < e->klog.n && de->n_events < VD_EV_EVENTS; i++) {
 		const char *line = e->klog.lines[i];

@@ -94,8 +94,8 @@ const char *vd_virtio_type_short(unsigned int id, char *buf, size_t size)
 	return buf;
 }
 
-void vd_classify_pci(uint16_t vendor, uint16_t device, uint16_t subsys_device,
-		     bool have_subsys, struct vd_pci_class *ret)
+void vd_classify_pci(uint16_t vendor, uint16_t device, uint16_t subsys_device, bool have_subsys,
+		     struct vd_pci_class *ret)
 {
 	*ret = (struct vd_pci_class){ .type_id = -1 };
 
@@ -217,8 +217,9 @@ void vd_decode_pci_id(uint16_t vendor, uint16_t device, bool have_subsys, uint16
 	vd_classify_pci(vendor, device, subdevice, have_subsys, &ret->cls);
 	if (!ret->cls.virtio) {
 		if (vendor == VD_VENDOR_VIRTIO)
-			ret->note = "virtio-pci's ID table matches every 1af4 device, but its probe "
-				    "rejects IDs outside 0x1000-0x107f silently (-ENODEV)";
+			ret->note =
+				"virtio-pci's ID table matches every 1af4 device, but its probe "
+				"rejects IDs outside 0x1000-0x107f silently (-ENODEV)";
 		else if (!ret->cls.not_virtio)
 			ret->note = "not a virtio vendor ID (virtio is 1af4:1000-107f)";
 		return;

@@ -13,7 +13,7 @@
 
 /* A full distribution config is about 300 KiB; anything near these limits is not one. */
 #define VD_KCONFIG_TEXT_MAX (8u * 1024 * 1024)
-#define VD_KCONFIG_GZ_MAX   (8u * 1024 * 1024)
+#define VD_KCONFIG_GZ_MAX (8u * 1024 * 1024)
 
 struct vd_kconfig_opt {
 	char *name;  /* without "CONFIG_" */
@@ -22,8 +22,7 @@ struct vd_kconfig_opt {
 };
 
 struct vd_kconfig {
-	struct vd_kconfig_opt
-		*opts; /* sorted by name; the last assignment of a name wins */
+	struct vd_kconfig_opt *opts; /* sorted by name; the last assignment of a name wins */
 	size_t n;
 };
 
@@ -41,8 +40,8 @@ void vd_kconfig_free(struct vd_kconfig *k)
 
 static bool is_name_char(char c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       (c >= '0' && c <= '9') || c == '_';
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '_';
 }
 
 static int add_opt(struct vd_kconfig *k, size_t *cap, const char *name, size_t nlen,
@@ -98,8 +97,7 @@ static int parse_line(struct vd_kconfig *k, size_t *cap, const char *line, size_
 			p++;
 		if (p == name || p == end || *p != '=' || p + 1 == end)
 			return 0;
-		return add_opt(k, cap, name, (size_t)(p - name), p + 1,
-			       (size_t)(end - p - 1));
+		return add_opt(k, cap, name, (size_t)(p - name), p + 1, (size_t)(end - p - 1));
 	}
 	return 0;
 }
@@ -148,8 +146,7 @@ int vd_kconfig_parse(const char *text, size_t len, struct vd_kconfig **ret)
 	if (k->n > 1) {
 		qsort(k->opts, k->n, sizeof(*k->opts), cmp_opt);
 		for (size_t i = 0; i < k->n; i++) {
-			if (i + 1 < k->n &&
-			    !strcmp(k->opts[i].name, k->opts[i + 1].name)) {
+			if (i + 1 < k->n && !strcmp(k->opts[i].name, k->opts[i + 1].name)) {
 				free(k->opts[i].name);
 				free(k->opts[i].value);
 				continue;
@@ -186,8 +183,7 @@ char vd_kconfig_get(const struct vd_kconfig *k, const char *option)
 }
 
 /* Inflate a gzip member held in memory; the output is NUL-terminated. */
-static int gunzip(const unsigned char *in, size_t in_len, size_t max, char **ret,
-		  size_t *ret_len)
+static int gunzip(const unsigned char *in, size_t in_len, size_t max, char **ret, size_t *ret_len)
 {
 	_cleanup_free_ char *out = NULL;
 	size_t cap = in_len * 4 + 4096, len = 0;
@@ -268,8 +264,7 @@ int vd_kconfig_load(struct vd_sysfs *s, struct vd_kconfig **ret, char *ret_sourc
 	/* /proc/config.gz (CONFIG_IKCONFIG_PROC) describes the running kernel for sure */
 	r_gz = vd_sysfs_read_alloc(s, "proc/config.gz", VD_KCONFIG_GZ_MAX, &gz, &gz_len);
 	if (r_gz == 0) {
-		r_gz = gunzip((const unsigned char *)gz, gz_len, VD_KCONFIG_TEXT_MAX,
-			      &text, &len);
+		r_gz = gunzip((const unsigned char *)gz, gz_len, VD_KCONFIG_TEXT_MAX, &text, &len);
 		if (r_gz == 0) {
 			r = vd_kconfig_parse(text, len, ret);
 			if (r == 0)

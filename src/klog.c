@@ -15,7 +15,7 @@
 #include "vd/klog.h"
 
 /* printk's own record limit is 1 KiB of text (8 KiB with dev_printk metadata). */
-#define VD_KLOG_LINE_MAX  4096
+#define VD_KLOG_LINE_MAX 4096
 #define VD_KLOG_BYTES_MAX (64u * 1024 * 1024)
 #define VD_KLOG_LINES_MAX (1024u * 1024)
 /* devkmsg_read() refuses (EINVAL) a buffer smaller than one record with its metadata */
@@ -184,8 +184,7 @@ static bool match_probe_of(const char *msg, struct vd_klog_event *ev)
 	if (at != msg) {
 		size_t len = (size_t)(at - 2 - msg);
 
-		if (memchr(msg, ' ', len) ||
-		    !copy_field(ev->driver, sizeof(ev->driver), msg, len))
+		if (memchr(msg, ' ', len) || !copy_field(ev->driver, sizeof(ev->driver), msg, len))
 			ev->driver[0] = '\0';
 	}
 	ev->kind = VD_KLOG_PROBE_FAILED;
@@ -234,8 +233,7 @@ static enum vd_klog_kind match_virtio_pci(const char *rest)
 			return VD_KLOG_MISSING_CAPS;
 	}
 	if (skip_lit(t, "bad capability len ") || skip_lit(t, "map wrap-around ") ||
-	    skip_lit(t, "unable to map virtio ") ||
-	    skip_lit(t, "bar unexpectedly changed to "))
+	    skip_lit(t, "unable to map virtio ") || skip_lit(t, "bar unexpectedly changed to "))
 		return VD_KLOG_BAD_CAP;
 	if (skip_lit(t, "map virtio ") && strstr(t, " out of range on bar "))
 		return VD_KLOG_BAD_CAP;
@@ -294,8 +292,7 @@ static enum vd_klog_kind match_virtio(const char *rest)
 		return VD_KLOG_NEEDS_VERSION_1;
 	if (skip_lit(t, "device must provide VIRTIO_F_ACCESS_PLATFORM"))
 		return VD_KLOG_NEEDS_ACCESS_PLATFORM;
-	if (skip_lit(t,
-		     "device uses modern interface but does not have VIRTIO_F_VERSION_1"))
+	if (skip_lit(t, "device uses modern interface but does not have VIRTIO_F_VERSION_1"))
 		return VD_KLOG_MODERN_NO_VERSION_1;
 	return VD_KLOG_NONE;
 }
@@ -463,8 +460,8 @@ static int parse_text(struct klog_builder *b, const char *text, size_t len)
 			if (msg < lend && *msg == '[') {
 				const char *q = msg + 1;
 
-				while (q < lend && (*q == ' ' || *q == '.' ||
-						    isdigit((unsigned char)*q)))
+				while (q < lend &&
+				       (*q == ' ' || *q == '.' || isdigit((unsigned char)*q)))
 					q++;
 				if (q < lend && *q == ']' && q > msg + 1)
 					msg = q + 1 < lend && q[1] == ' ' ? q + 2 : q + 1;
@@ -585,8 +582,7 @@ int vd_klog_load(struct vd_sysfs *s, const char *file, struct vd_klog *ret)
 		/* live: anything but the real device is a misconfiguration */
 		r = vd_sysfs_access(s, "dev/kmsg");
 		if (r == 0)
-			r = is_kmsg_device(s, "dev/kmsg") ? read_kmsg(s, "dev/kmsg", &b)
-							  : -ENODEV;
+			r = is_kmsg_device(s, "dev/kmsg") ? read_kmsg(s, "dev/kmsg", &b) : -ENODEV;
 	} else if (is_kmsg_device(s, "dev/kmsg")) {
 		/* a chroot with /dev mounted: the same kernel's log */
 		snprintf(k.source, sizeof(k.source), "dev/kmsg");

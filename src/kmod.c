@@ -18,6 +18,7 @@
  * libkmod's functions, resolved on first use (see vd/dlib.h). File scope: the loader's
  * state is per process anyway, and every call below goes through this table.
  */
+/* clang-format off */
 #define KMOD_SYMS(X) \
 	X(kmod_list_next) X(kmod_config_get_blacklists) X(kmod_config_iter_free_iter) \
 	X(kmod_config_iter_get_key) X(kmod_config_iter_next) X(kmod_get_dirname) \
@@ -28,14 +29,14 @@
 	X(kmod_module_probe_insert_module) X(kmod_module_unref) \
 	X(kmod_module_unref_list) X(kmod_new) X(kmod_set_log_fn) \
 	X(kmod_set_log_priority) X(kmod_unref)
-
+/* clang-format on */
 static struct {
 	KMOD_SYMS(VD_DLIB_SLOT)
 } vd_dl;
 
 /* kmod_list_foreach() is a macro over kmod_list_next() */
 #undef kmod_list_foreach
-#define kmod_list_foreach(e, first)                                                      \
+#define kmod_list_foreach(e, first)                                                                \
 	for ((e) = (first); (e); (e) = vd_dl.kmod_list_next((first), (e)))
 
 static int load_libkmod(char *err, size_t errsz)
@@ -69,8 +70,8 @@ static bool is_live(const struct vd_kmod *k)
 
 /* libkmod logs to stderr unless told otherwise; library code never prints. */
 VD_PRINTF(6, 0)
-static void log_capture(void *data, int priority, const char *file, int line,
-			const char *fn, const char *format, va_list args)
+static void log_capture(void *data, int priority, const char *file, int line, const char *fn,
+			const char *format, va_list args)
 {
 	struct vd_kmod *k = data;
 	size_t len;
@@ -115,8 +116,7 @@ static void module_name_normalize(char *dst, size_t size, const char *src)
 	dst[i] = '\0';
 }
 
-int vd_kmod_open(struct vd_sysfs *s, const struct vd_cmdline *cmdline,
-		 struct vd_kmod **ret)
+int vd_kmod_open(struct vd_sysfs *s, const struct vd_cmdline *cmdline, struct vd_kmod **ret)
 {
 	const char *root = vd_sysfs_root(s);
 	char paths_buf[3][PATH_MAX];
@@ -164,16 +164,16 @@ int vd_kmod_open(struct vd_sysfs *s, const struct vd_cmdline *cmdline,
 		while (rlen > 1 && root[rlen - 1] == '/')
 			rlen--;
 		for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-			if (snprintf(paths_buf[i], PATH_MAX, "%.*s/%s", (int)rlen, root,
-				     dirs[i]) >= PATH_MAX) {
+			if (snprintf(paths_buf[i], PATH_MAX, "%.*s/%s", (int)rlen, root, dirs[i]) >=
+			    PATH_MAX) {
 				r = -ENAMETOOLONG;
 				goto fail;
 			}
 			paths[i] = paths_buf[i];
 		}
 		if (k->release[0] &&
-		    snprintf(k->dirname, sizeof(k->dirname), "%.*s/lib/modules/%s",
-			     (int)rlen, root, k->release) >= (int)sizeof(k->dirname)) {
+		    snprintf(k->dirname, sizeof(k->dirname), "%.*s/lib/modules/%s", (int)rlen, root,
+			     k->release) >= (int)sizeof(k->dirname)) {
 			r = -ENAMETOOLONG;
 			goto fail;
 		}
@@ -182,8 +182,8 @@ int vd_kmod_open(struct vd_sysfs *s, const struct vd_cmdline *cmdline,
 		 * rather than letting it fall back to this machine's /lib/modules.
 		 */
 		if (!k->release[0])
-			snprintf(k->dirname, sizeof(k->dirname),
-				 "%.*s/lib/modules/.unknown", (int)rlen, root);
+			snprintf(k->dirname, sizeof(k->dirname), "%.*s/lib/modules/.unknown",
+				 (int)rlen, root);
 		k->ctx = kmod_new_quiet(k->dirname, paths);
 	}
 	if (!k->ctx) {
@@ -203,8 +203,7 @@ int vd_kmod_open(struct vd_sysfs *s, const struct vd_cmdline *cmdline,
 		snprintf(dir, sizeof(dir), "lib/modules/%s", k->release);
 		d = vd_sysfs_is_dir(s, dir);
 		snprintf(k->problem, sizeof(k->problem), "%s %s (libkmod: %s)",
-			 d == 1 ? "no module index in" : "no", dir,
-			 strerror(r < 0 ? -r : EIO));
+			 d == 1 ? "no module index in" : "no", dir, strerror(r < 0 ? -r : EIO));
 	}
 	*ret = k;
 	return 0;
@@ -268,15 +267,16 @@ static bool cmdline_blacklisted(const struct vd_kmod *k, const char *name)
 }
 
 /* Whether a module of that name is still in the list after the filter. */
-static bool survives(struct vd_kmod *k, enum kmod_filter filter,
-		     const struct kmod_list *list, const char *name)
+static bool survives(struct vd_kmod *k, enum kmod_filter filter, const struct kmod_list *list,
+		     const char *name)
 {
 	struct kmod_list *out = NULL, *l;
 	bool found = false;
 
 	if (vd_dl.kmod_module_apply_filter(k->ctx, filter, list, &out) < 0)
 		return true; /* cannot tell: claim nothing */
-	kmod_list_foreach (l, out) {
+	kmod_list_foreach(l, out)
+	{
 		struct kmod_module *m = vd_dl.kmod_module_get_module(l); /* a new reference */
 
 		found = !strcmp(vd_dl.kmod_module_get_name(m), name);
@@ -306,8 +306,7 @@ static bool config_blacklisted(struct vd_kmod *k, const char *name)
  * The .ko path relative to the root ("lib/modules/6.1.0-56-amd64/kernel/..."). libkmod
  * answers with its own (absolute) module directory in front, whatever root we gave it.
  */
-static void root_relative(const struct vd_kmod *k, const char *abs, char *buf,
-			  size_t size)
+static void root_relative(const struct vd_kmod *k, const char *abs, char *buf, size_t size)
 {
 	const char *dir = vd_dl.kmod_get_dirname(k->ctx), *root = vd_sysfs_root(k->s);
 	size_t dlen = dir ? strlen(dir) : 0, rlen = strlen(root);
@@ -330,8 +329,8 @@ static void root_relative(const struct vd_kmod *k, const char *abs, char *buf,
  * Everything about one module. list (may be NULL) is the lookup result mod came from,
  * for the libkmod filters; without it the config is asked directly.
  */
-static void fill_info(struct vd_kmod *k, struct kmod_module *mod,
-		      const struct kmod_list *list, struct vd_module_info *info)
+static void fill_info(struct vd_kmod *k, struct kmod_module *mod, const struct kmod_list *list,
+		      struct vd_module_info *info)
 {
 	const char *name = vd_dl.kmod_module_get_name(mod), *path, *cmd;
 	bool sys_builtin, sys_loaded;
@@ -360,8 +359,8 @@ static void fill_info(struct vd_kmod *k, struct kmod_module *mod,
 	}
 }
 
-int vd_kmod_lookup_alias(struct vd_kmod *k, const char *modalias,
-			 struct vd_module_info *ret, size_t max, size_t *ret_n)
+int vd_kmod_lookup_alias(struct vd_kmod *k, const char *modalias, struct vd_module_info *ret,
+			 size_t max, size_t *ret_n)
 {
 	struct kmod_list *list = NULL, *l;
 	size_t n = 0;
@@ -377,7 +376,8 @@ int vd_kmod_lookup_alias(struct vd_kmod *k, const char *modalias,
 	r = vd_dl.kmod_module_new_from_lookup(k->ctx, modalias, &list);
 	if (r < 0)
 		return r;
-	kmod_list_foreach (l, list) {
+	kmod_list_foreach(l, list)
+	{
 		struct kmod_module *m;
 
 		if (n >= max)
@@ -421,7 +421,8 @@ int vd_kmod_module(struct vd_kmod *k, const char *name, struct vd_module_info *r
 		r = vd_dl.kmod_module_new_from_lookup(k->ctx, norm, &list);
 		if (r < 0)
 			return r;
-		kmod_list_foreach (l, list) {
+		kmod_list_foreach(l, list)
+		{
 			struct kmod_module *m = vd_dl.kmod_module_get_module(l);
 
 			if (!strcmp(vd_dl.kmod_module_get_name(m), norm)) {

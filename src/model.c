@@ -12,9 +12,9 @@
 const char *vd_state_name(enum vd_state s)
 {
 	static const char *const names[_VD_STATE_MAX] = {
-		[VD_STATE_OK] = "ok",		     [VD_STATE_UNBOUND] = "unbound",
-		[VD_STATE_FOREIGN] = "foreign",	     [VD_STATE_NO_DRIVER] = "no-driver",
-		[VD_STATE_FAILED] = "failed",	     [VD_STATE_NOT_VIRTIO] = "not-virtio",
+		[VD_STATE_OK] = "ok",		[VD_STATE_UNBOUND] = "unbound",
+		[VD_STATE_FOREIGN] = "foreign", [VD_STATE_NO_DRIVER] = "no-driver",
+		[VD_STATE_FAILED] = "failed",	[VD_STATE_NOT_VIRTIO] = "not-virtio",
 	};
 	return (unsigned)s < _VD_STATE_MAX ? names[s] : "";
 }
@@ -166,8 +166,7 @@ static const struct vd_names *bus_drivers(struct scan *sc, enum vd_bus bus)
  * link's name is trusted when the bus lists that driver: one directory listing per bus
  * instead of a path walk per device. Anything else gets the full check for its errno.
  */
-static void read_driver(struct scan *sc, const char *dir, enum vd_bus bus, char *buf,
-			size_t size)
+static void read_driver(struct scan *sc, const char *dir, enum vd_bus bus, char *buf, size_t size)
 {
 	const struct vd_names *drv = bus_drivers(sc, bus);
 	char path[512], target[512];
@@ -481,8 +480,8 @@ static int scan_pci_function(struct scan *sc, const char *name)
 				d->have_subsys = true;
 			}
 		}
-		vd_classify_pci(d->vendor, d->device, d->subdevice,
-				d->have_subsys || d->subdevice, &d->cls);
+		vd_classify_pci(d->vendor, d->device, d->subdevice, d->have_subsys || d->subdevice,
+				&d->cls);
 	}
 	d->type_id = d->cls.type_id;
 	if ((sc->o->want & VD_WANT_REV) && read_hex(sc, path, "revision", 0xff, false, &x) == 0) {
@@ -549,8 +548,7 @@ static int add_nonpci(struct scan *sc, size_t vi)
 	plen = (size_t)(strrchr(vpath, '/') - vpath);
 	snprintf(d->name, sizeof(d->name), "%s", pn);
 	snprintf(d->path, sizeof(d->path), "%.*s", (int)plen, vpath);
-	d->bus = (strstr(vpath, "/platform/") || is_mmio_name(pn)) ? VD_BUS_PLATFORM
-								    : VD_BUS_OTHER;
+	d->bus = (strstr(vpath, "/platform/") || is_mmio_name(pn)) ? VD_BUS_PLATFORM : VD_BUS_OTHER;
 	d->transport = d->bus == VD_BUS_PLATFORM ? VD_TRANSPORT_MMIO : VD_TRANSPORT_NONE;
 	d->cls.virtio = true;
 	read_driver(sc, d->path, VD_BUS_PLATFORM, d->pcidrv, sizeof(d->pcidrv));
@@ -656,7 +654,7 @@ out:
 
 void vd_model_done(struct vd_model *m)
 {
-	for (size_t i = 0; i < m->n; i++)
+	for (size_t i = 0; m->dev && i < m->n; i++)
 		free(m->dev[i].cfg);
 	free(m->dev);
 	m->dev = NULL;
@@ -667,8 +665,8 @@ void vd_model_done(struct vd_model *m)
 void vd_device_evaluate(struct vd_device *d)
 {
 	const char *level = d->bus == VD_BUS_PCI ? "PCI function" : "transport device";
-	const struct vd_virtio_type *t = d->type_id >= 0 ? vd_virtio_type_by_id((unsigned)d->type_id)
-							 : NULL;
+	const struct vd_virtio_type *t =
+		d->type_id >= 0 ? vd_virtio_type_by_id((unsigned)d->type_id) : NULL;
 
 	d->problem[0] = '\0';
 	if (!d->cls.virtio) {
@@ -712,8 +710,8 @@ void vd_device_evaluate(struct vd_device *d)
 	/* a working legacy device reads 0x07: FEATURES_OK did not exist before virtio 1.0 */
 	if (d->have_status && !(d->status & VD_STATUS_DRIVER_OK)) {
 		d->state = VD_STATE_FAILED;
-		snprintf(d->problem, sizeof(d->problem), "'%s' is bound to %s but status lacks DRIVER_OK",
-			 d->driver, d->virtio);
+		snprintf(d->problem, sizeof(d->problem),
+			 "'%s' is bound to %s but status lacks DRIVER_OK", d->driver, d->virtio);
 		return;
 	}
 	d->state = VD_STATE_OK;

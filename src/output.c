@@ -17,24 +17,28 @@ static const struct vd_colinfo cols[_VD_COL_MAX] = {
 	[VD_COL_SUBSYS] = { "SUBSYS", 9, 0, SCOLS_JSON_STRING, VD_WANT_SUBSYS,
 			    "PCI subsystem vendor:device", false },
 	[VD_COL_REV] = { "REV", 3, 0, SCOLS_JSON_STRING, VD_WANT_REV, "PCI revision", false },
-	[VD_COL_CLASS] = { "CLASS", 6, 0, SCOLS_JSON_STRING, VD_WANT_CLASS, "PCI class code", false },
+	[VD_COL_CLASS] = { "CLASS", 6, 0, SCOLS_JSON_STRING, VD_WANT_CLASS, "PCI class code",
+			   false },
 	[VD_COL_TRANSPORT] = { "TRANSPORT", 9, 0, SCOLS_JSON_STRING, 0,
-			       "modern, transitional, legacy, unknown (needs root) or mmio", false },
+			       "modern, transitional, legacy, unknown (needs root) or mmio",
+			       false },
 	[VD_COL_TYPE] = { "TYPE", 6, 0, SCOLS_JSON_STRING, 0, "virtio device type", false },
 	[VD_COL_TYPEID] = { "TYPEID", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, 0,
 			    "virtio device type number", false },
-	[VD_COL_NAME] = { "NAME", 16, 0, SCOLS_JSON_STRING, 0, "the spec's name for the type", false },
+	[VD_COL_NAME] = { "NAME", 16, 0, SCOLS_JSON_STRING, 0, "the spec's name for the type",
+			  false },
 	[VD_COL_PCIDRV] = { "PCIDRV", 10, 0, SCOLS_JSON_STRING, 0,
 			    "driver bound to the PCI function (platform driver for mmio)", false },
-	[VD_COL_VIRTIO] = { "VIRTIO", 7, 0, SCOLS_JSON_STRING, 0,
-			    "the virtio bus device under it", false },
+	[VD_COL_VIRTIO] = { "VIRTIO", 7, 0, SCOLS_JSON_STRING, 0, "the virtio bus device under it",
+			    false },
 	[VD_COL_DRIVER] = { "DRIVER", 12, 0, SCOLS_JSON_STRING, 0,
 			    "driver bound to the virtio device", false },
 	[VD_COL_STATUS] = { "STATUS", 20, 0, SCOLS_JSON_STRING, 0, "virtio status bits", false },
-	[VD_COL_STATUSRAW] = { "STATUSRAW", 10, 0, SCOLS_JSON_STRING, 0,
-			       "virtio status as hex", false },
+	[VD_COL_STATUSRAW] = { "STATUSRAW", 10, 0, SCOLS_JSON_STRING, 0, "virtio status as hex",
+			       false },
 	[VD_COL_FEATURES] = { "FEATURES", 10, 0, SCOLS_JSON_STRING, VD_WANT_FEATURES,
-			      "negotiated transport features (VERSION_1, ACCESS_PLATFORM, ...)", false },
+			      "negotiated transport features (VERSION_1, ACCESS_PLATFORM, ...)",
+			      false },
 	[VD_COL_STATE] = { "STATE", 7, 0, SCOLS_JSON_STRING, 0,
 			   "ok, unbound, foreign, no-driver, failed or not-virtio", false },
 	[VD_COL_PROBLEM] = { "PROBLEM", 30, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, 0,
@@ -48,8 +52,7 @@ const struct vd_colinfo *vd_output_colinfo(enum vd_col c)
 	return (unsigned)c < _VD_COL_MAX ? &cols[c] : NULL;
 }
 
-int vd_output_parse_columns(const char *list, int *out, size_t *nout, size_t max,
-			    char **ret_bad)
+int vd_output_parse_columns(const char *list, int *out, size_t *nout, size_t max, char **ret_bad)
 {
 	char *copy, *tok, *save = NULL;
 	size_t n = *nout;
@@ -291,7 +294,9 @@ int vd_output_decode(FILE *out, const struct vd_id_info *info, bool json)
 
 		snprintf(vals[4], sizeof(vals[4]), "%s%s",
 			 vd_virtio_type_short((unsigned)info->cls.type_id, tmp, sizeof(tmp)),
-			 json || !info->type_conventional ? "" : " (conventional; the subsystem decides)");
+			 json || !info->type_conventional
+				 ? ""
+				 : " (conventional; the subsystem decides)");
 		snprintf(vals[5], sizeof(vals[5]), "%d", info->cls.type_id);
 	}
 	if (t)
@@ -316,7 +321,8 @@ int vd_output_decode(FILE *out, const struct vd_id_info *info, bool json)
 		scols_table_set_name(tb, "ids");
 		scols_table_enable_json(tb, 1);
 		for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
-			struct libscols_column *cl = scols_table_new_column(tb, fields[i].key, 0, 0);
+			struct libscols_column *cl =
+				scols_table_new_column(tb, fields[i].key, 0, 0);
 
 			if (!cl) {
 				r = -ENOMEM;
@@ -383,9 +389,8 @@ static char *join_lines(const char *base, size_t stride, size_t n)
 int vd_output_findings_json(FILE *out, const struct vd_device *const *devs,
 			    const struct vd_finding *const *findings, size_t n)
 {
-	static const char *const names[] = { "DEVICE",	 "ID",	    "TYPE",     "STATE",
-					     "VERDICT", "SUMMARY", "EVIDENCE", "REMEDY",
-					     "UNCHECKED" };
+	static const char *const names[] = { "DEVICE",	"ID",	    "TYPE",   "STATE",	  "VERDICT",
+					     "SUMMARY", "EVIDENCE", "REMEDY", "UNCHECKED" };
 	struct libscols_table *tb = scols_new_table();
 	int r = 0;
 
@@ -404,8 +409,8 @@ int vd_output_findings_json(FILE *out, const struct vd_device *const *devs,
 		}
 		if (i >= 6) {
 			/* lsblk's MOUNTPOINTS idiom: one string per line of the cell */
-			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk,
-						  NULL);
+			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+						  scols_wrapnl_nextchunk, NULL);
 			scols_column_set_safechars(cl, "\n");
 			scols_column_set_json_type(cl, SCOLS_JSON_ARRAY_STRING);
 		}
@@ -453,9 +458,9 @@ out:
 }
 
 /* The machine's keys, then every scan column, then explain's. */
-static const char *const report_machine_keys[] = { "TOOL",    "VERSION",   "SCHEMA",
-						    "RELEASE", "CMDLINE",   "SYS_VENDOR",
-						    "PRODUCT_NAME" };
+static const char *const report_machine_keys[] = { "TOOL",	  "VERSION", "SCHEMA",
+						   "RELEASE",	  "CMDLINE", "SYS_VENDOR",
+						   "PRODUCT_NAME" };
 
 int vd_output_report(FILE *out, const struct vd_report_info *info, const struct vd_model *m,
 		     const struct vd_finding *findings)
@@ -473,16 +478,16 @@ int vd_output_report(FILE *out, const struct vd_report_info *info, const struct 
 	scols_table_set_name(tb, "report");
 	scols_table_enable_json(tb, 1);
 	for (size_t i = 0; i < nm + _VD_COL_MAX + ARRAY_SIZE(fkeys); i++) {
-		const char *name = i < nm		    ? report_machine_keys[i]
+		const char *name = i < nm		  ? report_machine_keys[i]
 				   : i < nm + _VD_COL_MAX ? cols[i - nm].name
 							  : fkeys[i - nm - _VD_COL_MAX];
 		struct libscols_column *cl;
 
 		/* the first column carries the tree, so that lines nest under "children" */
 		cl = scols_table_new_column(tb, name, 0,
-					    i == 0 ? SCOLS_FL_TREE
+					    i == 0		   ? SCOLS_FL_TREE
 					    : i > nm + _VD_COL_MAX ? SCOLS_FL_WRAP
-								    : 0);
+								   : 0);
 		if (!cl) {
 			r = -ENOMEM;
 			goto out;
@@ -492,8 +497,8 @@ int vd_output_report(FILE *out, const struct vd_report_info *info, const struct 
 		else if (i >= nm && i < nm + _VD_COL_MAX)
 			scols_column_set_json_type(cl, cols[i - nm].json_type);
 		else if (i > nm + _VD_COL_MAX) {
-			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk,
-						  NULL);
+			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+						  scols_wrapnl_nextchunk, NULL);
 			scols_column_set_safechars(cl, "\n");
 			scols_column_set_json_type(cl, SCOLS_JSON_ARRAY_STRING);
 		}

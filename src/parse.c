@@ -159,8 +159,7 @@ int vd_parse_pci_id(const char *s, uint16_t *ret_vendor, uint16_t *ret_device)
 {
 	uint64_t v, d;
 
-	if (strlen(s) != 9 || s[4] != ':' || hex_fixed(s, 4, &v) < 0 ||
-	    hex_fixed(s + 5, 4, &d) < 0)
+	if (strlen(s) != 9 || s[4] != ':' || hex_fixed(s, 4, &v) < 0 || hex_fixed(s + 5, 4, &d) < 0)
 		return -EINVAL;
 	*ret_vendor = (uint16_t)v;
 	*ret_device = (uint16_t)d;

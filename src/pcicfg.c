@@ -22,8 +22,7 @@ static uint16_t le16(const uint8_t *p)
 
 static uint32_t le32(const uint8_t *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 int vd_pcicfg_parse(const uint8_t *cfg, size_t len, struct vd_pcicfg *ret)
@@ -46,7 +45,7 @@ int vd_pcicfg_parse(const uint8_t *cfg, size_t len, struct vd_pcicfg *ret)
 		goto done;
 
 	pos = (cfg[PCI_HEADER_TYPE] & 0x7f) == 2 ? cfg[PCI_CB_CAPABILITY_LIST]
-						   : cfg[PCI_CAPABILITY_LIST];
+						 : cfg[PCI_CAPABILITY_LIST];
 	/* Linux's __pci_find_next_cap_ttl: pointers are dword aligned, 0 ends the list */
 	while ((pos &= ~3u) != 0) {
 		uint8_t id;

@@ -621,7 +621,10 @@ int vd_sysfs_kind(struct vd_sysfs *s, const char *path)
 		return dfd;
 	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
-	return S_ISLNK(st.st_mode) ? 'l' : S_ISDIR(st.st_mode) ? 'd' : S_ISREG(st.st_mode) ? 'f' : 'o';
+	return S_ISLNK(st.st_mode)   ? 'l'
+	       : S_ISDIR(st.st_mode) ? 'd'
+	       : S_ISREG(st.st_mode) ? 'f'
+				     : 'o';
 }
 
 /* Depth-first removal on directory fds; links are removed, never followed. */

@@ -60,8 +60,7 @@ int vd_vsock_local_cid(struct vd_sysfs *s, uint32_t *ret)
 		unsigned int v = 0;
 
 		/* the vsock core's misc device: there whenever vsock.ko / VSOCKETS=y is */
-		fd = vd_sysfs_open_special(s, "dev/vsock",
-					   O_RDONLY | O_NONBLOCK | O_NOCTTY);
+		fd = vd_sysfs_open_special(s, "dev/vsock", O_RDONLY | O_NONBLOCK | O_NOCTTY);
 		if (fd < 0)
 			return fd;
 		if (fstat(fd, &st) < 0)

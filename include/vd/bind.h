@@ -37,11 +37,11 @@ void vd_bind_ops_real(struct vd_bind_real *real, struct vd_bind_ops *ret);
 void vd_bind_real_done(struct vd_bind_real *real);
 
 struct vd_bind_opts {
-	bool dry_run;		/* compute and return the plan, write nothing, load nothing */
-	unsigned int force;	/* 1: take the device from another driver or override;
+	bool dry_run;	      /* compute and return the plan, write nothing, load nothing */
+	unsigned int force;   /* 1: take the device from another driver or override;
 				   2: even when one of its disks or interfaces is in use */
-	bool clear_override;	/* write "\n" to driver_override after a successful bind */
-	unsigned int wait_ms;	/* poll the verification (and EAGAIN) this long; 0: once */
+	bool clear_override;  /* write "\n" to driver_override after a successful bind */
+	unsigned int wait_ms; /* poll the verification (and EAGAIN) this long; 0: once */
 };
 
 enum vd_bind_outcome {
@@ -61,10 +61,10 @@ enum vd_bind_step_kind {
 /* One write or module load, in order, done or (dry run) planned. */
 struct vd_bind_step {
 	enum vd_bind_step_kind kind;
-	char path[256];	 /* root-relative: "sys/bus/pci/drivers/virtio-pci/bind" */
-	char value[64];	 /* as written ("\n" clears an override), or the module name */
-	int result;	 /* 0, or the kernel's -errno */
-	bool rollback;	 /* written to leave the device as it was */
+	char path[256]; /* root-relative: "sys/bus/pci/drivers/virtio-pci/bind" */
+	char value[64]; /* as written ("\n" clears an override), or the module name */
+	int result;	/* 0, or the kernel's -errno */
+	bool rollback;	/* written to leave the device as it was */
 };
 
 #define VD_BIND_MAX_STEPS 16
@@ -117,8 +117,7 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 int vd_bind_in_use(struct vd_sysfs *s, const char *devpath, char *buf, size_t size);
 
 /* A root-relative path as the user knows it: "/sys/..." live, "DIR/sys/..." otherwise. */
-const char *vd_bind_shown_path(const struct vd_sysfs *s, const char *path, char *buf,
-			       size_t size);
+const char *vd_bind_shown_path(const struct vd_sysfs *s, const char *path, char *buf, size_t size);
 
 /* "ENODEV"; "errno 200" for names we do not know (buf holds it). */
 const char *vd_errno_name(int err, char *buf, size_t size);

@@ -47,7 +47,7 @@ int vd_cli_option_end(int c, char **argv);
  * when nothing virtio can be read (the caller says what that means for it). Returns 0, or
  * the exit code after saying what failed.
  */
-int vd_cli_load_model(const struct vd_cli *cli, const struct vd_scan_opts *so,
-		      bool allow_empty, struct vd_sysfs **ret_s, struct vd_model *ret_m);
+int vd_cli_load_model(const struct vd_cli *cli, const struct vd_scan_opts *so, bool allow_empty,
+		      struct vd_sysfs **ret_s, struct vd_model *ret_m);
 
 #endif

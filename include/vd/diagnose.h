@@ -60,17 +60,17 @@ const char *vd_verdict_help(enum vd_verdict v);
 
 /* What a module-level question found: the module, its kernel option, its registration. */
 struct vd_mod_ev {
-	bool looked_up;		 /* libkmod or sys/module answered */
+	bool looked_up; /* libkmod or sys/module answered */
 	struct vd_module_info info;
-	const char *kconfig;	 /* option without CONFIG_, NULL if none */
-	char kconfig_val;	 /* 'y', 'm', 'n'; 0 when the config could not be read */
-	bool registered;	 /* the driver directory exists on its bus */
+	const char *kconfig; /* option without CONFIG_, NULL if none */
+	char kconfig_val;    /* 'y', 'm', 'n'; 0 when the config could not be read */
+	bool registered;     /* the driver directory exists on its bus */
 };
 
 /* Machine-wide evidence, read once. */
 struct vd_sys_ev {
-	char root[256];		  /* shown before paths: "" live, "DIR" under --sysroot */
-	int pci_autoprobe;	  /* sys/bus/pci/drivers_autoprobe: 1, 0, -1 unknown */
+	char root[256];	   /* shown before paths: "" live, "DIR" under --sysroot */
+	int pci_autoprobe; /* sys/bus/pci/drivers_autoprobe: 1, 0, -1 unknown */
 	struct vd_mod_ev virtio_pci;
 	bool kconfig_loaded;
 	char kconfig_source[400];
@@ -83,28 +83,28 @@ struct vd_sys_ev {
 	bool pci_nomsi;
 	bool kmod_index;
 	char kmod_problem[256];
-	int klog_err;		   /* 0 read, -errno otherwise */
+	int klog_err; /* 0 read, -errno otherwise */
 	char klog_source[400];
-	int vsock_err;		   /* 0: vsock_cid valid */
+	int vsock_err; /* 0: vsock_cid valid */
 	uint32_t vsock_cid;
 	bool vmci_loaded, hv_sock_loaded;
-	size_t vsock_bound;	   /* vsock devices bound at the virtio level */
+	size_t vsock_bound; /* vsock devices bound at the virtio level */
 };
 
 #define VD_EV_EVENTS 8
 
 /* Per-device evidence beyond the model. */
 struct vd_dev_ev {
-	char override[128];	/* "" when unset ("(null)") */
+	char override[128]; /* "" when unset ("(null)") */
 	bool have_override;
-	int enable;		/* -1 unknown */
+	int enable; /* -1 unknown */
 	bool have_bars;
 	struct vd_resource bar[6];
-	int irq;		/* -1 unknown */
-	int msi_count;		/* -1 unknown */
+	int irq;       /* -1 unknown */
+	int msi_count; /* -1 unknown */
 	bool is_vf;
-	int pf_autoprobe;	/* -1 unknown */
-	struct vd_mod_ev vdrv;	/* the type's virtio driver */
+	int pf_autoprobe;      /* -1 unknown */
+	struct vd_mod_ev vdrv; /* the type's virtio driver */
 	size_t n_events;
 	struct vd_klog_event events[VD_EV_EVENTS];
 	char event_lines[VD_EV_EVENTS][256];
@@ -125,8 +125,8 @@ struct vd_finding {
  * Pure: the verdict for one device from the model and the evidence. Reads no file; every
  * evidence line names where its fact came from.
  */
-void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de,
-		 const struct vd_sys_ev *se, struct vd_finding *ret);
+void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const struct vd_sys_ev *se,
+		 struct vd_finding *ret);
 
 /* Evidence collection (reads files through the sysfs layer and the adapters). */
 struct vd_evidence;

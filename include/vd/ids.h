@@ -23,10 +23,10 @@ enum vd_transport {
 /* One row of Linux's include/uapi/linux/virtio_ids.h, with the spec's name. */
 struct vd_virtio_type {
 	unsigned int id;
-	const char *name;	/* VIRTIO_ID_* lower-cased: "vsock" */
-	const char *spec_name;	/* the spec's device types table: "Socket device" */
-	const char *driver;	/* virtio bus driver (= module) in Linux, NULL if none */
-	const char *kconfig;	/* the option that builds it, without CONFIG_ */
+	const char *name;      /* VIRTIO_ID_* lower-cased: "vsock" */
+	const char *spec_name; /* the spec's device types table: "Socket device" */
+	const char *driver;    /* virtio bus driver (= module) in Linux, NULL if none */
+	const char *kconfig;   /* the option that builds it, without CONFIG_ */
 };
 
 const struct vd_virtio_type *vd_virtio_type_by_id(unsigned int id);
@@ -44,13 +44,13 @@ const char *vd_virtio_type_short(unsigned int id, char *buf, size_t size);
  */
 struct vd_pci_class {
 	bool virtio;
-	bool modern;	       /* 0x1040..0x107f */
-	int type_id;	       /* -1 when not virtio or not known */
+	bool modern;		/* 0x1040..0x107f */
+	int type_id;		/* -1 when not virtio or not known */
 	const char *not_virtio; /* why not, for 1af4/1b36 devices: "ivshmem" */
 };
 
-void vd_classify_pci(uint16_t vendor, uint16_t device, uint16_t subsys_device,
-		     bool have_subsys, struct vd_pci_class *ret);
+void vd_classify_pci(uint16_t vendor, uint16_t device, uint16_t subsys_device, bool have_subsys,
+		     struct vd_pci_class *ret);
 
 const char *vd_transport_name(enum vd_transport t);
 
@@ -71,7 +71,6 @@ int vd_status_decode(uint32_t status, char *buf, size_t size);
 #define VD_F_VERSION_1 32
 #define VD_F_ACCESS_PLATFORM 33
 #define VD_F_RING_PACKED 34
-
 
 /* What a PCI ID means, for "decode" (pure). */
 struct vd_id_info {

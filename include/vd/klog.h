@@ -10,21 +10,21 @@
 
 enum vd_klog_kind {
 	VD_KLOG_NONE,
-	VD_KLOG_PROBE_FAILED,	     /* dd.c, both the <= 6.7 and the >= 6.8 wording */
-	VD_KLOG_LEAVING_LEGACY,	     /* "virtio_pci: leaving for legacy driver" */
-	VD_KLOG_MISSING_CAPS,	     /* "virtio_pci: missing capabilities %i/%i/%i" */
-	VD_KLOG_BAD_CAP,	     /* bad capability len / map wrap-around / offset not aligned /
+	VD_KLOG_PROBE_FAILED,	  /* dd.c, both the <= 6.7 and the >= 6.8 wording */
+	VD_KLOG_LEAVING_LEGACY,	  /* "virtio_pci: leaving for legacy driver" */
+	VD_KLOG_MISSING_CAPS,	  /* "virtio_pci: missing capabilities %i/%i/%i" */
+	VD_KLOG_BAD_CAP,	  /* bad capability len / map wrap-around / offset not aligned /
 					out of range / unable to map / bar unexpectedly changed */
-	VD_KLOG_BAR_NOT_ASSIGNED,    /* 6.1 and 6.18 wordings */
+	VD_KLOG_BAR_NOT_ASSIGNED, /* 6.1 and 6.18 wordings */
 	VD_KLOG_BAR_NOT_CLAIMED,
-	VD_KLOG_BAR_NO_SPACE,	     /* "BAR n: no space for" / "can't assign; no space" */
+	VD_KLOG_BAR_NO_SPACE, /* "BAR n: no space for" / "can't assign; no space" */
 	VD_KLOG_BAR_FAILED_ASSIGN,
-	VD_KLOG_REFUSES_FEATURES,    /* "virtio: device refuses features: %x" */
-	VD_KLOG_NEEDS_VERSION_1,     /* "device must provide VIRTIO_F_VERSION_1" */
+	VD_KLOG_REFUSES_FEATURES,      /* "virtio: device refuses features: %x" */
+	VD_KLOG_NEEDS_VERSION_1,       /* "device must provide VIRTIO_F_VERSION_1" */
 	VD_KLOG_NEEDS_ACCESS_PLATFORM, /* "device must provide VIRTIO_F_ACCESS_PLATFORM" */
-	VD_KLOG_MODERN_NO_VERSION_1, /* "device uses modern interface but does not have ..." */
-	VD_KLOG_ENABLING_DEVICE,     /* "enabling device (0000 -> 0002)": probe ran */
-	VD_KLOG_RESOURCES_PRESENT,   /* "Resources present before probing" */
+	VD_KLOG_MODERN_NO_VERSION_1,   /* "device uses modern interface but does not have ..." */
+	VD_KLOG_ENABLING_DEVICE,       /* "enabling device (0000 -> 0002)": probe ran */
+	VD_KLOG_RESOURCES_PRESENT,     /* "Resources present before probing" */
 	_VD_KLOG_KIND_MAX,
 };
 

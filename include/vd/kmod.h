@@ -12,14 +12,14 @@
 struct vd_kmod;
 
 struct vd_module_info {
-	char name[64];	   /* module name, underscores: "virtio_pci" */
-	bool builtin;	   /* in modules.builtin (or sys/module/NAME without initstate) */
-	bool loaded;	   /* sys/module/NAME/initstate is "live" */
-	bool on_disk;	   /* libkmod knows a path for it */
-	char path[256];	   /* its .ko path, root-relative, if on disk */
-	bool blacklisted;  /* modprobe.d "blacklist" (KMOD_FILTER_BLACKLIST) */
+	char name[64];		  /* module name, underscores: "virtio_pci" */
+	bool builtin;		  /* in modules.builtin (or sys/module/NAME without initstate) */
+	bool loaded;		  /* sys/module/NAME/initstate is "live" */
+	bool on_disk;		  /* libkmod knows a path for it */
+	char path[256];		  /* its .ko path, root-relative, if on disk */
+	bool blacklisted;	  /* modprobe.d "blacklist" (KMOD_FILTER_BLACKLIST) */
 	bool cmdline_blacklisted; /* module_blacklist= or modprobe.blacklist= */
-	bool install_override; /* an "install" command replaces loading */
+	bool install_override;	  /* an "install" command replaces loading */
 	char install_cmd[128];
 };
 

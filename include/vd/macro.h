@@ -24,11 +24,11 @@ static inline void vd_closep(int *fd)
 #define _cleanup_close_ _cleanup_(vd_closep)
 
 /* Hand a cleanup-owned pointer to someone else. */
-#define TAKE_PTR(p)                                                                      \
-	({                                                                               \
-		__typeof__(p) _tp = (p);                                                 \
-		(p) = NULL;                                                              \
-		_tp;                                                                     \
+#define TAKE_PTR(p)                                                                                \
+	({                                                                                         \
+		__typeof__(p) _tp = (p);                                                           \
+		(p) = NULL;                                                                        \
+		_tp;                                                                               \
 	})
 
 #define VD_PRINTF(a, b) __attribute__((format(printf, a, b)))

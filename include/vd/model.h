@@ -34,9 +34,9 @@ enum vd_bus {
 
 struct vd_device {
 	enum vd_bus bus;
-	char name[64];	     /* "0000:00:04.0", or the platform device's name */
-	char path[320];	     /* root-relative directory of the transport device */
-	struct vd_bdf bdf;   /* PCI only */
+	char name[64];	   /* "0000:00:04.0", or the platform device's name */
+	char path[320];	   /* root-relative directory of the transport device */
+	struct vd_bdf bdf; /* PCI only */
 
 	/* PCI identity; each have_* says whether it could be read */
 	bool have_id, have_subsys, have_rev, have_class;
@@ -60,7 +60,7 @@ struct vd_device {
 	unsigned int nfeatures;
 
 	/* config space, read only where it decides something (or asked for) */
-	int cfg_len; /* 0 not read, > 0 bytes read, < 0 -errno */
+	int cfg_len;	       /* 0 not read, > 0 bytes read, < 0 -errno */
 	struct vd_pcicfg *cfg; /* decoded when cfg_len > 0; owned, freed with the model */
 
 	enum vd_state state;
@@ -79,7 +79,7 @@ enum {
 };
 
 struct vd_scan_opts {
-	bool all_pci;	   /* also every non-virtio PCI function, as not-virtio */
+	bool all_pci; /* also every non-virtio PCI function, as not-virtio */
 	/*
 	 * Leave a transitional device's TRANSPORT unknown rather than open libpci for its
 	 * config space (bind's boot-time path must stay cheap and needs no transport).

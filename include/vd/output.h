@@ -40,7 +40,7 @@ struct vd_colinfo {
 	int json_type;	   /* SCOLS_JSON_* */
 	unsigned int want; /* VD_WANT_* the column needs read */
 	const char *help;
-	bool diagnose;	   /* the column needs explain's diagnosis of rows that are not ok */
+	bool diagnose; /* the column needs explain's diagnosis of rows that are not ok */
 };
 
 const struct vd_colinfo *vd_output_colinfo(enum vd_col c);
@@ -64,8 +64,7 @@ struct vd_output_opts {
  * those already in cols. Case-insensitive. Returns -EINVAL with ret_bad set to the
  * unknown name (pointer into a copy the caller frees with free()).
  */
-int vd_output_parse_columns(const char *list, int *cols, size_t *ncols, size_t max,
-			    char **ret_bad);
+int vd_output_parse_columns(const char *list, int *cols, size_t *ncols, size_t max, char **ret_bad);
 
 /* What the chosen columns need read. */
 unsigned int vd_output_want(const int *cols, size_t ncols);
@@ -75,7 +74,6 @@ bool vd_output_needs_diagnosis(const int *cols, size_t ncols);
 /* Print devices (as selected by the caller) as a table named "devices". */
 int vd_output_devices(FILE *out, const struct vd_device *const *devs, size_t n,
 		      const struct vd_output_opts *o);
-
 
 /*
  * "decode": text as "Field: value" lines, or JSON {"ids": [{...}]} with the keys id,

@@ -19,7 +19,7 @@ enum vd_virtio_cfg_type {
 };
 
 struct vd_virtio_cap {
-	uint8_t pos;	  /* offset of the capability in config space */
+	uint8_t pos; /* offset of the capability in config space */
 	uint8_t cap_len;
 	uint8_t cfg_type;
 	uint8_t bar;
@@ -31,15 +31,15 @@ struct vd_virtio_cap {
 #define VD_PCICFG_MAX_CAPS 24
 
 struct vd_pcicfg {
-	size_t len;	    /* bytes of config space that were readable */
+	size_t len; /* bytes of config space that were readable */
 	uint16_t vendor, device, subvendor, subdevice;
 	uint8_t revision;
-	bool has_cap_list;  /* PCI_STATUS_CAP_LIST */
-	bool incomplete;    /* the list runs past what could be read (non-root: 64 bytes) */
-	bool loop;	    /* the chain revisits a capability */
-	bool bad_pointer;   /* a pointer below 0x40 or past the end of config space */
+	bool has_cap_list; /* PCI_STATUS_CAP_LIST */
+	bool incomplete;   /* the list runs past what could be read (non-root: 64 bytes) */
+	bool loop;	   /* the chain revisits a capability */
+	bool bad_pointer;  /* a pointer below 0x40 or past the end of config space */
 	bool has_msix;
-	size_t n_caps;	    /* vendor-specific (0x09) capabilities, in chain order */
+	size_t n_caps; /* vendor-specific (0x09) capabilities, in chain order */
 	struct vd_virtio_cap caps[VD_PCICFG_MAX_CAPS];
 };
 

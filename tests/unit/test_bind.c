@@ -45,18 +45,18 @@ struct inject {
 struct fk {
 	char root[PATH_MAX];
 	/* scenario */
-	int probe_err;	       /* what virtio-pci's probe returns */
-	int eagain_times;      /* bind answers EAGAIN this often first (probe deferral) */
-	bool bind_race;	       /* bind: another path binds virtio-pci first, we get EBUSY */
-	bool vprobe_fails;     /* the virtio-level driver's probe fails (status 0x8b) */
+	int probe_err;		/* what virtio-pci's probe returns */
+	int eagain_times;	/* bind answers EAGAIN this often first (probe deferral) */
+	bool bind_race;		/* bind: another path binds virtio-pci first, we get EBUSY */
+	bool vprobe_fails;	/* the virtio-level driver's probe fails (status 0x8b) */
 	unsigned late_vbind_ms; /* the virtio driver binds only after this much waiting */
-	bool new_id_adds;      /* new_id is not EEXIST: it adds the ID and probes */
+	bool new_id_adds;	/* new_id is not EEXIST: it adds the ID and probes */
 	const char *fail_module;
 	int fail_module_err;
-	bool load_autoprobe;   /* registering virtio_pci probes unbound 1af4 functions */
+	bool load_autoprobe; /* registering virtio_pci probes unbound 1af4 functions */
 	uint32_t cid;
 	struct inject inject[4];
-	bool forbid_writes;    /* a dry run: any write fails the test */
+	bool forbid_writes; /* a dry run: any write fails the test */
 	/* record */
 	char log[32][320];
 	int nlog;
@@ -323,8 +323,7 @@ static int fk_bind(struct fk *k, const char *drv, const char *bdf)
 	return 0;
 }
 
-static int fk_write(void *ctx, struct vd_sysfs *s, const char *path, const char *value,
-		    size_t len)
+static int fk_write(void *ctx, struct vd_sysfs *s, const char *path, const char *value, size_t len)
 {
 	struct fk *k = ctx;
 	char v[128], drv[64], attr[64], rel[PATH_MAX];
@@ -602,9 +601,9 @@ static int hash_one(const char *path, const struct stat *st, int flag, struct FT
 	ssize_t n = 0;
 
 	(void)ftw;
-#define MIX(ptr, len)                                                                    \
-	for (size_t _i = 0; _i < (size_t)(len); _i++)                                    \
-		tree_hash_v = (tree_hash_v ^ ((const unsigned char *)(ptr))[_i]) * 0x100000001b3ULL
+#define MIX(ptr, len)                                                                              \
+	for (size_t _i = 0; _i < (size_t)(len); _i++)                                              \
+	tree_hash_v = (tree_hash_v ^ ((const unsigned char *)(ptr))[_i]) * 0x100000001b3ULL
 	MIX(path, strlen(path));
 	MIX(&st->st_mode, sizeof(st->st_mode));
 	MIX(&st->st_mtim, sizeof(st->st_mtim));
@@ -1172,8 +1171,8 @@ static void test_unbind_enodev_restores(void **state)
 static void test_force_rollback_rebinds_previous(void **state)
 {
 	static const char *const want[] = {
-		OVR "=virtio-pci", "sys/bus/pci/drivers/vfio-pci/unbind=" BDF,
-		VPCI_BIND "=" BDF, OVR "=vfio-pci", "sys/bus/pci/drivers/vfio-pci/bind=" BDF,
+		OVR "=virtio-pci", "sys/bus/pci/drivers/vfio-pci/unbind=" BDF, VPCI_BIND "=" BDF,
+		OVR "=vfio-pci",   "sys/bus/pci/drivers/vfio-pci/bind=" BDF,
 	};
 	struct t *t = setup_fixture("fc-vsock-foreign");
 
@@ -1479,9 +1478,16 @@ static void test_cmd_type_and_all(void **state)
 static void test_cmd_rejects_bad_addresses(void **state)
 {
 	static const char *const bad[] = {
-		"../../etc", "0000:00:04.0/../..", "0000:00:04.0/", "00:04.0x",
+		"../../etc",
+		"0000:00:04.0/../..",
+		"0000:00:04.0/",
+		"00:04.0x",
 		"0000:00:04.00000000000000000000000000000000000000000000000000000000000000",
-		"00:04.\xc3\xa9", "0000:00:20.0", "0000:00:04.8", "", "sys/bus/pci",
+		"00:04.\xc3\xa9",
+		"0000:00:20.0",
+		"0000:00:04.8",
+		"",
+		"sys/bus/pci",
 	};
 
 	(void)state;

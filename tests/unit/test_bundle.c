@@ -44,9 +44,9 @@ static void run_cmd(const char *root, const char *cmd, const char *opt, struct r
 }
 
 static const char *const fixtures[] = {
-	"firecracker-6.18", "qemu-6.1-mixed",	"qemu-6.1-vsock",    "fc-vsock-unbound",
-	"fc-vsock-override-none", "fc-vsock-foreign", "fc-vsock-nodriver", "fc-vsock-failed",
-	"fc-no-virtio-pci-driver", "mmio-6.18", "broken-attrs",
+	"firecracker-6.18",	   "qemu-6.1-mixed",   "qemu-6.1-vsock",    "fc-vsock-unbound",
+	"fc-vsock-override-none",  "fc-vsock-foreign", "fc-vsock-nodriver", "fc-vsock-failed",
+	"fc-no-virtio-pci-driver", "mmio-6.18",	       "broken-attrs",
 };
 
 /*
@@ -58,7 +58,7 @@ static void test_round_trip(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
 		char root[PATH_MAX], tmp[] = "/tmp/vd-bundle-XXXXXX", tgz[PATH_MAX + 32],
-						     dir[PATH_MAX + 32], cmd[3 * PATH_MAX];
+				     dir[PATH_MAX + 32], cmd[3 * PATH_MAX];
 		struct run a, b;
 		const char *copies[2];
 
@@ -73,8 +73,8 @@ static void test_round_trip(void **state)
 
 			run(args, &a);
 			if (a.rc != 0)
-				fail_msg("snapshot of %s to %s: %d: %s", fixtures[i], copies[k], a.rc,
-					 a.err);
+				fail_msg("snapshot of %s to %s: %d: %s", fixtures[i], copies[k],
+					 a.rc, a.err);
 			run_done(&a);
 		}
 		for (int k = 0; k < 2; k++) {
@@ -99,7 +99,8 @@ static void test_round_trip(void **state)
 						char *end = p + strlen("/virtio-doctor-") + 6;
 						char *start = p;
 
-						while (start > y && start[-1] != '"' && start[-1] != ' ')
+						while (start > y && start[-1] != '"' &&
+						       start[-1] != ' ')
 							start--;
 						memmove(start + 4, end, strlen(end) + 1);
 						memcpy(start, "ROOT", 4);
@@ -107,8 +108,9 @@ static void test_round_trip(void **state)
 					}
 				}
 				if (strcmp(x, y))
-					fail_msg("%s %s differs after the round trip through %s:\n%s\n---\n%s",
-						 fixtures[i], cmds[c][0], copies[k], x, y);
+					fail_msg(
+						"%s %s differs after the round trip through %s:\n%s\n---\n%s",
+						fixtures[i], cmds[c][0], copies[k], x, y);
 				free(x);
 				free(y);
 				run_done(&a);
@@ -160,7 +162,8 @@ static void test_snapshot_errors(void **state)
 			  NULL };
 	char *nodir[] = { "--sysroot", VD_FIXTURE("firecracker-6.18"), "snapshot",
 			  "/nonexistent/dir/b.tar.gz", NULL };
-	char *stdout_full[] = { "--sysroot", VD_FIXTURE("firecracker-6.18"), "snapshot", "-", NULL };
+	char *stdout_full[] = { "--sysroot", VD_FIXTURE("firecracker-6.18"), "snapshot", "-",
+				NULL };
 	char *none[] = { "snapshot", NULL };
 	struct run r;
 	FILE *f;
@@ -278,13 +281,13 @@ static void test_check_exit_codes(void **state)
 /* the report carries exactly the fields the man page documents (REPORT section) */
 static void test_report_schema(void **state)
 {
-	static const char *const machine[] = { "tool", "version", "schema", "release", "cmdline",
-					       "sys_vendor", "product_name" };
+	static const char *const machine[] = { "tool",	  "version",	"schema",      "release",
+					       "cmdline", "sys_vendor", "product_name" };
 	static const char *const device[] = {
-		"device", "id",	    "subsys",	 "rev",	     "class",	 "transport", "type",
-		"typeid", "name",   "pcidrv",	 "virtio",   "driver",	 "status",    "statusraw",
-		"features", "state", "problem",  "verdict",  "summary",	 "evidence",  "remedy",
-		"unchecked",
+		"device",  "id",	"subsys",   "rev",	 "class",   "transport",
+		"type",	   "typeid",	"name",	    "pcidrv",	 "virtio",  "driver",
+		"status",  "statusraw", "features", "state",	 "problem", "verdict",
+		"summary", "evidence",	"remedy",   "unchecked",
 	};
 	char *args[] = { "--sysroot", VD_FIXTURE("fc-vsock-override-none"), "report", "-J", NULL };
 	char *man = slurp(VD_SRCDIR "/man/virtio-doctor.8");
@@ -349,8 +352,9 @@ static void test_live_round_trip(void **state)
 	char tmp[] = "/tmp/vd-bundle-XXXXXX", tgz[64], cmd[128];
 	char *snap[] = { "snapshot", tgz, NULL };
 	char *live_scan[] = { "scan", "-J", "-o", "+SUBSYS,REV,STATUS,FEATURES,VERDICT", NULL };
-	char *bundle_scan[] = { "--sysroot", tgz, "scan", "-J", "-o",
-				"+SUBSYS,REV,STATUS,FEATURES,VERDICT", NULL };
+	char *bundle_scan[] = { "--sysroot", tgz,  "scan",
+				"-J",	     "-o", "+SUBSYS,REV,STATUS,FEATURES,VERDICT",
+				NULL };
 	char *live_explain[] = { "explain", "--all", "-J", NULL };
 	char *bundle_explain[] = { "--sysroot", tgz, "explain", "--all", "-J", NULL };
 	struct run r, a, b;
@@ -394,12 +398,9 @@ static void test_live_round_trip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_manifest),
-		cmocka_unit_test(test_snapshot_errors),
-		cmocka_unit_test(test_check_exit_codes),
-		cmocka_unit_test(test_report_schema),
-		cmocka_unit_test(test_live_round_trip),
+		cmocka_unit_test(test_round_trip),	cmocka_unit_test(test_manifest),
+		cmocka_unit_test(test_snapshot_errors), cmocka_unit_test(test_check_exit_codes),
+		cmocka_unit_test(test_report_schema),	cmocka_unit_test(test_live_round_trip),
 	};
 	return cmocka_run_group_tests_name("bundle", tests, NULL, NULL);
 }

@@ -68,8 +68,8 @@ static void test_cli_cases(void **state)
 		snprintf(path, sizeof(path), VD_SRCDIR "/tests/expected/%s.out", name);
 		expected = slurp(path);
 		if (!expected || strcmp(expected, r.out) || r.rc != atoi(rc)) {
-			print_error("case '%s': exit %d (want %s)\nstdout:\n%s\nstderr:\n%s\n", name,
-				    r.rc, rc, r.out, r.err);
+			print_error("case '%s': exit %d (want %s)\nstdout:\n%s\nstderr:\n%s\n",
+				    name, r.rc, rc, r.out, r.err);
 			fail_msg("case '%s' differs from tests/expected/%s.out", name, name);
 		}
 		/* every failure says what and where on stderr; usage errors point to --help */
@@ -113,8 +113,8 @@ static void test_explain_cases(void **state)
 		run(args, &r);
 		snprintf(want, sizeof(want), "\"verdict\": \"%s\",", verdict);
 		if (!strstr(r.out, want) || r.rc != (strcmp(verdict, "ok") ? 1 : 0))
-			fail_msg("explain %s on %s: exit %d, want verdict %s:\n%s%s", device, fixture,
-				 r.rc, verdict, r.out, r.err);
+			fail_msg("explain %s on %s: exit %d, want verdict %s:\n%s%s", device,
+				 fixture, r.rc, verdict, r.out, r.err);
 		/* every finding names its evidence, and explain never prints a bare problem */
 		assert_non_null(strstr(r.out, "\"evidence\": [\n             \""));
 		run_done(&r);
@@ -132,8 +132,10 @@ static void test_broken_tree_warnings_name_files(void **state)
 	(void)state;
 	run(args, &r);
 	assert_int_equal(r.rc, 1);
-	assert_non_null(strstr(r.err, "virtio-doctor: cannot read '" VD_FIXTURE(
-						"broken-attrs") "/sys/bus/pci/devices/0000:00:01.0/vendor': No such file or directory\n"));
+	assert_non_null(strstr(
+		r.err,
+		"virtio-doctor: cannot read '" VD_FIXTURE(
+			"broken-attrs") "/sys/bus/pci/devices/0000:00:01.0/vendor': No such file or directory\n"));
 	assert_non_null(strstr(r.err, "0000:00:05.0/driver': dangling symlink\n"));
 	assert_non_null(strstr(r.err, "virtio4/status': empty file\n"));
 	/* the healthy vsock beside them is still reported whole */
@@ -146,9 +148,9 @@ static void test_help_lists_columns(void **state)
 {
 	char *args[] = { "--help", NULL };
 	char *args2[] = { "scan", "-h", NULL };
-	static const char *const cols[] = { "DEVICE",  "ID",	 "SUBSYS", "REV",    "TRANSPORT",
-					    "TYPE",    "TYPEID", "NAME",   "PCIDRV", "VIRTIO",
-					    "DRIVER",  "STATUS", "STATUSRAW", "STATE", "PROBLEM" };
+	static const char *const cols[] = { "DEVICE", "ID",	"SUBSYS",    "REV",    "TRANSPORT",
+					    "TYPE",   "TYPEID", "NAME",	     "PCIDRV", "VIRTIO",
+					    "DRIVER", "STATUS", "STATUSRAW", "STATE",  "PROBLEM" };
 	struct run r;
 
 	(void)state;
@@ -269,8 +271,8 @@ static void test_real_machine(void **state)
 			char cmd[PATH_MAX];
 			FILE *c;
 
-			snprintf(cmd, sizeof(cmd), "ls -d /sys/bus/pci/devices/%s/virtio* 2>/dev/null",
-				 name);
+			snprintf(cmd, sizeof(cmd),
+				 "ls -d /sys/bus/pci/devices/%s/virtio* 2>/dev/null", name);
 			c = popen(cmd, "r");
 			if (c && fgets(p, sizeof(p), c)) {
 				p[strcspn(p, "\n")] = '\0';
@@ -329,7 +331,8 @@ static void test_real_machine_explain(void **state)
 		assert_int_equal(ok, rows);
 		assert_true(rows >= 1);
 	}
-	assert_null(strstr(r.out, "verdict   " "probe")); /* nothing but ok here */
+	assert_null(strstr(r.out, "verdict   "
+				  "probe")); /* nothing but ok here */
 	if (access("/dev/vsock", F_OK) == 0)
 		assert_non_null(strstr(r.out, "IOCTL_VM_SOCKETS_GET_LOCAL_CID answers"));
 	/* no module tree on this machine kind: said once, quietly, never an error */

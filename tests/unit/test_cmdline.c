@@ -51,8 +51,8 @@ static void test_last_value_wins(void **state)
 /* lib/cmdline.c next_arg(): quotes group, one pair around a value is removed */
 static void test_quotes(void **state)
 {
-	struct vd_cmdline *c = parse(
-		"dyndbg=\"file dd.c +p\" \"foo=bar baz\" a=\"x y\"z b=\"unterminated rest");
+	struct vd_cmdline *c =
+		parse("dyndbg=\"file dd.c +p\" \"foo=bar baz\" a=\"x y\"z b=\"unterminated rest");
 
 	assert_string_equal(vd_cmdline_value(c, "dyndbg"), "file dd.c +p");
 	assert_string_equal(vd_cmdline_value(c, "foo"), "bar baz");
@@ -66,8 +66,8 @@ static void test_quotes(void **state)
 /* parse_args() stops at a bare "--": what follows belongs to init */
 static void test_double_dash(void **state)
 {
-	struct vd_cmdline *c = parse(
-		"quiet rdinit=/init -- --addr 0.0.0.0:2024 module_blacklist=virtio_pci");
+	struct vd_cmdline *c =
+		parse("quiet rdinit=/init -- --addr 0.0.0.0:2024 module_blacklist=virtio_pci");
 
 	assert_true(vd_cmdline_has(c, "rdinit"));
 	assert_false(vd_cmdline_has(c, "--addr"));
@@ -84,21 +84,18 @@ static void test_double_dash(void **state)
 
 static void test_lists(void **state)
 {
-	struct vd_cmdline *c =
-		parse("module_blacklist=virtio-net,vmw_vsock_virtio_transport "
-		      "modprobe.blacklist=virtio_rng "
-		      "initcall_blacklist=virtio_pci_driver_init "
-		      "pci=nomsi,realloc pci=noaer");
+	struct vd_cmdline *c = parse("module_blacklist=virtio-net,vmw_vsock_virtio_transport "
+				     "modprobe.blacklist=virtio_rng "
+				     "initcall_blacklist=virtio_pci_driver_init "
+				     "pci=nomsi,realloc pci=noaer");
 
 	assert_true(vd_cmdline_list_has(c, "module_blacklist", "virtio_net"));
 	assert_true(vd_cmdline_list_has(c, "module_blacklist", "virtio-net"));
-	assert_true(
-		vd_cmdline_list_has(c, "module_blacklist", "vmw-vsock-virtio-transport"));
+	assert_true(vd_cmdline_list_has(c, "module_blacklist", "vmw-vsock-virtio-transport"));
 	assert_false(vd_cmdline_list_has(c, "module_blacklist", "virtio"));
 	assert_false(vd_cmdline_list_has(c, "module_blacklist", "virtio_pci"));
 	assert_true(vd_cmdline_list_has(c, "modprobe.blacklist", "virtio_rng"));
-	assert_true(
-		vd_cmdline_list_has(c, "initcall_blacklist", "virtio_pci_driver_init"));
+	assert_true(vd_cmdline_list_has(c, "initcall_blacklist", "virtio_pci_driver_init"));
 	assert_true(vd_cmdline_list_has(c, "pci", "nomsi"));
 	assert_true(vd_cmdline_list_has(c, "pci", "realloc"));
 	assert_true(vd_cmdline_list_has(c, "pci", "noaer")); /* pci= adds up */
@@ -110,8 +107,7 @@ static void test_lists(void **state)
 /* the kernel's parameq(): dashes and underscores are equal in names */
 static void test_dash_underscore_keys(void **state)
 {
-	struct vd_cmdline *c =
-		parse("module-blacklist=virtio_pci virtio_pci.force-legacy=1");
+	struct vd_cmdline *c = parse("module-blacklist=virtio_pci virtio_pci.force-legacy=1");
 
 	assert_true(vd_cmdline_list_has(c, "module_blacklist", "virtio_pci"));
 	assert_string_equal(vd_cmdline_value(c, "virtio_pci.force_legacy"), "1");
@@ -121,8 +117,7 @@ static void test_dash_underscore_keys(void **state)
 /* module_blacklist= is a charp param: the last one replaces the earlier ones */
 static void test_module_blacklist_last_wins(void **state)
 {
-	struct vd_cmdline *c =
-		parse("module_blacklist=virtio_pci module_blacklist=virtio_net");
+	struct vd_cmdline *c = parse("module_blacklist=virtio_pci module_blacklist=virtio_net");
 
 	assert_false(vd_cmdline_list_has(c, "module_blacklist", "virtio_pci"));
 	assert_true(vd_cmdline_list_has(c, "module_blacklist", "virtio_net"));
@@ -130,8 +125,7 @@ static void test_module_blacklist_last_wins(void **state)
 
 	c = parse("initcall_blacklist=a initcall_blacklist=virtio_pci_driver_init");
 	assert_true(vd_cmdline_list_has(c, "initcall_blacklist", "a"));
-	assert_true(
-		vd_cmdline_list_has(c, "initcall_blacklist", "virtio_pci_driver_init"));
+	assert_true(vd_cmdline_list_has(c, "initcall_blacklist", "virtio_pci_driver_init"));
 	vd_cmdline_free(c);
 }
 
@@ -171,8 +165,7 @@ static void test_fixture_firecracker(void **state)
 	assert_true(vd_cmdline_list_has(c, "mitigations", "no_guest_host"));
 	assert_string_equal(vd_cmdline_value(c, "rdinit"), "/sbin/init");
 	assert_string_equal(vd_cmdline_value(c, "tsc"), "unstable");
-	assert_string_equal(vd_cmdline_value(c, "page_reporting.page_reporting_order"),
-			    "11");
+	assert_string_equal(vd_cmdline_value(c, "page_reporting.page_reporting_order"), "11");
 	assert_false(vd_cmdline_has(c, "module_blacklist"));
 	assert_false(vd_cmdline_has(c, "initcall_blacklist"));
 	assert_non_null(strstr(vd_cmdline_text(c), "console=ttyS0"));

@@ -126,9 +126,20 @@ static void set_cap_type(struct ctx *c, uint8_t from, uint8_t to)
 }
 
 /* one case per rule: how to break the healthy device, and the verdict */
-static void m_ok(struct ctx *c) { (void)c; }
-static void m_not_built(struct ctx *c) { no_pci_driver(c); c->se.virtio_pci.kconfig_val = 'n'; }
-static void m_initcall(struct ctx *c) { no_pci_driver(c); c->se.initcall_blacklisted = true; }
+static void m_ok(struct ctx *c)
+{
+	(void)c;
+}
+static void m_not_built(struct ctx *c)
+{
+	no_pci_driver(c);
+	c->se.virtio_pci.kconfig_val = 'n';
+}
+static void m_initcall(struct ctx *c)
+{
+	no_pci_driver(c);
+	c->se.initcall_blacklisted = true;
+}
 static void m_pci_blacklisted(struct ctx *c)
 {
 	no_pci_driver(c);
@@ -146,9 +157,20 @@ static void m_pci_install(struct ctx *c)
 	c->se.virtio_pci.info.install_override = true;
 	strcpy(c->se.virtio_pci.info.install_cmd, "/bin/false");
 }
-static void m_pci_not_loaded(struct ctx *c) { no_pci_driver(c); c->se.virtio_pci.info.on_disk = true; }
-static void m_pci_missing(struct ctx *c) { no_pci_driver(c); }
-static void m_pci_missing_noindex(struct ctx *c) { no_pci_driver(c); c->se.kmod_index = false; }
+static void m_pci_not_loaded(struct ctx *c)
+{
+	no_pci_driver(c);
+	c->se.virtio_pci.info.on_disk = true;
+}
+static void m_pci_missing(struct ctx *c)
+{
+	no_pci_driver(c);
+}
+static void m_pci_missing_noindex(struct ctx *c)
+{
+	no_pci_driver(c);
+	c->se.kmod_index = false;
+}
 static void m_pci_unknown(struct ctx *c)
 {
 	no_pci_driver(c);
@@ -157,24 +179,73 @@ static void m_pci_unknown(struct ctx *c)
 	c->se.kconfig_loaded = false;
 	c->se.kmod_index = false;
 }
-static void m_override_none(struct ctx *c) { unbind(c); strcpy(c->de.override, "none"); }
-static void m_override_other(struct ctx *c) { unbind(c); strcpy(c->de.override, "pci-stub"); }
-static void m_autoprobe(struct ctx *c) { unbind(c); c->se.pci_autoprobe = 0; }
-static void m_vf_autoprobe(struct ctx *c) { unbind(c); c->de.is_vf = true; c->de.pf_autoprobe = 0; }
-static void m_no_common(struct ctx *c) { unbind(c); set_cap_type(c, VD_CAP_COMMON, VD_CAP_VENDOR); }
-static void m_common_bad_bar(struct ctx *c) { unbind(c); c->cfg.caps[0].bar = 7; }
+static void m_override_none(struct ctx *c)
+{
+	unbind(c);
+	strcpy(c->de.override, "none");
+}
+static void m_override_other(struct ctx *c)
+{
+	unbind(c);
+	strcpy(c->de.override, "pci-stub");
+}
+static void m_autoprobe(struct ctx *c)
+{
+	unbind(c);
+	c->se.pci_autoprobe = 0;
+}
+static void m_vf_autoprobe(struct ctx *c)
+{
+	unbind(c);
+	c->de.is_vf = true;
+	c->de.pf_autoprobe = 0;
+}
+static void m_no_common(struct ctx *c)
+{
+	unbind(c);
+	set_cap_type(c, VD_CAP_COMMON, VD_CAP_VENDOR);
+}
+static void m_common_bad_bar(struct ctx *c)
+{
+	unbind(c);
+	c->cfg.caps[0].bar = 7;
+}
 static void m_common_zero_bar(struct ctx *c)
 {
 	unbind(c);
 	c->cfg.caps[0].bar = 2; /* BAR 2 has no size */
 }
-static void m_missing_isr(struct ctx *c) { unbind(c); set_cap_type(c, VD_CAP_ISR, VD_CAP_VENDOR); }
-static void m_missing_notify(struct ctx *c) { unbind(c); set_cap_type(c, VD_CAP_NOTIFY, VD_CAP_VENDOR); }
-static void m_short_common(struct ctx *c) { unbind(c); c->cfg.caps[0].cap_len = 12; }
-static void m_cap_past_bar(struct ctx *c) { unbind(c); c->cfg.caps[0].offset = 0x7fff0; }
+static void m_missing_isr(struct ctx *c)
+{
+	unbind(c);
+	set_cap_type(c, VD_CAP_ISR, VD_CAP_VENDOR);
+}
+static void m_missing_notify(struct ctx *c)
+{
+	unbind(c);
+	set_cap_type(c, VD_CAP_NOTIFY, VD_CAP_VENDOR);
+}
+static void m_short_common(struct ctx *c)
+{
+	unbind(c);
+	c->cfg.caps[0].cap_len = 12;
+}
+static void m_cap_past_bar(struct ctx *c)
+{
+	unbind(c);
+	c->cfg.caps[0].offset = 0x7fff0;
+}
 /* a notify area longer than the BAR is trimmed by the kernel, not refused */
-static void m_long_notify_ok(struct ctx *c) { unbind(c); c->cfg.caps[3].length = 0x100000; }
-static void m_short_isr(struct ctx *c) { unbind(c); c->cfg.caps[1].length = 0; }
+static void m_long_notify_ok(struct ctx *c)
+{
+	unbind(c);
+	c->cfg.caps[3].length = 0x100000;
+}
+static void m_short_isr(struct ctx *c)
+{
+	unbind(c);
+	c->cfg.caps[1].length = 0;
+}
 static void m_bar_unset(struct ctx *c)
 {
 	unbind(c);
@@ -197,8 +268,16 @@ static void legacy_balloon(struct ctx *c)
 	c->cfg.n_caps = 0;
 	c->cfg.has_cap_list = false;
 }
-static void m_legacy_no_support(struct ctx *c) { legacy_balloon(c); c->se.kc_virtio_pci_legacy = 'n'; }
-static void m_legacy_rev(struct ctx *c) { legacy_balloon(c); c->d.revision = 1; }
+static void m_legacy_no_support(struct ctx *c)
+{
+	legacy_balloon(c);
+	c->se.kc_virtio_pci_legacy = 'n';
+}
+static void m_legacy_rev(struct ctx *c)
+{
+	legacy_balloon(c);
+	c->d.revision = 1;
+}
 static void m_probe_failed(struct ctx *c)
 {
 	unbind(c);
@@ -220,7 +299,11 @@ static void m_log_leaving(struct ctx *c)
 	event(c, VD_KLOG_LEAVING_LEGACY, "0000:00:04.0", 0,
 	      "virtio-pci 0000:00:04.0: virtio_pci: leaving for legacy driver");
 }
-static void m_rejected(struct ctx *c) { unbind(c); c->d.cfg_len = 64; }
+static void m_rejected(struct ctx *c)
+{
+	unbind(c);
+	c->d.cfg_len = 64;
+}
 static void m_foreign(struct ctx *c)
 {
 	unbind(c);
@@ -244,14 +327,25 @@ static void m_virtio_blacklisted(struct ctx *c)
 	c->de.vdrv.info.on_disk = true;
 	c->de.vdrv.info.blacklisted = true;
 }
-static void m_virtio_not_loaded(struct ctx *c) { virtio_unbound(c); c->de.vdrv.info.on_disk = true; }
-static void m_virtio_missing(struct ctx *c) { virtio_unbound(c); }
+static void m_virtio_not_loaded(struct ctx *c)
+{
+	virtio_unbound(c);
+	c->de.vdrv.info.on_disk = true;
+}
+static void m_virtio_missing(struct ctx *c)
+{
+	virtio_unbound(c);
+}
 static void m_virtio_none(struct ctx *c)
 {
 	virtio_unbound(c);
 	c->d.type_id = 35; /* watchdog: no Linux driver */
 }
-static void m_virtio_not_bound(struct ctx *c) { virtio_unbound(c); c->de.vdrv.registered = true; }
+static void m_virtio_not_bound(struct ctx *c)
+{
+	virtio_unbound(c);
+	c->de.vdrv.registered = true;
+}
 static void m_refuses(struct ctx *c)
 {
 	virtio_failed(c);
@@ -270,11 +364,29 @@ static void m_version_1(struct ctx *c)
 	event(c, VD_KLOG_NEEDS_VERSION_1, "virtio3", 0,
 	      "vmw_vsock_virtio_transport virtio3: device must provide VIRTIO_F_VERSION_1");
 }
-static void m_virtio_failed(struct ctx *c) { virtio_failed(c); }
-static void m_needs_reset(struct ctx *c) { c->d.status = 0x4f; c->d.state = VD_STATE_FAILED; }
-static void m_not_ready(struct ctx *c) { c->d.status = 0x0b; c->d.state = VD_STATE_FAILED; }
-static void m_vsock_no_cid(struct ctx *c) { c->se.vsock_cid = 0xffffffffu; }
-static void m_vsock_competing(struct ctx *c) { virtio_unbound(c); c->se.vmci_loaded = true; }
+static void m_virtio_failed(struct ctx *c)
+{
+	virtio_failed(c);
+}
+static void m_needs_reset(struct ctx *c)
+{
+	c->d.status = 0x4f;
+	c->d.state = VD_STATE_FAILED;
+}
+static void m_not_ready(struct ctx *c)
+{
+	c->d.status = 0x0b;
+	c->d.state = VD_STATE_FAILED;
+}
+static void m_vsock_no_cid(struct ctx *c)
+{
+	c->se.vsock_cid = 0xffffffffu;
+}
+static void m_vsock_competing(struct ctx *c)
+{
+	virtio_unbound(c);
+	c->se.vmci_loaded = true;
+}
 static void m_vsock_second(struct ctx *c)
 {
 	virtio_failed(c);
@@ -282,7 +394,11 @@ static void m_vsock_second(struct ctx *c)
 	event(c, VD_KLOG_PROBE_FAILED, "virtio3", -16,
 	      "vmw_vsock_virtio_transport: probe of virtio3 failed with error -16");
 }
-static void m_vsock_second_unbound(struct ctx *c) { virtio_unbound(c); c->se.vsock_bound = 1; }
+static void m_vsock_second_unbound(struct ctx *c)
+{
+	virtio_unbound(c);
+	c->se.vsock_bound = 1;
+}
 static void m_mmio_unbound(struct ctx *c)
 {
 	unbind(c);
@@ -308,10 +424,13 @@ static const struct {
 	{ "ok", m_ok, VD_V_OK, "answers 42" },
 	{ "not built", m_not_built, VD_V_PCI_DRIVER_NOT_BUILT, "CONFIG_VIRTIO_PCI=n" },
 	{ "initcall", m_initcall, VD_V_PCI_DRIVER_INITCALL_BLACKLISTED, "initcall_blacklist" },
-	{ "pci blacklisted", m_pci_blacklisted, VD_V_PCI_DRIVER_BLACKLISTED, "blacklist virtio_pci" },
-	{ "pci cmdline bl", m_pci_cmdline_blacklisted, VD_V_PCI_DRIVER_BLACKLISTED, "module_blacklist" },
+	{ "pci blacklisted", m_pci_blacklisted, VD_V_PCI_DRIVER_BLACKLISTED,
+	  "blacklist virtio_pci" },
+	{ "pci cmdline bl", m_pci_cmdline_blacklisted, VD_V_PCI_DRIVER_BLACKLISTED,
+	  "module_blacklist" },
 	{ "pci install", m_pci_install, VD_V_PCI_DRIVER_BLACKLISTED, "install virtio_pci" },
-	{ "pci not loaded", m_pci_not_loaded, VD_V_PCI_DRIVER_NOT_LOADED, "drivers/virtio-pci: does not exist" },
+	{ "pci not loaded", m_pci_not_loaded, VD_V_PCI_DRIVER_NOT_LOADED,
+	  "drivers/virtio-pci: does not exist" },
 	{ "pci missing", m_pci_missing, VD_V_PCI_DRIVER_MISSING, "CONFIG_VIRTIO_PCI=m" },
 	{ "pci missing noindex", m_pci_missing_noindex, VD_V_PCI_DRIVER_MISSING, "libkmod" },
 	{ "pci unknown", m_pci_unknown, VD_V_PCI_DRIVER_NOT_REGISTERED, "does not exist" },
@@ -319,7 +438,8 @@ static const struct {
 	{ "override other", m_override_other, VD_V_OVERRIDE_OTHER, "'pci-stub'" },
 	{ "autoprobe", m_autoprobe, VD_V_AUTOPROBE_DISABLED, "drivers_autoprobe: 0" },
 	{ "vf autoprobe", m_vf_autoprobe, VD_V_AUTOPROBE_DISABLED, "sriov_drivers_autoprobe: 0" },
-	{ "no common", m_no_common, VD_V_PROBE_NO_COMMON_CAP, "virtio capabilities: vendor@bar0 isr@bar0" },
+	{ "no common", m_no_common, VD_V_PROBE_NO_COMMON_CAP,
+	  "virtio capabilities: vendor@bar0 isr@bar0" },
 	{ "common bar 7", m_common_bad_bar, VD_V_PROBE_NO_COMMON_CAP, "unusable BAR" },
 	{ "common zero bar", m_common_zero_bar, VD_V_PROBE_NO_COMMON_CAP, "unusable BAR" },
 	{ "missing isr", m_missing_isr, VD_V_PROBE_MISSING_CAPS, "config: virtio capabilities" },
@@ -330,7 +450,8 @@ static const struct {
 	{ "short isr", m_short_isr, VD_V_PROBE_BAD_CAP, "config:" },
 	{ "bar unset", m_bar_unset, VD_V_PROBE_BAR_UNASSIGNED, "resource: BAR 0" },
 	{ "bar log", m_bar_log, VD_V_PROBE_BAR_UNASSIGNED, "not assigned" },
-	{ "legacy no support", m_legacy_no_support, VD_V_LEGACY_UNSUPPORTED, "CONFIG_VIRTIO_PCI_LEGACY" },
+	{ "legacy no support", m_legacy_no_support, VD_V_LEGACY_UNSUPPORTED,
+	  "CONFIG_VIRTIO_PCI_LEGACY" },
 	{ "legacy revision", m_legacy_rev, VD_V_LEGACY_REVISION, "revision: 0x01" },
 	{ "probe failed", m_probe_failed, VD_V_PROBE_FAILED, "failed with error -12" },
 	{ "log missing caps", m_log_missing_caps, VD_V_PROBE_MISSING_CAPS, "missing capabilities" },
@@ -338,20 +459,25 @@ static const struct {
 	{ "rejected", m_rejected, VD_V_PROBE_REJECTED, "new_id would answer EEXIST" },
 	{ "foreign", m_foreign, VD_V_FOREIGN_DRIVER, "driver -> vfio-pci" },
 	{ "no virtio device", m_no_virtio_dev, VD_V_NO_VIRTIO_DEVICE, "no virtio* child" },
-	{ "virtio not built", m_virtio_not_built, VD_V_VIRTIO_DRIVER_NOT_BUILT, "CONFIG_VIRTIO_VSOCKETS=n" },
-	{ "virtio blacklisted", m_virtio_blacklisted, VD_V_VIRTIO_DRIVER_BLACKLISTED, "blacklist vmw_vsock" },
+	{ "virtio not built", m_virtio_not_built, VD_V_VIRTIO_DRIVER_NOT_BUILT,
+	  "CONFIG_VIRTIO_VSOCKETS=n" },
+	{ "virtio blacklisted", m_virtio_blacklisted, VD_V_VIRTIO_DRIVER_BLACKLISTED,
+	  "blacklist vmw_vsock" },
 	{ "virtio not loaded", m_virtio_not_loaded, VD_V_VIRTIO_DRIVER_NOT_LOADED, "not loaded" },
-	{ "virtio missing", m_virtio_missing, VD_V_VIRTIO_DRIVER_MISSING, "CONFIG_VIRTIO_VSOCKETS=m" },
+	{ "virtio missing", m_virtio_missing, VD_V_VIRTIO_DRIVER_MISSING,
+	  "CONFIG_VIRTIO_VSOCKETS=m" },
 	{ "virtio none", m_virtio_none, VD_V_VIRTIO_DRIVER_NONE, "status: 0x00000001" },
 	{ "virtio not bound", m_virtio_not_bound, VD_V_VIRTIO_DRIVER_NOT_BOUND, "registered" },
 	{ "refuses", m_refuses, VD_V_VIRTIO_FEATURES_REFUSED, "refuses features" },
-	{ "access platform", m_access_platform, VD_V_VIRTIO_NEEDS_ACCESS_PLATFORM, "ACCESS_PLATFORM" },
+	{ "access platform", m_access_platform, VD_V_VIRTIO_NEEDS_ACCESS_PLATFORM,
+	  "ACCESS_PLATFORM" },
 	{ "version 1", m_version_1, VD_V_VIRTIO_NEEDS_VERSION_1, "VERSION_1" },
 	{ "virtio failed", m_virtio_failed, VD_V_VIRTIO_PROBE_FAILED, "status: 0x0000008b" },
 	{ "needs reset", m_needs_reset, VD_V_VIRTIO_NEEDS_RESET, "0x0000004f" },
 	{ "not ready", m_not_ready, VD_V_VIRTIO_NOT_READY, "0x0000000b" },
 	{ "vsock no cid", m_vsock_no_cid, VD_V_VSOCK_NO_DEVICE, "4294967295" },
-	{ "vsock competing", m_vsock_competing, VD_V_VSOCK_COMPETING_TRANSPORT, "vmw_vsock_vmci_transport" },
+	{ "vsock competing", m_vsock_competing, VD_V_VSOCK_COMPETING_TRANSPORT,
+	  "vmw_vsock_vmci_transport" },
 	{ "vsock second", m_vsock_second, VD_V_VSOCK_SECOND_DEVICE, "error -16" },
 	{ "vsock second unbound", m_vsock_second_unbound, VD_V_VSOCK_SECOND_DEVICE, "no link" },
 	{ "mmio unbound", m_mmio_unbound, VD_V_MMIO_UNBOUND, "CONFIG_VIRTIO_MMIO=y" },
@@ -371,7 +497,8 @@ static void test_every_rule(void **state)
 		vd_diagnose(&c.d, &c.de, &c.se, &f);
 		if (f.verdict != cases[i].want)
 			fail_msg("case '%s': got %s (%s), want %s", cases[i].name,
-				 vd_verdict_code(f.verdict), f.summary, vd_verdict_code(cases[i].want));
+				 vd_verdict_code(f.verdict), f.summary,
+				 vd_verdict_code(cases[i].want));
 		for (size_t k = 0; k < f.n_evidence; k++)
 			if (strstr(f.evidence[k], cases[i].evidence))
 				found = true;

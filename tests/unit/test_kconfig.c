@@ -87,8 +87,7 @@ static void test_parse_garbage(void **state)
 
 static void test_parse_last_wins(void **state)
 {
-	struct vd_kconfig *k =
-		parse("CONFIG_A=y\n# CONFIG_A is not set\nCONFIG_B=n\nCONFIG_B=m\n");
+	struct vd_kconfig *k = parse("CONFIG_A=y\n# CONFIG_A is not set\nCONFIG_B=n\nCONFIG_B=m\n");
 
 	assert_int_equal(vd_kconfig_get(k, "A"), 'n');
 	assert_int_equal(vd_kconfig_get(k, "B"), 'm');
@@ -215,9 +214,8 @@ static unsigned char *gzip_buf(const char *text, size_t len, size_t *out_len)
 	unsigned char *out = malloc(cap);
 
 	assert_non_null(out);
-	assert_int_equal(
-		deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
-		Z_OK);
+	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+			 Z_OK);
 	z.next_in = (unsigned char *)text;
 	z.avail_in = (uInt)len;
 	z.next_out = out;
@@ -230,9 +228,8 @@ static unsigned char *gzip_buf(const char *text, size_t len, size_t *out_len)
 
 static void test_load_truncated_gzip(void **state)
 {
-	static const char text[] =
-		"CONFIG_PCI=y\nCONFIG_VIRTIO_PCI=y\n# CONFIG_VIRTIO_MMIO is "
-		"not set\nCONFIG_VSOCKETS=m\n";
+	static const char text[] = "CONFIG_PCI=y\nCONFIG_VIRTIO_PCI=y\n# CONFIG_VIRTIO_MMIO is "
+				   "not set\nCONFIG_VSOCKETS=m\n";
 	char root[] = "/tmp/vd-kconfig-XXXXXX";
 	struct vd_sysfs *s = NULL;
 	struct vd_kconfig *k = NULL;

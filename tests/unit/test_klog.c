@@ -54,10 +54,10 @@ static void test_probe_failed(void **state)
 {
 	static const struct want w[] = {
 		/* 6.1 (and 6.1.192): pr_warn, device named in the text */
-		{ "virtio-pci: probe of 0000:00:04.0 failed with error -22",
-		  VD_KLOG_PROBE_FAILED, "0000:00:04.0", "virtio-pci", -22 },
-		{ "virtio-pci: probe of 0000:00:05.0 failed with error -16",
-		  VD_KLOG_PROBE_FAILED, "0000:00:05.0", "virtio-pci", -16 },
+		{ "virtio-pci: probe of 0000:00:04.0 failed with error -22", VD_KLOG_PROBE_FAILED,
+		  "0000:00:04.0", "virtio-pci", -22 },
+		{ "virtio-pci: probe of 0000:00:05.0 failed with error -16", VD_KLOG_PROBE_FAILED,
+		  "0000:00:05.0", "virtio-pci", -16 },
 		/* >= 6.8: dev_err, device from the prefix */
 		{ "virtio-pci 0000:00:04.0: probe with driver virtio-pci failed with error -22",
 		  VD_KLOG_PROBE_FAILED, "0000:00:04.0", "virtio-pci", -22 },
@@ -67,23 +67,23 @@ static void test_probe_failed(void **state)
 		{ "vmw_vsock_virtio_transport virtio3: probe with driver vmw_vsock_virtio_transport "
 		  "failed with error -16",
 		  VD_KLOG_PROBE_FAILED, "virtio3", "vmw_vsock_virtio_transport", -16 },
-		{ "probe of virtio3 failed with error -16", VD_KLOG_PROBE_FAILED,
-		  "virtio3", NULL, -16 },
+		{ "probe of virtio3 failed with error -16", VD_KLOG_PROBE_FAILED, "virtio3", NULL,
+		  -16 },
 		/* a timestamp left in front is tolerated */
 		{ "[    3.748904] virtio-pci: probe of 0000:00:04.0 failed with error -12",
 		  VD_KLOG_PROBE_FAILED, "0000:00:04.0", "virtio-pci", -12 },
 		/* near misses */
-		{ "virtio-pci: probe of 0000:00:04.0 failed with error", VD_KLOG_NONE,
+		{ "virtio-pci: probe of 0000:00:04.0 failed with error", VD_KLOG_NONE, NULL, NULL,
+		  0 },
+		{ "virtio-pci: probe of 0000:00:04.0 failed with error -22 extra", VD_KLOG_NONE,
 		  NULL, NULL, 0 },
-		{ "virtio-pci: probe of 0000:00:04.0 failed with error -22 extra",
-		  VD_KLOG_NONE, NULL, NULL, 0 },
-		{ "virtio-pci: probe of 0000:00:04.0 rejects match -19", VD_KLOG_NONE,
-		  NULL, NULL, 0 },
+		{ "virtio-pci: probe of 0000:00:04.0 rejects match -19", VD_KLOG_NONE, NULL, NULL,
+		  0 },
 		{ "virtio-pci 0000:00:04.0: probe with driver virtio-pci rejects match -19",
 		  VD_KLOG_NONE, NULL, NULL, 0 },
 		{ "someprobe of x failed with error -1", VD_KLOG_NONE, NULL, NULL, 0 },
-		{ "virtio-pci 0000:00:04.0: probe with driver  failed with error -22",
-		  VD_KLOG_NONE, NULL, NULL, 0 },
+		{ "virtio-pci 0000:00:04.0: probe with driver  failed with error -22", VD_KLOG_NONE,
+		  NULL, NULL, 0 },
 	};
 
 	check_all(w, ARRAY_SIZE(w));
@@ -102,8 +102,8 @@ static void test_virtio_pci_caps(void **state)
 		  VD_KLOG_BAD_CAP, "0000:00:04.0", "virtio-pci", 0 },
 		{ "virtio-pci 0000:00:04.0: virtio_pci: map wrap-around 4294967295+16",
 		  VD_KLOG_BAD_CAP, "0000:00:04.0", "virtio-pci", 0 },
-		{ "virtio-pci 0000:00:04.0: virtio_pci: offset 2 not aligned to 4",
-		  VD_KLOG_BAD_CAP, "0000:00:04.0", "virtio-pci", 0 },
+		{ "virtio-pci 0000:00:04.0: virtio_pci: offset 2 not aligned to 4", VD_KLOG_BAD_CAP,
+		  "0000:00:04.0", "virtio-pci", 0 },
 		{ "virtio-pci 0000:00:04.0: virtio_pci: map virtio 56@0 out of range on bar 4 "
 		  "length 0",
 		  VD_KLOG_BAD_CAP, "0000:00:04.0", "virtio-pci", 0 },
@@ -111,13 +111,12 @@ static void test_virtio_pci_caps(void **state)
 		  VD_KLOG_BAD_CAP, "0000:00:04.0", "virtio-pci", 0 },
 		{ "virtio-pci 0000:00:04.0: virtio_pci: bar unexpectedly changed to 5",
 		  VD_KLOG_BAD_CAP, "0000:00:04.0", "virtio-pci", 0 },
-		{ "virtio-pci 0000:00:04.0: virtio_pci: missing capabilities",
-		  VD_KLOG_NONE, NULL, NULL, 0 },
+		{ "virtio-pci 0000:00:04.0: virtio_pci: missing capabilities", VD_KLOG_NONE, NULL,
+		  NULL, 0 },
 		{ "virtio-pci 0000:00:04.0: virtio_pci: leaving for legacy driver now",
 		  VD_KLOG_NONE, NULL, NULL, 0 },
 		/* "offset ... not aligned" is only trusted with the virtio_pci tag */
-		{ "foo 0000:00:04.0: offset 2 not aligned to 4", VD_KLOG_NONE, NULL, NULL,
-		  0 },
+		{ "foo 0000:00:04.0: offset 2 not aligned to 4", VD_KLOG_NONE, NULL, NULL, 0 },
 		/* no device prefix: not tied to anything */
 		{ "virtio_pci: leaving for legacy driver", VD_KLOG_NONE, NULL, NULL, 0 },
 	};
@@ -151,10 +150,10 @@ static void test_bars(void **state)
 		{ "pci 0000:00:04.0: BAR 4 [mem size 0x00004000 64bit pref]: failed to assign",
 		  VD_KLOG_BAR_FAILED_ASSIGN, "0000:00:04.0", NULL, 0 },
 		/* the ordinary BAR lines of every boot */
-		{ "pci 0000:00:04.0: BAR 4 [mem 0xfeb04000-0xfeb07fff 64bit pref]",
-		  VD_KLOG_NONE, NULL, NULL, 0 },
-		{ "pci 0000:00:01.1: BAR 0 [io  0x01f0-0x01f7]: legacy IDE quirk",
-		  VD_KLOG_NONE, NULL, NULL, 0 },
+		{ "pci 0000:00:04.0: BAR 4 [mem 0xfeb04000-0xfeb07fff 64bit pref]", VD_KLOG_NONE,
+		  NULL, NULL, 0 },
+		{ "pci 0000:00:01.1: BAR 0 [io  0x01f0-0x01f7]: legacy IDE quirk", VD_KLOG_NONE,
+		  NULL, NULL, 0 },
 		{ "pci 0000:00:04.0: BAR 4: assigned [mem 0xfeb04000-0xfeb07fff 64bit pref]",
 		  VD_KLOG_NONE, NULL, NULL, 0 },
 		{ "pci 0000:00:04.0: reg 0x20: [mem 0xfeb04000-0xfeb07fff 64bit pref]",
@@ -172,18 +171,17 @@ static void test_features(void **state)
 		{ "vmw_vsock_virtio_transport virtio2: device must provide VIRTIO_F_VERSION_1",
 		  VD_KLOG_NEEDS_VERSION_1, "virtio2", "vmw_vsock_virtio_transport", 0 },
 		{ "vmw_vsock_virtio_transport virtio2: device must provide VIRTIO_F_ACCESS_PLATFORM",
-		  VD_KLOG_NEEDS_ACCESS_PLATFORM, "virtio2", "vmw_vsock_virtio_transport",
-		  0 },
+		  VD_KLOG_NEEDS_ACCESS_PLATFORM, "virtio2", "vmw_vsock_virtio_transport", 0 },
 		{ "virtio_rng virtio4: virtio: device uses modern interface but does not have "
 		  "VIRTIO_F_VERSION_1",
 		  VD_KLOG_MODERN_NO_VERSION_1, "virtio4", "virtio_rng", 0 },
 		/* no driver bound yet: the prefix is the bus name */
 		{ "virtio virtio4: device must provide VIRTIO_F_ACCESS_PLATFORM",
 		  VD_KLOG_NEEDS_ACCESS_PLATFORM, "virtio4", NULL, 0 },
-		{ "virtio_net virtio1: virtio: device refuses features: ", VD_KLOG_NONE,
-		  NULL, NULL, 0 },
-		{ "virtio_blk virtio1: 1/0/0 default/read/poll queues", VD_KLOG_NONE,
-		  NULL, NULL, 0 },
+		{ "virtio_net virtio1: virtio: device refuses features: ", VD_KLOG_NONE, NULL, NULL,
+		  0 },
+		{ "virtio_blk virtio1: 1/0/0 default/read/poll queues", VD_KLOG_NONE, NULL, NULL,
+		  0 },
 		{ "virtio_blk virtio1: [vda] 536870912 512-byte logical blocks (275 GB/256 GiB)",
 		  VD_KLOG_NONE, NULL, NULL, 0 },
 	};
@@ -198,10 +196,10 @@ static void test_driver_core(void **state)
 		  VD_KLOG_ENABLING_DEVICE, "0000:00:01.0", "virtio-pci", 0 },
 		{ "virtio-pci 0000:00:04.0: Resources present before probing",
 		  VD_KLOG_RESOURCES_PRESENT, "0000:00:04.0", "virtio-pci", 0 },
-		{ "virtio-pci 0000:00:01.0: enabling device (0000 -> )", VD_KLOG_NONE,
-		  NULL, NULL, 0 },
-		{ "pci 0000:00:01.0: PIIX3: Enabling Passive Release", VD_KLOG_NONE, NULL,
-		  NULL, 0 },
+		{ "virtio-pci 0000:00:01.0: enabling device (0000 -> )", VD_KLOG_NONE, NULL, NULL,
+		  0 },
+		{ "pci 0000:00:01.0: PIIX3: Enabling Passive Release", VD_KLOG_NONE, NULL, NULL,
+		  0 },
 	};
 
 	check_all(w, ARRAY_SIZE(w));
@@ -241,8 +239,7 @@ static void test_noise(void **state)
 	{
 		char msg[256];
 
-		snprintf(msg, sizeof(msg),
-			 "virtio-pci %0100d: enabling device (0000 -> 0002)", 0);
+		snprintf(msg, sizeof(msg), "virtio-pci %0100d: enabling device (0000 -> 0002)", 0);
 		assert_int_equal(vd_klog_match(msg, &ev), 0);
 	}
 }
@@ -260,8 +257,7 @@ static void test_kind_names(void **state)
 
 /* ---- loading ---- */
 
-static size_t count_kind(const struct vd_klog *k, enum vd_klog_kind kind,
-			 const char *device)
+static size_t count_kind(const struct vd_klog *k, enum vd_klog_kind kind, const char *device)
 {
 	struct vd_klog_event ev;
 	size_t n = 0;
@@ -391,15 +387,12 @@ static void test_saved_text(void **state)
 	assert_int_equal(vd_klog_load(s, NULL, &k), 0);
 	assert_int_equal(k.n, 13);
 	assert_string_equal(k.lines[0], "Linux version 6.1.0-56-amd64");
-	assert_string_equal(k.lines[12],
-			    "serial8250: ttyS0 at I/O 0x3f8 (irq = 4, base_baud = "
-			    "115200)");
-	assert_string_equal(k.lines[10],
-			    "vmw_vsock_virtio_transport virtio2: device must provide "
-			    "VIRTIO_F_ACCESS_PLATFORM");
+	assert_string_equal(k.lines[12], "serial8250: ttyS0 at I/O 0x3f8 (irq = 4, base_baud = "
+					 "115200)");
+	assert_string_equal(k.lines[10], "vmw_vsock_virtio_transport virtio2: device must provide "
+					 "VIRTIO_F_ACCESS_PLATFORM");
 	/* "\r\n" endings lose their "\r" */
-	assert_string_equal(k.lines[11],
-			    "virtio-pci 0000:00:07.0: enabling device (0000 -> 0002)");
+	assert_string_equal(k.lines[11], "virtio-pci 0000:00:07.0: enabling device (0000 -> 0002)");
 	assert_int_equal(count_kind(&k, VD_KLOG_BAR_NO_SPACE, "0000:00:04.0"), 1);
 	assert_int_equal(count_kind(&k, VD_KLOG_BAR_FAILED_ASSIGN, "0000:00:04.0"), 1);
 	assert_int_equal(count_kind(&k, VD_KLOG_BAR_NOT_ASSIGNED, "0000:00:04.0"), 1);
@@ -458,9 +451,8 @@ static void test_long_line(void **state)
 	len += big;
 	/* a UTF-8 character straddling the cut is not split */
 	memcpy(text + len - big + 4094, "\xc3\xa9", 2);
-	len += (size_t)sprintf(text + len,
-			       "\n[    0.3] virtio-pci: probe of 0000:00:04.0 failed "
-			       "with error -22\n");
+	len += (size_t)sprintf(text + len, "\n[    0.3] virtio-pci: probe of 0000:00:04.0 failed "
+					   "with error -22\n");
 	write_file(root, "kmsg.txt", text, len);
 	assert_int_equal(vd_sysfs_open(root, &s), 0);
 	assert_int_equal(vd_klog_load(s, NULL, &k), 0);

@@ -59,13 +59,11 @@ static void test_no_index(void **state)
 	assert_false(vd_kmod_has_index(t.k));
 	assert_string_equal(vd_kmod_release(t.k), "6.18.44-fc-v782");
 	assert_non_null(vd_kmod_index_problem(t.k));
-	assert_non_null(
-		strstr(vd_kmod_index_problem(t.k), "no lib/modules/6.18.44-fc-v782"));
+	assert_non_null(strstr(vd_kmod_index_problem(t.k), "no lib/modules/6.18.44-fc-v782"));
 	assert_non_null(strstr(vd_kmod_index_problem(t.k), "libkmod: "));
 
 	/* "nothing claims it" is success with an empty answer; the caller asks kconfig */
-	assert_int_equal(
-		vd_kmod_lookup_alias(t.k, "virtio:d00000013v00001AF4", info, 4, &n), 0);
+	assert_int_equal(vd_kmod_lookup_alias(t.k, "virtio:d00000013v00001AF4", info, 4, &n), 0);
 	assert_int_equal(n, 0);
 
 	/* sys/module/virtio_pci without initstate: built in */
@@ -106,46 +104,39 @@ static void test_index_lookup(void **state)
 	assert_string_equal(vd_kmod_release(t.k), "6.1.0-56-amd64");
 
 	/* crosvm's vsock function */
-	assert_int_equal(vd_kmod_lookup_alias(
-				 t.k,
-				 "pci:v00001AF4d00001053sv00001AF4sd00001053bc02sc80i00",
-				 info, 4, &n),
-			 0);
+	assert_int_equal(
+		vd_kmod_lookup_alias(t.k, "pci:v00001AF4d00001053sv00001AF4sd00001053bc02sc80i00",
+				     info, 4, &n),
+		0);
 	assert_int_equal(n, 1);
 	assert_string_equal(info[0].name, "virtio_pci");
 	assert_true(info[0].on_disk);
-	assert_string_equal(
-		info[0].path,
-		"lib/modules/6.1.0-56-amd64/kernel/drivers/virtio/virtio_pci.ko");
+	assert_string_equal(info[0].path,
+			    "lib/modules/6.1.0-56-amd64/kernel/drivers/virtio/virtio_pci.ko");
 	assert_true(ends_with(info[0].path, "kernel/drivers/virtio/virtio_pci.ko"));
 	assert_false(info[0].builtin);
 	assert_true(info[0].loaded); /* sys/module/virtio_pci/initstate: live */
 	assert_false(info[0].blacklisted);
 	assert_false(info[0].install_override);
 
-	assert_int_equal(
-		vd_kmod_lookup_alias(t.k, "virtio:d00000013v00001AF4", info, 4, &n), 0);
+	assert_int_equal(vd_kmod_lookup_alias(t.k, "virtio:d00000013v00001AF4", info, 4, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(info[0].name, "vmw_vsock_virtio_transport");
 	assert_true(info[0].on_disk);
-	assert_true(ends_with(info[0].path,
-			      "kernel/net/vmw_vsock/vmw_vsock_virtio_transport.ko"));
+	assert_true(ends_with(info[0].path, "kernel/net/vmw_vsock/vmw_vsock_virtio_transport.ko"));
 	assert_false(info[0].loaded); /* this guest had no vsock device */
 	assert_false(info[0].builtin);
 
-	assert_int_equal(
-		vd_kmod_lookup_alias(t.k, "virtio:d00000001v00001AF4", info, 4, &n), 0);
+	assert_int_equal(vd_kmod_lookup_alias(t.k, "virtio:d00000001v00001AF4", info, 4, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(info[0].name, "virtio_net");
 	assert_true(info[0].loaded);
 
 	/* nothing claims it: success, empty */
-	assert_int_equal(
-		vd_kmod_lookup_alias(t.k, "virtio:d000000FFv00001AF4", info, 4, &n), 0);
+	assert_int_equal(vd_kmod_lookup_alias(t.k, "virtio:d000000FFv00001AF4", info, 4, &n), 0);
 	assert_int_equal(n, 0);
 	/* max 0 only counts nothing */
-	assert_int_equal(
-		vd_kmod_lookup_alias(t.k, "virtio:d00000001v00001AF4", NULL, 0, &n), 0);
+	assert_int_equal(vd_kmod_lookup_alias(t.k, "virtio:d00000001v00001AF4", NULL, 0, &n), 0);
 	assert_int_equal(n, 0);
 	close_root(&t);
 }
@@ -178,17 +169,15 @@ static void test_index_module(void **state)
 
 static void test_cmdline_blacklist(void **state)
 {
-	struct ctx t =
-		open_root(FIXTURE("qemu-6.1-mixed"),
-			  "quiet module_blacklist=virtio-pci,foo "
-			  "modprobe.blacklist=vmw_vsock_virtio_transport -- virtio_net");
+	struct ctx t = open_root(FIXTURE("qemu-6.1-mixed"),
+				 "quiet module_blacklist=virtio-pci,foo "
+				 "modprobe.blacklist=vmw_vsock_virtio_transport -- virtio_net");
 	struct vd_module_info info[2], m;
 	size_t n;
 
 	assert_int_equal(vd_kmod_module(t.k, "virtio_pci", &m), 0);
 	assert_true(m.cmdline_blacklisted);
-	assert_int_equal(
-		vd_kmod_lookup_alias(t.k, "virtio:d00000013v00001AF4", info, 2, &n), 0);
+	assert_int_equal(vd_kmod_lookup_alias(t.k, "virtio:d00000013v00001AF4", info, 2, &n), 0);
 	assert_int_equal(n, 1);
 	assert_true(info[0].cmdline_blacklisted);
 	/* after " -- ": init's, not the kernel's */
@@ -219,8 +208,7 @@ static void test_modprobe_d(void **state)
 
 	t = open_root(root, NULL);
 	assert_true(vd_kmod_has_index(t.k));
-	assert_int_equal(
-		vd_kmod_lookup_alias(t.k, "virtio:d00000013v00001AF4", info, 2, &n), 0);
+	assert_int_equal(vd_kmod_lookup_alias(t.k, "virtio:d00000013v00001AF4", info, 2, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(info[0].name, "vmw_vsock_virtio_transport");
 	assert_true(info[0].blacklisted);
@@ -240,8 +228,7 @@ static void test_modprobe_d(void **state)
 	assert_false(m.install_override);
 
 	/* still a tree: loading is refused before libkmod is asked */
-	assert_int_equal(vd_kmod_load(t.k, "vmw_vsock_virtio_transport", true, true),
-			 -EXDEV);
+	assert_int_equal(vd_kmod_load(t.k, "vmw_vsock_virtio_transport", true, true), -EXDEV);
 	close_root(&t);
 
 	assert_int_equal(strncmp(root, "/tmp/vd-kmod-", 13), 0);
@@ -261,8 +248,8 @@ static void test_relative_root(void **state)
 	t = open_root("fixtures/qemu-6.1-mixed/", NULL);
 	assert_true(vd_kmod_has_index(t.k));
 	assert_int_equal(vd_kmod_module(t.k, "virtio-blk", &m), 0);
-	assert_string_equal(
-		m.path, "lib/modules/6.1.0-56-amd64/kernel/drivers/block/virtio_blk.ko");
+	assert_string_equal(m.path,
+			    "lib/modules/6.1.0-56-amd64/kernel/drivers/block/virtio_blk.ko");
 	assert_false(m.loaded);
 	close_root(&t);
 	assert_int_equal(chdir(cwd), 0);
@@ -278,8 +265,7 @@ static void test_no_release(void **state)
 	assert_false(vd_kmod_has_index(t.k));
 	assert_string_equal(vd_kmod_release(t.k), "");
 	assert_non_null(strstr(vd_kmod_index_problem(t.k), "osrelease"));
-	assert_int_equal(
-		vd_kmod_lookup_alias(t.k, "virtio:d00000001v00001AF4", &m, 1, &n), 0);
+	assert_int_equal(vd_kmod_lookup_alias(t.k, "virtio:d00000001v00001AF4", &m, 1, &n), 0);
 	assert_int_equal(n, 0);
 	close_root(&t);
 }
@@ -295,10 +281,8 @@ static void test_live_dry_run(void **state)
 	struct vd_module_info m;
 
 	assert_non_null(vd_kmod_release(t.k));
-	assert_int_equal(vd_kmod_load(t.k, "no_such_module_vd_test", true, true),
-			 -ENOENT);
-	assert_int_equal(vd_kmod_load(t.k, "no_such_module_vd_test", false, true),
-			 -ENOENT);
+	assert_int_equal(vd_kmod_load(t.k, "no_such_module_vd_test", true, true), -ENOENT);
+	assert_int_equal(vd_kmod_load(t.k, "no_such_module_vd_test", false, true), -ENOENT);
 	if (vd_kmod_module(t.k, "virtio_pci", &m) == 0 && (m.builtin || m.loaded))
 		assert_int_equal(vd_kmod_load(t.k, "virtio_pci", true, true), 0);
 	assert_int_equal(vd_kmod_load(t.k, "", true, true), -EINVAL);
@@ -309,14 +293,10 @@ static void test_live_dry_run(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_no_index),
-		cmocka_unit_test(test_index_lookup),
-		cmocka_unit_test(test_index_module),
-		cmocka_unit_test(test_cmdline_blacklist),
-		cmocka_unit_test(test_modprobe_d),
-		cmocka_unit_test(test_no_release),
-		cmocka_unit_test(test_relative_root),
-		cmocka_unit_test(test_live_dry_run),
+		cmocka_unit_test(test_no_index),      cmocka_unit_test(test_index_lookup),
+		cmocka_unit_test(test_index_module),  cmocka_unit_test(test_cmdline_blacklist),
+		cmocka_unit_test(test_modprobe_d),    cmocka_unit_test(test_no_release),
+		cmocka_unit_test(test_relative_root), cmocka_unit_test(test_live_dry_run),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

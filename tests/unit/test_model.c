@@ -45,12 +45,16 @@ static void expect_rows(const struct vd_model *m, const struct row *rows, size_t
 static void test_firecracker(void **state)
 {
 	static const struct row rows[] = {
-		{ "0000:00:01.0", VD_STATE_OK, VD_TRANSPORT_MODERN, 5, VPCI, "virtio0", "virtio_balloon" },
-		{ "0000:00:02.0", VD_STATE_OK, VD_TRANSPORT_MODERN, 2, VPCI, "virtio1", "virtio_blk" },
-		{ "0000:00:03.0", VD_STATE_OK, VD_TRANSPORT_MODERN, 1, VPCI, "virtio2", "virtio_net" },
+		{ "0000:00:01.0", VD_STATE_OK, VD_TRANSPORT_MODERN, 5, VPCI, "virtio0",
+		  "virtio_balloon" },
+		{ "0000:00:02.0", VD_STATE_OK, VD_TRANSPORT_MODERN, 2, VPCI, "virtio1",
+		  "virtio_blk" },
+		{ "0000:00:03.0", VD_STATE_OK, VD_TRANSPORT_MODERN, 1, VPCI, "virtio2",
+		  "virtio_net" },
 		{ "0000:00:04.0", VD_STATE_OK, VD_TRANSPORT_MODERN, 19, VPCI, "virtio3",
 		  "vmw_vsock_virtio_transport" },
-		{ "0000:00:05.0", VD_STATE_OK, VD_TRANSPORT_MODERN, 4, VPCI, "virtio4", "virtio_rng" },
+		{ "0000:00:05.0", VD_STATE_OK, VD_TRANSPORT_MODERN, 4, VPCI, "virtio4",
+		  "virtio_rng" },
 	};
 	struct vd_model m;
 
@@ -91,7 +95,8 @@ static void test_firecracker_all_pci(void **state)
 static void test_qemu_mixed(void **state)
 {
 	static const struct row rows[] = {
-		{ "0000:00:03.0", VD_STATE_OK, VD_TRANSPORT_MODERN, 4, VPCI, "virtio0", "virtio_rng" },
+		{ "0000:00:03.0", VD_STATE_OK, VD_TRANSPORT_MODERN, 4, VPCI, "virtio0",
+		  "virtio_rng" },
 		{ "0000:00:04.0", VD_STATE_OK, VD_TRANSPORT_TRANSITIONAL, 1, VPCI, "virtio1",
 		  "virtio_net" },
 		/* legacy-only balloon: status 0x07 (no FEATURES_OK) is a working device */

@@ -85,9 +85,9 @@ static void test_modalias(void **state)
 	assert_int_equal(m.subdevice, 0x1053);
 	assert_int_equal(m.base_class, 0x02);
 	assert_int_equal(m.sub_class, 0x80);
-	assert_int_equal(
-		vd_parse_pci_modalias("pci:v00001AF4d00001053sv00001AF4sd00001053bc02sc80", &m),
-		-EINVAL);
+	assert_int_equal(vd_parse_pci_modalias("pci:v00001AF4d00001053sv00001AF4sd00001053bc02sc80",
+					       &m),
+			 -EINVAL);
 	assert_int_equal(vd_parse_pci_modalias("virtio:d00000013v00001AF4", &m), -EINVAL);
 
 	assert_int_equal(vd_parse_virtio_modalias("virtio:d00000013v00001AF4", &d, &v), 0);

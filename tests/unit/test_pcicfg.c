@@ -25,8 +25,8 @@ static void header(uint8_t *cfg, uint8_t first_cap)
 	cfg[0x34] = first_cap;
 }
 
-static void vcap(uint8_t *cfg, uint8_t pos, uint8_t next, uint8_t type, uint8_t bar,
-		 uint32_t off, uint32_t len)
+static void vcap(uint8_t *cfg, uint8_t pos, uint8_t next, uint8_t type, uint8_t bar, uint32_t off,
+		 uint32_t len)
 {
 	cfg[pos] = 0x09;
 	cfg[pos + 1] = next;

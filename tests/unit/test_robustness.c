@@ -100,7 +100,6 @@ static int parse_case(char *line, struct rcase *c)
 {
 	char *p = line, *args, *exits, *tok, *save = NULL;
 
-
 	memset(c, 0, sizeof(*c));
 	c->name = strdup(field(&p) ?: "");
 	c->tree = strdup(field(&p) ?: "-");
@@ -218,8 +217,9 @@ static void run_case(const struct rcase *c, struct result *r)
 	unlink(trace_path);
 
 	if (trace) {
-		static char *const st[] = { "strace", "-f", "-qq", "-s", "65536", "-xx", "-e",
-					    "trace=openat,openat2", "-o" };
+		static char *const st[] = { "strace", "-f",  "-qq", "-s",
+					    "65536",  "-xx", "-e",  "trace=openat,openat2",
+					    "-o" };
 
 		for (size_t i = 0; i < ARRAY_SIZE(st); i++)
 			argv[n++] = st[i];
@@ -246,7 +246,8 @@ static void run_case(const struct rcase *c, struct result *r)
 			const char *a = getenv("ASAN_OPTIONS");
 			char opts[512];
 
-			snprintf(opts, sizeof(opts), "%s%sdetect_leaks=0", a ? a : "", a ? ":" : "");
+			snprintf(opts, sizeof(opts), "%s%sdetect_leaks=0", a ? a : "",
+				 a ? ":" : "");
 			setenv("ASAN_OPTIONS", opts, 1);
 		}
 		/* a pending alarm survives execve: a hang ends in SIGALRM */
@@ -273,14 +274,14 @@ static void result_done(struct result *r)
 
 /* ---- checks ------------------------------------------------------------------------- */
 
-#define FAIL(c, r, ...)                                                                   \
-	do {                                                                               \
-		print_error("case %s\n", (c)->name);                                       \
-		print_error(__VA_ARGS__);                                                  \
-		print_error("\n--- stderr (%zu bytes) ---\n%.4000s\n--- stdout (%zu bytes) " \
-			    "---\n%.2000s\n",                                              \
-			    (r)->err_len, (r)->err, (r)->out_len, (r)->out);               \
-		fail();                                                                    \
+#define FAIL(c, r, ...)                                                                            \
+	do {                                                                                       \
+		print_error("case %s\n", (c)->name);                                               \
+		print_error(__VA_ARGS__);                                                          \
+		print_error("\n--- stderr (%zu bytes) ---\n%.4000s\n--- stdout (%zu bytes) "       \
+			    "---\n%.2000s\n",                                                      \
+			    (r)->err_len, (r)->err, (r)->out_len, (r)->out);                       \
+		fail();                                                                            \
 	} while (0)
 
 /* Text meant for a terminal: no control characters but newline and tab, no DEL. */
@@ -316,7 +317,8 @@ static void check_stderr(const struct rcase *c, struct result *r)
 		nl = strchrnul(line, '\n');
 		nlines++;
 		if ((size_t)(nl - line) > 2048)
-			FAIL(c, r, "stderr line %zu is %zu bytes long", nlines, (size_t)(nl - line));
+			FAIL(c, r, "stderr line %zu is %zu bytes long", nlines,
+			     (size_t)(nl - line));
 		if (strncmp(line, "virtio-doctor: ", 15) &&
 		    strncmp(line, "Try 'virtio-doctor --help'", 26))
 			FAIL(c, r, "stderr line %zu does not start with 'virtio-doctor: ': '%.*s'",

@@ -161,9 +161,8 @@ static void test_link_base_and_path(void **state)
 
 	assert_int_equal(vd_sysfs_link_base(t->s, "sys/devices/dev0/driver", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "drv");
-	assert_int_equal(vd_sysfs_link_basef(t->s, buf, sizeof(buf), "sys/bus/drivers/%s/dev0",
-					     "drv"),
-			 0);
+	assert_int_equal(
+		vd_sysfs_link_basef(t->s, buf, sizeof(buf), "sys/bus/drivers/%s/dev0", "drv"), 0);
 	assert_string_equal(buf, "dev0");
 	assert_int_equal(vd_sysfs_link_base(t->s, "sys/devices/dev0/dangling", buf, sizeof(buf)),
 			 -ENOLINK);
@@ -173,13 +172,11 @@ static void test_link_base_and_path(void **state)
 			 -ENOENT);
 	assert_int_equal(vd_sysfs_link_base(t->s, "sys/devices/dev0/vendor", buf, sizeof(buf)),
 			 -EINVAL);
-	assert_int_equal(vd_sysfs_link_path(t->s, "sys/bus/drivers/drv/dev0", buf, sizeof(buf)),
-			 0);
+	assert_int_equal(vd_sysfs_link_path(t->s, "sys/bus/drivers/drv/dev0", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "sys/devices/dev0");
 	assert_int_equal(vd_sysfs_link_path(t->s, "sys/devices/dev0/climb", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "secret");
-	assert_int_equal(vd_sysfs_link_path(t->s, "sys/devices/dev0/rootabs", buf, sizeof(buf)),
-			 0);
+	assert_int_equal(vd_sysfs_link_path(t->s, "sys/devices/dev0/rootabs", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "secret");
 }
 

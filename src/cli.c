@@ -87,6 +87,8 @@ void vd_cli_print_help(FILE *out)
 	      "\nreport options:\n"
 	      " -J, --json           (the report is always JSON)\n"
 	      "     --kmsg <file>    read the kernel log from a saved dmesg text\n"
+	      "\ndecode options:\n"
+	      " -J, --json           use JSON output format\n"
 	      "\nbind options (DEVICE is DDDD:BB:DD.F or BB:DD.F):\n"
 	      "     --vsock          the virtio vsock device(s)\n"
 	      " -t, --type <list>    devices of these virtio types (net,block,rng,...)\n"

@@ -163,7 +163,7 @@ vd_copy_elf() {
 # vd_build_initramfs OUT.cpio.gz WORK BINARY-or-empty HERE: busybox, /init, the
 # scenarios, the module subset (+ depmod -b), the binary with its libraries
 vd_build_initramfs() {
-	local out=$1 work=$2 binary=$3 here=$4 root=$2/root mods m
+	local out=$1 work=$2 binary=$3 here=$4 root=$2/root mods m lib
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,run,etc/modprobe.d,scenarios}
 	mkdir -p "$root/lib/modules/$VD_KVER" "$root/boot"
@@ -185,6 +185,11 @@ vd_build_initramfs() {
 
 	if [ -n "$binary" ]; then
 		vd_copy_elf "$binary" "$root" /usr/sbin/virtio-doctor
+		# libkmod and libarchive are dlopen()ed, so ldd does not name them
+		for lib in libkmod.so.2 libarchive.so.13; do
+			lib=$(/sbin/ldconfig -p | awk -v s="$lib" '$1 == s { print $NF; exit }')
+			[ -n "$lib" ] && vd_copy_elf "$lib" "$root"
+		done
 		[ -e /usr/share/misc/pci.ids ] && install -D -m 0644 /usr/share/misc/pci.ids \
 			"$root/usr/share/misc/pci.ids"
 	fi

@@ -17,6 +17,7 @@
 #include "vd/bundle.h"
 #include "vd/dlib.h"
 #include "vd/klog.h"
+#include "vd/model.h"
 #include "vd/parse.h"
 #include "vd/vsock.h"
 
@@ -511,14 +512,6 @@ static void copy_device(struct snap *sn, const char *dev, const char *const *att
 	}
 }
 
-static bool is_mmio_name(const char *n)
-{
-	size_t l = strlen(n);
-
-	return !strncmp(n, "virtio-mmio.", 12) || (l > 12 && !strcmp(n + l - 12, ".virtio_mmio")) ||
-	       !strncmp(n, "LNRO0005:", 9);
-}
-
 static bool is_virtio_module(const char *n)
 {
 	static const char *const parts[] = { "virtio",	 "vsock",  "hv_sock", "9pnet",
@@ -610,11 +603,6 @@ static void copy_modules_index(struct snap *sn)
 	copyf(sn, "boot/config-%s", rel);
 }
 
-static bool want_mmio(const char *n)
-{
-	return is_mmio_name(n);
-}
-
 /* The kernel log as plain text, one message a line (what dmesg -t prints). */
 static void write_klog(struct snap *sn)
 {
@@ -662,7 +650,8 @@ int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const c
 	copy(&sn, "sys/class/dmi/id/product_name");
 	copy_bus(&sn, "pci", NULL, pci_attrs, sizeof(pci_attrs) / sizeof(pci_attrs[0]));
 	copy_bus(&sn, "virtio", NULL, virtio_attrs, sizeof(virtio_attrs) / sizeof(virtio_attrs[0]));
-	copy_bus(&sn, "platform", want_mmio, pci_attrs, sizeof(pci_attrs) / sizeof(pci_attrs[0]));
+	copy_bus(&sn, "platform", vd_is_mmio_name, pci_attrs,
+		 sizeof(pci_attrs) / sizeof(pci_attrs[0]));
 	copy_modules(&sn);
 	write_klog(&sn);
 

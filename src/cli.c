@@ -11,10 +11,6 @@
 #include "vd/cli.h"
 #include "vd/output.h"
 
-#ifndef VD_VERSION
-#define VD_VERSION "0.0.0"
-#endif
-
 struct vd_cmd {
 	const char *name;
 	int (*run)(const struct vd_cli *cli, int argc, char **argv);

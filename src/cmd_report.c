@@ -11,10 +11,6 @@
 #include "vd/diagnose.h"
 #include "vd/output.h"
 
-#ifndef VD_VERSION
-#define VD_VERSION "0.0.0"
-#endif
-
 int vd_cmd_report(const struct vd_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {

@@ -11,10 +11,6 @@
 #include "vd/bundle.h"
 #include "vd/cli.h"
 
-#ifndef VD_VERSION
-#define VD_VERSION "0.0.0"
-#endif
-
 static bool is_archive_name(const char *p)
 {
 	size_t l = strlen(p);

@@ -509,9 +509,7 @@ static int scan_pci_function(struct scan *sc, const char *name)
 	return 0;
 }
 
-/* virtio-mmio platform devices: "virtio-mmio.N" (command line), "ADDR.virtio_mmio" (DT),
- * "LNRO0005:NN" (ACPI). */
-static bool is_mmio_name(const char *n)
+bool vd_is_mmio_name(const char *n)
 {
 	size_t l = strlen(n);
 
@@ -548,7 +546,8 @@ static int add_nonpci(struct scan *sc, size_t vi)
 	plen = (size_t)(strrchr(vpath, '/') - vpath);
 	snprintf(d->name, sizeof(d->name), "%s", pn);
 	snprintf(d->path, sizeof(d->path), "%.*s", (int)plen, vpath);
-	d->bus = (strstr(vpath, "/platform/") || is_mmio_name(pn)) ? VD_BUS_PLATFORM : VD_BUS_OTHER;
+	d->bus = (strstr(vpath, "/platform/") || vd_is_mmio_name(pn)) ? VD_BUS_PLATFORM
+								      : VD_BUS_OTHER;
 	d->transport = d->bus == VD_BUS_PLATFORM ? VD_TRANSPORT_MMIO : VD_TRANSPORT_NONE;
 	d->cls.virtio = true;
 	read_driver(sc, d->path, VD_BUS_PLATFORM, d->pcidrv, sizeof(d->pcidrv));
@@ -570,7 +569,7 @@ static int scan_unbound_mmio(struct scan *sc)
 		char link[320], path[320];
 		bool seen = false;
 
-		if (!is_mmio_name(names.v[i]))
+		if (!vd_is_mmio_name(names.v[i]))
 			continue;
 		for (size_t k = 0; k < sc->m->n; k++)
 			if (sc->m->dev[k].bus == VD_BUS_PLATFORM &&

@@ -9,6 +9,11 @@
 #include "vd/model.h"
 #include "vd/sysfs.h"
 
+/* The Makefile passes the version; a build without it still says something. */
+#ifndef VD_VERSION
+#define VD_VERSION "0.0.0"
+#endif
+
 /* Exit codes of every command (man page, EXIT STATUS). */
 enum {
 	VD_EXIT_OK = 0,	     /* healthy, or done */

@@ -104,6 +104,12 @@ struct vd_model {
 int vd_model_scan(struct vd_sysfs *s, const struct vd_scan_opts *o, struct vd_model *ret);
 void vd_model_done(struct vd_model *m);
 
+/*
+ * Pure: whether a platform device name is a virtio-mmio transport: "virtio-mmio.N"
+ * (command line), "ADDR.virtio_mmio" (device tree), "LNRO0005:NN" (ACPI).
+ */
+bool vd_is_mmio_name(const char *name);
+
 /* Pure: STATE and PROBLEM from what was read. */
 void vd_device_evaluate(struct vd_device *d);
 

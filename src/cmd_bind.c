@@ -63,7 +63,7 @@ static void print_plan(FILE *out, struct vd_sysfs *s, const struct vd_device *d,
 	vd_device_id(d, id, sizeof(id));
 	fprintf(out, "# %s %s %s: %s\n", r->name,
 		d->type_id >= 0 ? vd_virtio_type_short((unsigned)d->type_id, tb, sizeof(tb)) : "?",
-		id, d->problem[0] ? d->problem : vd_state_name(d->state));
+		id, d->problem ? d->problem : vd_state_name(d->state));
 	for (size_t i = 0; i < r->nsteps; i++) {
 		const struct vd_bind_step *st = &r->steps[i];
 		char sh[400];

@@ -29,7 +29,8 @@ static void say_why(struct vd_sysfs *s, const struct vd_model *m, struct vd_evid
 		printf("%s: %s %s: %s: %s\n", type, d->name, vd_state_name(d->state),
 		       vd_verdict_code(f->verdict), f->summary);
 	} else {
-		printf("%s: %s %s: %s\n", type, d->name, vd_state_name(d->state), d->problem);
+		printf("%s: %s %s: %s\n", type, d->name, vd_state_name(d->state),
+		       d->problem ? d->problem : "");
 	}
 	free(f);
 }

@@ -75,7 +75,7 @@ int vd_cmd_explain(const struct vd_cli *cli, int argc, char **argv)
 	}
 	/* arguments are checked before anything is read */
 	for (int i = optind; i < argc; i++) {
-		struct vd_device none = { .type_id = -1 };
+		struct vd_device none = VD_DEVICE_INIT;
 
 		if (vd_device_matches(&none, argv[i]) < 0)
 			return vd_cli_usage_error("explain: '%s' is not a device name", argv[i]);

@@ -59,8 +59,7 @@ int vd_cmd_report(const struct vd_cli *cli, int argc, char **argv)
 		vd_diagnose(&m.dev[i], &de, vd_evidence_sys(ev), &findings[i]);
 		m.dev[i].verdict = vd_verdict_code(findings[i].verdict);
 		if (findings[i].verdict != VD_V_OK) {
-			snprintf(m.dev[i].problem, sizeof(m.dev[i].problem), "%s",
-				 findings[i].summary);
+			vd_device_set_problem(&m.dev[i], "%s", findings[i].summary);
 			rc = VD_EXIT_PROBLEM;
 		}
 	}

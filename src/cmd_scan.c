@@ -57,7 +57,7 @@ static void diagnose_rows(struct vd_sysfs *s, struct vd_model *m)
 		vd_diagnose(d, &de, vd_evidence_sys(ev), f);
 		d->verdict = vd_verdict_code(f->verdict);
 		if (f->verdict != VD_V_OK)
-			snprintf(d->problem, sizeof(d->problem), "%s", f->summary);
+			vd_device_set_problem(d, "%s", f->summary);
 		free(f);
 	}
 	vd_evidence_free(ev);

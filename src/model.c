@@ -39,10 +39,14 @@ struct scan {
 	struct vd_model *m;
 	struct vd_pci *pci;
 	bool pci_failed;
+	bool nomem; /* a string could not be kept: the scan fails with -ENOMEM */
+	/* driver names seen so far: thousands of devices share a handful */
+	const char *drvnames[16];
+	size_t ndrvnames;
 	size_t cap; /* devices m->dev has room for */
 	/* virtio bus devices: name and root-relative path, from sys/bus/virtio/devices */
 	struct vd_names vnames;
-	char **vpaths;
+	const char **vpaths; /* in the model's pool: devices keep them */
 	bool *vused;
 	/* virtio devices ordered by the name of their parent, for a lookup per PCI function */
 	struct vparent *vbyparent;
@@ -141,6 +145,18 @@ static int read_hex(struct scan *sc, const char *dir, const char *attr, uint32_t
 }
 
 /* A driver link: "" when there is none; a dangling or looping one is warned about. */
+/* A copy in the model's pool; "" (and the scan fails at its end) when memory runs out. */
+static const char *keep(struct scan *sc, const char *str, size_t len)
+{
+	const char *kept = vd_strpool_add(&sc->m->strings, str, len);
+
+	if (!kept) {
+		sc->nomem = true;
+		return "";
+	}
+	return kept;
+}
+
 static int cmp_name(const void *a, const void *b)
 {
 	return strverscmp((const char *)a, *(char *const *)b);
@@ -166,31 +182,40 @@ static const struct vd_names *bus_drivers(struct scan *sc, enum vd_bus bus)
  * link's name is trusted when the bus lists that driver: one directory listing per bus
  * instead of a path walk per device. Anything else gets the full check for its errno.
  */
-static void read_driver(struct scan *sc, const char *dir, enum vd_bus bus, char *buf, size_t size)
+static const char *driver_name(struct scan *sc, const char *name)
+{
+	const char *kept;
+
+	for (size_t i = 0; i < sc->ndrvnames; i++)
+		if (!strcmp(sc->drvnames[i], name))
+			return sc->drvnames[i];
+	kept = keep(sc, name, strlen(name));
+	if (*kept && sc->ndrvnames < ARRAY_SIZE(sc->drvnames))
+		sc->drvnames[sc->ndrvnames++] = kept;
+	return kept;
+}
+
+static const char *read_driver(struct scan *sc, const char *dir, enum vd_bus bus)
 {
 	const struct vd_names *drv = bus_drivers(sc, bus);
-	char path[512], target[512];
+	char path[512], target[512], buf[256];
 	const char *base;
 	int r;
 
 	snprintf(path, sizeof(path), "%s/driver", dir);
 	r = vd_sysfs_readlink(sc->s, path, target, sizeof(target));
-	if (r == -ENOENT) {
-		buf[0] = '\0';
-		return;
-	}
+	if (r == -ENOENT)
+		return "";
 	base = strrchr(target, '/');
 	base = base ? base + 1 : target;
-	if (r >= 0 && strlen(base) < size && drv->n &&
-	    bsearch(base, drv->v, drv->n, sizeof(*drv->v), cmp_name)) {
-		strcpy(buf, base);
-		return;
-	}
-	r = vd_sysfs_link_base(sc->s, path, buf, size);
+	if (r >= 0 && drv->n && bsearch(base, drv->v, drv->n, sizeof(*drv->v), cmp_name))
+		return driver_name(sc, base);
+	r = vd_sysfs_link_base(sc->s, path, buf, sizeof(buf));
 	if (r < 0) {
-		buf[0] = '\0';
 		warn_file(sc, path, r);
+		return "";
 	}
+	return driver_name(sc, buf);
 }
 
 /* Name of the directory that holds a virtio device: its transport device. */
@@ -272,8 +297,8 @@ static int load_virtio_bus(struct scan *sc)
 			sc->vused[i] = true;
 			continue;
 		}
-		sc->vpaths[i] = strdup(path);
-		if (!sc->vpaths[i])
+		sc->vpaths[i] = keep(sc, path, strlen(path));
+		if (sc->nomem)
 			return -ENOMEM;
 	}
 	return index_by_parent(sc);
@@ -301,12 +326,12 @@ static void read_virtio_child(struct scan *sc, struct vd_device *d, size_t vi)
 	int r;
 
 	sc->vused[vi] = true;
-	snprintf(d->virtio, sizeof(d->virtio), "%s", sc->vnames.v[vi]);
-	snprintf(d->vpath, sizeof(d->vpath), "%s", sc->vpaths[vi]);
+	d->virtio = keep(sc, sc->vnames.v[vi], strlen(sc->vnames.v[vi]));
+	d->vpath = sc->vpaths[vi];
 
 	if (read_hex(sc, d->vpath, "status", UINT32_MAX, false, &d->status) == 0)
 		d->have_status = true;
-	read_driver(sc, d->vpath, VD_BUS_OTHER, d->driver, sizeof(d->driver));
+	d->driver = read_driver(sc, d->vpath, VD_BUS_OTHER);
 
 	/* features decide transitional vs legacy for free: VERSION_1 means modern caps */
 	if ((sc->o->want & VD_WANT_FEATURES) || d->transport == VD_TRANSPORT_UNKNOWN) {
@@ -347,8 +372,7 @@ static struct vd_device *new_device(struct scan *sc)
 		sc->cap = cap;
 	}
 	nd = &m->dev[m->n++];
-	memset(nd, 0, sizeof(*nd));
-	nd->type_id = -1;
+	*nd = (struct vd_device)VD_DEVICE_INIT;
 	return nd;
 }
 
@@ -460,8 +484,8 @@ static int scan_pci_function(struct scan *sc, const char *name)
 		return -ENOMEM;
 	d->bus = VD_BUS_PCI;
 	d->bdf = bdf;
-	snprintf(d->name, sizeof(d->name), "%s", name);
-	snprintf(d->path, sizeof(d->path), "%s", path);
+	d->name = keep(sc, name, strlen(name));
+	d->path = keep(sc, path, strlen(path));
 	d->have_id = true;
 	d->vendor = (uint16_t)v;
 	d->device = (uint16_t)dev;
@@ -493,7 +517,7 @@ static int scan_pci_function(struct scan *sc, const char *name)
 		d->class = x;
 		d->have_class = true;
 	}
-	read_driver(sc, path, VD_BUS_PCI, d->pcidrv, sizeof(d->pcidrv));
+	d->pcidrv = read_driver(sc, path, VD_BUS_PCI);
 
 	if (d->cls.virtio) {
 		d->transport = d->cls.modern ? VD_TRANSPORT_MODERN : VD_TRANSPORT_UNKNOWN;
@@ -505,8 +529,7 @@ static int scan_pci_function(struct scan *sc, const char *name)
 			read_config(sc, d);
 		decide_transport(sc, d);
 	}
-	vd_device_evaluate(d);
-	return 0;
+	return vd_device_evaluate(d);
 }
 
 bool vd_is_mmio_name(const char *n)
@@ -544,16 +567,15 @@ static int add_nonpci(struct scan *sc, size_t vi)
 	if (!d)
 		return -ENOMEM;
 	plen = (size_t)(strrchr(vpath, '/') - vpath);
-	snprintf(d->name, sizeof(d->name), "%s", pn);
-	snprintf(d->path, sizeof(d->path), "%.*s", (int)plen, vpath);
+	d->name = keep(sc, pn, strlen(pn));
+	d->path = keep(sc, vpath, plen);
 	d->bus = (strstr(vpath, "/platform/") || vd_is_mmio_name(pn)) ? VD_BUS_PLATFORM
 								      : VD_BUS_OTHER;
 	d->transport = d->bus == VD_BUS_PLATFORM ? VD_TRANSPORT_MMIO : VD_TRANSPORT_NONE;
 	d->cls.virtio = true;
-	read_driver(sc, d->path, VD_BUS_PLATFORM, d->pcidrv, sizeof(d->pcidrv));
+	d->pcidrv = read_driver(sc, d->path, VD_BUS_PLATFORM);
 	read_virtio_child(sc, d, vi);
-	vd_device_evaluate(d);
-	return 0;
+	return vd_device_evaluate(d);
 }
 
 /* virtio-mmio transports with no virtio device under them (their driver never probed). */
@@ -588,10 +610,13 @@ static int scan_unbound_mmio(struct scan *sc)
 		d->bus = VD_BUS_PLATFORM;
 		d->transport = VD_TRANSPORT_MMIO;
 		d->cls.virtio = true;
-		snprintf(d->name, sizeof(d->name), "%s", names.v[i]);
-		snprintf(d->path, sizeof(d->path), "%s", path);
-		read_driver(sc, d->path, VD_BUS_PLATFORM, d->pcidrv, sizeof(d->pcidrv));
-		vd_device_evaluate(d);
+		d->name = keep(sc, names.v[i], strlen(names.v[i]));
+		d->path = keep(sc, path, strlen(path));
+		d->pcidrv = read_driver(sc, d->path, VD_BUS_PLATFORM);
+		if (vd_device_evaluate(d) < 0) {
+			vd_names_done(&names);
+			return -ENOMEM;
+		}
 	}
 	vd_names_done(&names);
 	return 0;
@@ -630,12 +655,12 @@ int vd_model_scan(struct vd_sysfs *s, const struct vd_scan_opts *o, struct vd_mo
 			r = add_nonpci(&sc, i);
 	if (r >= 0)
 		r = scan_unbound_mmio(&sc);
+	if (r >= 0 && sc.nomem)
+		r = -ENOMEM;
 	if (r >= 0 && rp < 0 && rv < 0 && m.n == 0)
 		r = -ENOENT;
 out:
 	vd_names_done(&pci);
-	for (size_t i = 0; sc.vpaths && i < sc.vnames.n; i++)
-		free(sc.vpaths[i]);
 	free(sc.vpaths);
 	free(sc.vused);
 	free(sc.vbyparent);
@@ -654,66 +679,89 @@ out:
 void vd_model_done(struct vd_model *m)
 {
 	for (size_t i = 0; m->dev && i < m->n; i++)
-		free(m->dev[i].cfg);
+		vd_device_done(&m->dev[i]);
 	free(m->dev);
 	m->dev = NULL;
 	m->n = 0;
 	vd_names_done(&m->warnings);
+	vd_strpool_done(&m->strings);
 }
 
-void vd_device_evaluate(struct vd_device *d)
+void vd_device_done(struct vd_device *d)
+{
+	free(d->cfg);
+	d->cfg = NULL;
+	free(d->problem);
+	d->problem = NULL;
+}
+
+int vd_device_set_problem(struct vd_device *d, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	free(d->problem);
+	d->problem = NULL;
+	if (!fmt)
+		return 0;
+	va_start(ap, fmt);
+	r = vasprintf(&d->problem, fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		d->problem = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int vd_device_evaluate(struct vd_device *d)
 {
 	const char *level = d->bus == VD_BUS_PCI ? "PCI function" : "transport device";
 	const struct vd_virtio_type *t =
 		d->type_id >= 0 ? vd_virtio_type_by_id((unsigned)d->type_id) : NULL;
 
-	d->problem[0] = '\0';
+	vd_device_set_problem(d, NULL);
 	if (!d->cls.virtio) {
 		d->state = VD_STATE_NOT_VIRTIO;
-		return;
+		return 0;
 	}
 	if (!d->pcidrv[0]) {
 		d->state = VD_STATE_UNBOUND;
-		snprintf(d->problem, sizeof(d->problem), "no driver bound to the %s", level);
-		return;
+		return vd_device_set_problem(d, "no driver bound to the %s", level);
 	}
 	if (d->bus == VD_BUS_PCI && strcmp(d->pcidrv, VD_PCI_DRIVER)) {
 		d->state = VD_STATE_FOREIGN;
-		snprintf(d->problem, sizeof(d->problem),
-			 "PCI function held by '%s', not by virtio-pci", d->pcidrv);
-		return;
+		return vd_device_set_problem(d, "PCI function held by '%s', not by virtio-pci",
+					     d->pcidrv);
 	}
 	if (!d->virtio[0]) {
 		d->state = VD_STATE_FAILED;
-		snprintf(d->problem, sizeof(d->problem),
-			 "'%s' holds the %s but no virtio device was registered", d->pcidrv, level);
-		return;
+		return vd_device_set_problem(
+			d, "'%s' holds the %s but no virtio device was registered", d->pcidrv,
+			level);
 	}
 	if (d->have_status && (d->status & (VD_STATUS_FAILED | VD_STATUS_NEEDS_RESET))) {
 		d->state = VD_STATE_FAILED;
-		snprintf(d->problem, sizeof(d->problem), "%s status has %s", d->virtio,
-			 d->status & VD_STATUS_FAILED ? "FAILED: a driver's probe failed"
-						      : "NEEDS_RESET: the device gave up");
-		return;
+		return vd_device_set_problem(d, "%s status has %s", d->virtio,
+					     d->status & VD_STATUS_FAILED
+						     ? "FAILED: a driver's probe failed"
+						     : "NEEDS_RESET: the device gave up");
 	}
 	if (!d->driver[0]) {
 		d->state = VD_STATE_NO_DRIVER;
 		if (t && t->driver)
-			snprintf(d->problem, sizeof(d->problem), "no driver bound to %s (needs %s)",
-				 d->virtio, t->driver);
-		else
-			snprintf(d->problem, sizeof(d->problem), "no driver bound to %s",
-				 d->virtio);
-		return;
+			return vd_device_set_problem(d, "no driver bound to %s (needs %s)",
+						     d->virtio, t->driver);
+		return vd_device_set_problem(d, "no driver bound to %s", d->virtio);
 	}
 	/* a working legacy device reads 0x07: FEATURES_OK did not exist before virtio 1.0 */
 	if (d->have_status && !(d->status & VD_STATUS_DRIVER_OK)) {
 		d->state = VD_STATE_FAILED;
-		snprintf(d->problem, sizeof(d->problem),
-			 "'%s' is bound to %s but status lacks DRIVER_OK", d->driver, d->virtio);
-		return;
+		return vd_device_set_problem(d, "'%s' is bound to %s but status lacks DRIVER_OK",
+					     d->driver, d->virtio);
 	}
 	d->state = VD_STATE_OK;
+	return 0;
 }
 
 int vd_device_matches(const struct vd_device *d, const char *arg)

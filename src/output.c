@@ -199,7 +199,7 @@ static const char *cell(const struct vd_device *d, int c, char *buf, size_t size
 	case VD_COL_STATE:
 		return vd_state_name(d->state);
 	case VD_COL_PROBLEM:
-		return d->problem[0] ? d->problem : NULL;
+		return d->problem;
 	case VD_COL_VERDICT:
 		return d->verdict;
 	}

@@ -10,6 +10,7 @@
 #include "vd/ids.h"
 #include "vd/parse.h"
 #include "vd/pcicfg.h"
+#include "vd/strpool.h"
 #include "vd/sysfs.h"
 
 enum vd_state {
@@ -34,8 +35,12 @@ enum vd_bus {
 
 struct vd_device {
 	enum vd_bus bus;
-	char name[64];	   /* "0000:00:04.0", or the platform device's name */
-	char path[320];	   /* root-relative directory of the transport device */
+	/*
+	 * The strings are never NULL ("" when unknown). A scan keeps them in the model's pool;
+	 * a device built by hand points them wherever it likes (VD_DEVICE_INIT sets "").
+	 */
+	const char *name;  /* "0000:00:04.0", or the platform device's name */
+	const char *path;  /* root-relative directory of the transport device */
 	struct vd_bdf bdf; /* PCI only */
 
 	/* PCI identity; each have_* says whether it could be read */
@@ -48,10 +53,10 @@ struct vd_device {
 	enum vd_transport transport;
 	int type_id; /* virtio device type, -1 unknown */
 
-	char pcidrv[64]; /* transport-level driver: PCI driver, or platform driver for mmio */
-	char virtio[32]; /* the virtio bus device under it: "virtio3" */
-	char vpath[320]; /* root-relative directory of that virtio device */
-	char driver[64]; /* virtio-level driver */
+	const char *pcidrv; /* transport-level driver: PCI driver, or platform driver for mmio */
+	const char *virtio; /* the virtio bus device under it: "virtio3" */
+	const char *vpath;  /* root-relative directory of that virtio device, "" without one */
+	const char *driver; /* virtio-level driver */
 
 	bool have_status;
 	uint32_t status;
@@ -64,9 +69,16 @@ struct vd_device {
 	struct vd_pcicfg *cfg; /* decoded when cfg_len > 0; owned, freed with the model */
 
 	enum vd_state state;
-	char problem[256];
+	char *problem;	     /* what is wrong, NULL when nothing; owned (vd_device_set_problem) */
 	const char *verdict; /* explain's verdict code, once a diagnosis ran; NULL before */
 };
+
+/* A device that knows nothing yet: every string "", type unknown. */
+#define VD_DEVICE_INIT                                                                             \
+	{                                                                                          \
+		.name = "", .path = "", .pcidrv = "", .virtio = "", .vpath = "", .driver = "",     \
+		.type_id = -1,                                                                     \
+	}
 
 /* What a scan reads beyond what STATE needs: only the files a row shows. */
 enum {
@@ -93,6 +105,7 @@ struct vd_model {
 	size_t n;
 	/* one line per file that could not be read or made no sense, naming it */
 	struct vd_names warnings;
+	struct vd_strpool strings; /* the devices' names and paths */
 };
 
 /*
@@ -110,8 +123,14 @@ void vd_model_done(struct vd_model *m);
  */
 bool vd_is_mmio_name(const char *name);
 
-/* Pure: STATE and PROBLEM from what was read. */
-void vd_device_evaluate(struct vd_device *d);
+/* STATE and PROBLEM from what was read; -ENOMEM when the problem text cannot be kept. */
+int vd_device_evaluate(struct vd_device *d);
+
+/* Replace PROBLEM (NULL fmt clears it). */
+int vd_device_set_problem(struct vd_device *d, const char *fmt, ...) VD_PRINTF(2, 3);
+
+/* Free what a device owns (problem, config space); vd_model_done does it for a scan. */
+void vd_device_done(struct vd_device *d);
 
 /* The ID as "1af4:1053", "" if unknown. */
 void vd_device_id(const struct vd_device *d, char *buf, size_t size);

@@ -12,8 +12,9 @@
 /*
  * Every path given to these functions is relative to the root ("sys/bus/pci"); a leading
  * '/' is ignored. Symlinks, absolute ones included, resolve inside the root (openat2
- * RESOLVE_IN_ROOT), so a bundle or a hostile tree can never make us read or write
- * outside it. Functions return 0 or a positive count on success, -errno on failure.
+ * RESOLVE_IN_ROOT; where the kernel has no openat2(), a walk of the path with the same
+ * rules), so a bundle or a hostile tree can never make us read or write outside it.
+ * Functions return 0 or a positive count on success, -errno on failure.
  */
 struct vd_sysfs;
 
@@ -21,6 +22,15 @@ struct vd_sysfs;
 #define VD_ATTR_MAX 4096
 
 int vd_sysfs_open(const char *root, struct vd_sysfs **ret);
+/*
+ * vd_sysfs_open() with flags (0 for its behaviour). VD_SYSFS_NO_OPENAT2: resolve paths
+ * in userspace as a kernel without openat2() makes us do, so tests can check that path
+ * on any kernel. Unknown flags: -EINVAL.
+ */
+enum vd_sysfs_flags {
+	VD_SYSFS_NO_OPENAT2 = 1 << 0,
+};
+int vd_sysfs_open_flags(const char *root, unsigned int flags, struct vd_sysfs **ret);
 void vd_sysfs_free(struct vd_sysfs *s);
 /* The root as given ("/" for the live system). */
 const char *vd_sysfs_root(const struct vd_sysfs *s);

@@ -1536,15 +1536,14 @@ static void test_errno_words(void **state)
 static void test_rejects_non_pci_device(void **state)
 {
 	struct t *t = setup_fixture("mmio-6.18");
-	struct vd_device d;
+	struct vd_device d = VD_DEVICE_INIT;
 
 	(void)state;
 	open_model(t);
-	memset(&d, 0, sizeof(d));
 	d.bus = VD_BUS_PCI;
 	d.have_id = true;
 	d.cls.virtio = true;
-	strcpy(d.name, "0000:00:04.0/../../..");
+	d.name = "0000:00:04.0/../../..";
 	assert_int_equal(vd_bind_device(t->s, &d, &t->o, &t->ops, &t->r), -EINVAL);
 	assert_int_equal(t->k.nlog, 0);
 	for (size_t i = 0; i < t->m.n; i++)

@@ -26,9 +26,10 @@ static void healthy(struct ctx *c)
 	};
 
 	memset(c, 0, sizeof(*c));
+	c->d = (struct vd_device)VD_DEVICE_INIT;
 	c->d.bus = VD_BUS_PCI;
-	strcpy(c->d.name, "0000:00:04.0");
-	strcpy(c->d.path, "sys/bus/pci/devices/0000:00:04.0");
+	c->d.name = "0000:00:04.0";
+	c->d.path = "sys/bus/pci/devices/0000:00:04.0";
 	c->d.have_id = c->d.have_rev = true;
 	c->d.vendor = 0x1af4;
 	c->d.device = 0x1053;
@@ -36,9 +37,9 @@ static void healthy(struct ctx *c)
 	vd_classify_pci(0x1af4, 0x1053, 0x1053, true, &c->d.cls);
 	c->d.type_id = 19;
 	c->d.transport = VD_TRANSPORT_MODERN;
-	strcpy(c->d.pcidrv, "virtio-pci");
-	strcpy(c->d.virtio, "virtio3");
-	strcpy(c->d.driver, "vmw_vsock_virtio_transport");
+	c->d.pcidrv = "virtio-pci";
+	c->d.virtio = "virtio3";
+	c->d.driver = "vmw_vsock_virtio_transport";
 	c->d.have_status = true;
 	c->d.status = 0x0f;
 	c->d.cfg_len = 256;
@@ -78,7 +79,7 @@ static void healthy(struct ctx *c)
 
 static void unbind(struct ctx *c)
 {
-	c->d.pcidrv[0] = c->d.virtio[0] = c->d.driver[0] = '\0';
+	c->d.pcidrv = c->d.virtio = c->d.driver = "";
 	c->d.have_status = false;
 	c->d.state = VD_STATE_UNBOUND;
 	c->se.vsock_bound = 0;
@@ -93,7 +94,7 @@ static void no_pci_driver(struct ctx *c)
 
 static void virtio_unbound(struct ctx *c)
 {
-	c->d.driver[0] = '\0';
+	c->d.driver = "";
 	c->d.status = 0x01;
 	c->d.state = VD_STATE_NO_DRIVER;
 	c->de.vdrv.registered = false;
@@ -102,7 +103,7 @@ static void virtio_unbound(struct ctx *c)
 
 static void virtio_failed(struct ctx *c)
 {
-	c->d.driver[0] = '\0';
+	c->d.driver = "";
 	c->d.status = 0x8b;
 	c->d.state = VD_STATE_FAILED;
 	c->se.vsock_bound = 0;
@@ -308,11 +309,11 @@ static void m_foreign(struct ctx *c)
 {
 	unbind(c);
 	c->d.state = VD_STATE_FOREIGN;
-	strcpy(c->d.pcidrv, "vfio-pci");
+	c->d.pcidrv = "vfio-pci";
 }
 static void m_no_virtio_dev(struct ctx *c)
 {
-	c->d.virtio[0] = c->d.driver[0] = '\0';
+	c->d.virtio = c->d.driver = "";
 	c->d.state = VD_STATE_FAILED;
 }
 static void m_virtio_not_built(struct ctx *c)
@@ -403,7 +404,7 @@ static void m_mmio_unbound(struct ctx *c)
 {
 	unbind(c);
 	c->d.bus = VD_BUS_PLATFORM;
-	strcpy(c->d.name, "virtio-mmio.0");
+	c->d.name = "virtio-mmio.0";
 	c->se.kc_virtio_mmio = 'y';
 }
 static void m_cannot_tell(struct ctx *c)

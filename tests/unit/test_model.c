@@ -183,8 +183,10 @@ static void test_derived_states(void **state)
 		assert_string_equal(m.dev[3].problem, cases[i].problem);
 		/* the other four are untouched */
 		for (size_t k = 0; k < 5; k++)
-			if (k != 3)
+			if (k != 3) {
 				assert_int_equal(m.dev[k].state, VD_STATE_OK);
+				assert_null(m.dev[k].problem);
+			}
 		assert_int_equal(m.warnings.n, 0);
 		vd_model_done(&m);
 	}
@@ -294,16 +296,15 @@ static void test_nothing_to_read(void **state)
 
 static void test_evaluate_pure(void **state)
 {
-	struct vd_device d;
+	struct vd_device d = VD_DEVICE_INIT;
 
 	(void)state;
-	memset(&d, 0, sizeof(d));
 	d.bus = VD_BUS_PCI;
 	d.cls.virtio = true;
 	d.type_id = 1;
-	strcpy(d.pcidrv, "virtio-pci");
-	strcpy(d.virtio, "virtio1");
-	strcpy(d.driver, "virtio_net");
+	d.pcidrv = "virtio-pci";
+	d.virtio = "virtio1";
+	d.driver = "virtio_net";
 	d.have_status = true;
 	d.status = 0x0f;
 	vd_device_evaluate(&d);
@@ -320,17 +321,19 @@ static void test_evaluate_pure(void **state)
 	assert_int_equal(d.state, VD_STATE_FAILED);
 	assert_non_null(strstr(d.problem, "NEEDS_RESET"));
 	d.status = 0x0f;
-	d.virtio[0] = '\0';
+	d.virtio = "";
 	vd_device_evaluate(&d);
 	assert_int_equal(d.state, VD_STATE_FAILED);
 	assert_non_null(strstr(d.problem, "no virtio device was registered"));
 	d.have_status = false; /* unknown status with a driver: trust the driver */
-	strcpy(d.virtio, "virtio1");
+	d.virtio = "virtio1";
 	vd_device_evaluate(&d);
 	assert_int_equal(d.state, VD_STATE_OK);
+	assert_null(d.problem); /* the old text goes with the problem */
 	d.cls.virtio = false;
 	vd_device_evaluate(&d);
 	assert_int_equal(d.state, VD_STATE_NOT_VIRTIO);
+	vd_device_done(&d);
 	assert_string_equal(vd_state_name(VD_STATE_NO_DRIVER), "no-driver");
 }
 

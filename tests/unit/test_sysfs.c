@@ -2,20 +2,31 @@
 /* virtio-doctor tests -- the root-confined file layer */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#if defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#define VD_HAVE_OPENAT2_H 1
+#endif
+#endif
 
 #include "vd_test.h"
 
+#include "vd/macro.h"
 #include "vd/sysfs.h"
 
 struct tree {
 	char root[64];
 	char outside[64];
-	struct vd_sysfs *s;
+	/* the same root twice: openat2() where the kernel has it, and the fallback walk */
+	struct vd_sysfs *s, *fb;
 };
 
 static void put(const char *root, const char *rel, const char *text)
@@ -44,6 +55,69 @@ static void ln(const char *root, const char *target, const char *rel)
 
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
 	assert_int_equal(symlink(target, path), 0);
+}
+
+/*
+ * sys/l: links for the confinement cases. The outside directory holds "other" with
+ * "outside"; the root holds the same path (ROOT/tmp/vd-outside-XXXXXX/other) with
+ * "mirror": a link to it must read the mirror, never the outside file.
+ */
+static void setup_links(struct tree *t)
+{
+	char path[256], target[256];
+
+	put(t->outside, "other", "outside\n");
+	mk(t->root, "tmp");
+	mk(t->root, t->outside + 1);
+	snprintf(path, sizeof(path), "%s/other", t->outside + 1);
+	put(t->root, path, "mirror\n");
+	/* the same pair for writes */
+	put(t->outside, "wmirror", "outside\n");
+	snprintf(path, sizeof(path), "%s/wmirror", t->outside + 1);
+	put(t->root, path, "mirror\n");
+	mk(t->root, "sys/l");
+	snprintf(target, sizeof(target), "%s/other", t->outside);
+	ln(t->root, target, "sys/l/abs-other");
+	ln(t->root, t->outside, "sys/l/abs-dir");
+	snprintf(target, sizeof(target), "%s/wmirror", t->outside);
+	ln(t->root, target, "sys/l/abs-w");
+	snprintf(target, sizeof(target), "../../../../../../../..%s/other", t->outside);
+	ln(t->root, target, "sys/l/climb-other");
+	/* a chain: relative, absolute, relative */
+	ln(t->root, "b", "sys/l/a");
+	ln(t->root, "/sys/l/c", "sys/l/b");
+	ln(t->root, "../devices/dev0/vendor", "sys/l/c");
+	ln(t->root, "../devices/dev0", "sys/l/devdir");
+	ln(t->root, "../devices/dev0/vendor", "sys/l/file");
+	ln(t->root, "../bus/drivers/drv/bind", "sys/l/bind");
+	ln(t->root, "pong", "sys/l/ping");
+	ln(t->root, "ping", "sys/l/pong");
+	ln(t->root, "/", "sys/l/slash");
+	/* 24 directories deep, more than the walk keeps without allocating */
+	snprintf(path, sizeof(path), "sys/deep");
+	for (int i = 0; i < 24; i++) {
+		mk(t->root, path);
+		strcat(path, "/d");
+	}
+	mk(t->root, path);
+	strcat(path, "/up");
+	target[0] = '\0';
+	for (int i = 0; i < 30; i++)
+		strcat(target, "../");
+	strcat(target, "secret");
+	ln(t->root, target, path);
+	/* sys/chain/N -> N+1 ... 40 -> vendor: from 1, 40 links; from 0, 41 */
+	mk(t->root, "sys/chain");
+	for (int i = 0; i <= 40; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "sys/chain/%d", i);
+		if (i == 40)
+			snprintf(target, sizeof(target), "../devices/dev0/vendor");
+		else
+			snprintf(target, sizeof(target), "%d", i + 1);
+		ln(t->root, target, name);
+	}
 }
 
 static int setup(void **state)
@@ -88,7 +162,9 @@ static int setup(void **state)
 		snprintf(fifo, sizeof(fifo), "%s/sys/devices/dev0/fifo", t->root);
 		assert_int_equal(mkfifo(fifo, 0600), 0);
 	}
-	if (vd_sysfs_open(t->root, &t->s) < 0)
+	setup_links(t);
+	if (vd_sysfs_open(t->root, &t->s) < 0 ||
+	    vd_sysfs_open_flags(t->root, VD_SYSFS_NO_OPENAT2, &t->fb) < 0)
 		return -1;
 	*state = t;
 	return 0;
@@ -100,6 +176,7 @@ static int teardown(void **state)
 	char cmd[300];
 
 	vd_sysfs_free(t->s);
+	vd_sysfs_free(t->fb);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", t->root, t->outside);
 	if (system(cmd) != 0)
 		return -1;
@@ -107,115 +184,105 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void test_read_strips_one_newline(void **state)
+static void test_read_strips_one_newline(const struct tree *t, struct vd_sysfs *s)
 {
-	struct tree *t = *state;
 	char buf[64];
 
-	assert_int_equal(vd_sysfs_read(t->s, "sys/devices/dev0/vendor", buf, sizeof(buf)), 6);
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0/vendor", buf, sizeof(buf)), 6);
 	assert_string_equal(buf, "0x1af4");
-	assert_int_equal(vd_sysfs_read(t->s, "/sys/devices/dev0/twolines", buf, sizeof(buf)), 2);
+	assert_int_equal(vd_sysfs_read(s, "/sys/devices/dev0/twolines", buf, sizeof(buf)), 2);
 	assert_string_equal(buf, "a\n");
-	assert_int_equal(vd_sysfs_read(t->s, "sys/devices/dev0/exact", buf, sizeof(buf)), 0);
-	assert_int_equal(vd_sysfs_readf(t->s, buf, sizeof(buf), "sys/devices/%s/vendor", "dev0"),
-			 6);
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0/exact", buf, sizeof(buf)), 0);
+	assert_int_equal(vd_sysfs_readf(s, buf, sizeof(buf), "sys/devices/%s/vendor", "dev0"), 6);
 	/* fits exactly: 6 characters + newline stripped in a 8-byte buffer */
-	assert_int_equal(vd_sysfs_read(t->s, "sys/devices/dev0/vendor", buf, 8), 6);
-	assert_int_equal(vd_sysfs_read(t->s, "sys/devices/dev0/vendor", buf, 7), -EFBIG);
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0/vendor", buf, 8), 6);
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0/vendor", buf, 7), -EFBIG);
 }
 
-static void test_read_refuses_odd_files(void **state)
+static void test_read_refuses_odd_files(const struct tree *t, struct vd_sysfs *s)
 {
-	struct tree *t = *state;
 	char buf[VD_ATTR_MAX + 1];
 
-	assert_int_equal(vd_sysfs_read(t->s, "sys/devices/dev0/big", buf, sizeof(buf)), -EFBIG);
-	assert_int_equal(vd_sysfs_read(t->s, "sys/devices/dev0/fifo", buf, sizeof(buf)), -EINVAL);
-	assert_int_equal(vd_sysfs_read(t->s, "sys/devices/dev0", buf, sizeof(buf)), -EISDIR);
-	assert_int_equal(vd_sysfs_read(t->s, "sys/devices/dev0/none", buf, sizeof(buf)), -ENOENT);
-	assert_int_equal(vd_sysfs_read(t->s, "sys/devices/dev0/loop", buf, sizeof(buf)), -ELOOP);
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0/big", buf, sizeof(buf)), -EFBIG);
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0/fifo", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0", buf, sizeof(buf)), -EISDIR);
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0/none", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0/loop", buf, sizeof(buf)), -ELOOP);
 }
 
-static void test_links_stay_inside_root(void **state)
+static void test_links_stay_inside_root(const struct tree *t, struct vd_sysfs *s)
 {
-	struct tree *t = *state;
 	char buf[256];
 	int r;
 
 	/* "/secret" and "../../../../secret" both mean the root's own file */
-	assert_int_equal(vd_sysfs_read(t->s, "sys/devices/dev0/rootabs", buf, sizeof(buf)), 6);
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0/rootabs", buf, sizeof(buf)), 6);
 	assert_string_equal(buf, "inside");
-	assert_int_equal(vd_sysfs_read(t->s, "sys/devices/dev0/climb", buf, sizeof(buf)), 6);
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0/climb", buf, sizeof(buf)), 6);
 	assert_string_equal(buf, "inside");
 	/* an absolute link to a real file outside resolves inside the root: not found */
-	r = vd_sysfs_read(t->s, "sys/devices/dev0/abs", buf, sizeof(buf));
+	r = vd_sysfs_read(s, "sys/devices/dev0/abs", buf, sizeof(buf));
 	assert_int_equal(r, -ENOENT);
-	assert_int_equal(vd_sysfs_read(t->s, "../../../../../secret", buf, sizeof(buf)), 6);
+	assert_int_equal(vd_sysfs_read(s, "../../../../../secret", buf, sizeof(buf)), 6);
 	assert_string_equal(buf, "inside");
 }
 
-static void test_link_base_and_path(void **state)
+static void test_link_base_and_path(const struct tree *t, struct vd_sysfs *s)
 {
-	struct tree *t = *state;
 	char buf[256];
 
-	assert_int_equal(vd_sysfs_link_base(t->s, "sys/devices/dev0/driver", buf, sizeof(buf)), 0);
+	assert_int_equal(vd_sysfs_link_base(s, "sys/devices/dev0/driver", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "drv");
-	assert_int_equal(
-		vd_sysfs_link_basef(t->s, buf, sizeof(buf), "sys/bus/drivers/%s/dev0", "drv"), 0);
+	assert_int_equal(vd_sysfs_link_basef(s, buf, sizeof(buf), "sys/bus/drivers/%s/dev0", "drv"),
+			 0);
 	assert_string_equal(buf, "dev0");
-	assert_int_equal(vd_sysfs_link_base(t->s, "sys/devices/dev0/dangling", buf, sizeof(buf)),
+	assert_int_equal(vd_sysfs_link_base(s, "sys/devices/dev0/dangling", buf, sizeof(buf)),
 			 -ENOLINK);
-	assert_int_equal(vd_sysfs_link_base(t->s, "sys/devices/dev0/loop", buf, sizeof(buf)),
-			 -ELOOP);
-	assert_int_equal(vd_sysfs_link_base(t->s, "sys/devices/dev0/none", buf, sizeof(buf)),
-			 -ENOENT);
-	assert_int_equal(vd_sysfs_link_base(t->s, "sys/devices/dev0/vendor", buf, sizeof(buf)),
+	assert_int_equal(vd_sysfs_link_base(s, "sys/devices/dev0/loop", buf, sizeof(buf)), -ELOOP);
+	assert_int_equal(vd_sysfs_link_base(s, "sys/devices/dev0/none", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(vd_sysfs_link_base(s, "sys/devices/dev0/vendor", buf, sizeof(buf)),
 			 -EINVAL);
-	assert_int_equal(vd_sysfs_link_path(t->s, "sys/bus/drivers/drv/dev0", buf, sizeof(buf)), 0);
+	assert_int_equal(vd_sysfs_link_path(s, "sys/bus/drivers/drv/dev0", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "sys/devices/dev0");
-	assert_int_equal(vd_sysfs_link_path(t->s, "sys/devices/dev0/climb", buf, sizeof(buf)), 0);
+	assert_int_equal(vd_sysfs_link_path(s, "sys/devices/dev0/climb", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "secret");
-	assert_int_equal(vd_sysfs_link_path(t->s, "sys/devices/dev0/rootabs", buf, sizeof(buf)), 0);
+	assert_int_equal(vd_sysfs_link_path(s, "sys/devices/dev0/rootabs", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "secret");
 }
 
-static void test_list_sorted(void **state)
+static void test_list_sorted(const struct tree *t, struct vd_sysfs *s)
 {
-	struct tree *t = *state;
 	struct vd_names n;
 
 	put(t->root, "sys/bus/drivers/drv/dev10", "");
 	put(t->root, "sys/bus/drivers/drv/dev9", "");
 	put(t->root, "sys/bus/drivers/drv/.keep", "");
-	assert_int_equal(vd_sysfs_list(t->s, "sys/bus/drivers/drv", &n), 0);
+	assert_int_equal(vd_sysfs_list(s, "sys/bus/drivers/drv", &n), 0);
 	assert_int_equal(n.n, 3);
 	assert_string_equal(n.v[0], "dev0");
 	assert_string_equal(n.v[1], "dev9");
 	assert_string_equal(n.v[2], "dev10");
 	vd_names_done(&n);
-	assert_int_equal(vd_sysfs_list(t->s, "sys/nothing", &n), -ENOENT);
-	assert_int_equal(vd_sysfs_list(t->s, "sys/devices/dev0/vendor", &n), -ENOTDIR);
+	assert_int_equal(vd_sysfs_list(s, "sys/nothing", &n), -ENOENT);
+	assert_int_equal(vd_sysfs_list(s, "sys/devices/dev0/vendor", &n), -ENOTDIR);
 }
 
-static void test_write_never_creates(void **state)
+static void test_write_never_creates(const struct tree *t, struct vd_sysfs *s)
 {
-	struct tree *t = *state;
 	char buf[64];
 
 	put(t->root, "sys/bus/drivers/drv/bind", "");
-	assert_int_equal(vd_sysfs_write(t->s, "sys/bus/drivers/drv/bind", "0000:00:04.0", 12), 0);
-	assert_int_equal(vd_sysfs_read(t->s, "sys/bus/drivers/drv/bind", buf, sizeof(buf)), 12);
+	assert_int_equal(vd_sysfs_write(s, "sys/bus/drivers/drv/bind", "0000:00:04.0", 12), 0);
+	assert_int_equal(vd_sysfs_read(s, "sys/bus/drivers/drv/bind", buf, sizeof(buf)), 12);
 	assert_string_equal(buf, "0000:00:04.0");
 	/* O_TRUNC: the second value replaces the first */
-	assert_int_equal(vd_sysfs_write(t->s, "sys/bus/drivers/drv/bind", "x", 1), 0);
-	assert_int_equal(vd_sysfs_read(t->s, "sys/bus/drivers/drv/bind", buf, sizeof(buf)), 1);
-	assert_int_equal(vd_sysfs_write(t->s, "sys/bus/drivers/drv/new_id", "1af4 1053", 9),
-			 -ENOENT);
-	assert_int_equal(vd_sysfs_access(t->s, "sys/bus/drivers/drv/new_id"), -ENOENT);
-	assert_int_equal(vd_sysfs_write(t->s, "sys/bus/drivers/drv", "x", 1), -EISDIR);
+	assert_int_equal(vd_sysfs_write(s, "sys/bus/drivers/drv/bind", "x", 1), 0);
+	assert_int_equal(vd_sysfs_read(s, "sys/bus/drivers/drv/bind", buf, sizeof(buf)), 1);
+	assert_int_equal(vd_sysfs_write(s, "sys/bus/drivers/drv/new_id", "1af4 1053", 9), -ENOENT);
+	assert_int_equal(vd_sysfs_access(s, "sys/bus/drivers/drv/new_id"), -ENOENT);
+	assert_int_equal(vd_sysfs_write(s, "sys/bus/drivers/drv", "x", 1), -EISDIR);
 	/* the absolute link to outside must not let a write escape */
-	assert_int_equal(vd_sysfs_write(t->s, "sys/devices/dev0/abs", "pwned", 5), -ENOENT);
+	assert_int_equal(vd_sysfs_write(s, "sys/devices/dev0/abs", "pwned", 5), -ENOENT);
 	{
 		char path[256];
 		FILE *f;
@@ -229,23 +296,328 @@ static void test_write_never_creates(void **state)
 	}
 }
 
-static void test_is_dir_and_alloc(void **state)
+static void test_is_dir_and_alloc(const struct tree *t, struct vd_sysfs *s)
 {
-	struct tree *t = *state;
 	char *text = NULL;
 	size_t len = 0;
 
-	assert_int_equal(vd_sysfs_is_dir(t->s, "sys/devices/dev0"), 1);
-	assert_int_equal(vd_sysfs_is_dir(t->s, "sys/devices/dev0/vendor"), 0);
-	assert_int_equal(vd_sysfs_is_dir(t->s, "sys/devices/none"), -ENOENT);
-	assert_int_equal(vd_sysfs_read_alloc(t->s, "sys/devices/dev0/big", 8192, &text, &len), 0);
+	assert_int_equal(vd_sysfs_is_dir(s, "sys/devices/dev0"), 1);
+	assert_int_equal(vd_sysfs_is_dir(s, "sys/devices/dev0/vendor"), 0);
+	assert_int_equal(vd_sysfs_is_dir(s, "sys/devices/none"), -ENOENT);
+	assert_int_equal(vd_sysfs_read_alloc(s, "sys/devices/dev0/big", 8192, &text, &len), 0);
 	assert_int_equal(len, 4999);
 	free(text);
-	assert_int_equal(vd_sysfs_read_alloc(t->s, "sys/devices/dev0/big", 100, &text, &len),
-			 -EFBIG);
-	assert_int_equal(vd_sysfs_read_alloc(t->s, "sys/devices/dev0/fifo", 100, &text, &len),
+	assert_int_equal(vd_sysfs_read_alloc(s, "sys/devices/dev0/big", 100, &text, &len), -EFBIG);
+	assert_int_equal(vd_sysfs_read_alloc(s, "sys/devices/dev0/fifo", 100, &text, &len),
 			 -EINVAL);
-	assert_string_equal(vd_sysfs_root(t->s), t->root);
+	assert_string_equal(vd_sysfs_root(s), t->root);
+}
+
+/* ---- confinement: the same cases through openat2() and through the fallback walk ---- */
+
+static void expect_text(struct vd_sysfs *s, const char *path, const char *text)
+{
+	char buf[256];
+
+	assert_int_equal(vd_sysfs_read(s, path, buf, sizeof(buf)), (int)strlen(text));
+	assert_string_equal(buf, text);
+}
+
+/* The file under the real outside directory still holds what setup() put there. */
+static void expect_outside_untouched(const struct tree *t, const char *name)
+{
+	char path[256], buf[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", t->outside, name);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "outside\n");
+}
+
+static void test_abs_link_to_outside(const struct tree *t, struct vd_sysfs *s)
+{
+	char buf[256];
+
+	/* "/tmp/vd-outside-X/other" is ROOT/tmp/vd-outside-X/other, not the real one */
+	expect_text(s, "sys/l/abs-other", "mirror");
+	expect_text(s, "sys/l/abs-dir/other", "mirror");
+	assert_int_equal(vd_sysfs_is_dir(s, "sys/l/abs-dir"), 1);
+	/* the real outside directory has "secret"; the one inside the root does not */
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0/abs", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(vd_sysfs_read(s, "sys/l/abs-dir/secret", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(vd_sysfs_access(s, "sys/l/abs-dir/secret"), -ENOENT);
+}
+
+static void test_relative_escape(const struct tree *t, struct vd_sysfs *s)
+{
+	char path[256], buf[256];
+
+	expect_text(s, "sys/l/climb-other", "mirror");
+	expect_text(s, "sys/devices/dev0/climb", "inside");
+	/* the same climb written in the path itself */
+	snprintf(path, sizeof(path), "sys/devices/../../../../../..%s/other", t->outside);
+	expect_text(s, path, "mirror");
+	snprintf(path, sizeof(path), "sys/../../../..%s/secret", t->outside);
+	assert_int_equal(vd_sysfs_read(s, path, buf, sizeof(buf)), -ENOENT);
+}
+
+static void test_link_chain(const struct tree *t, struct vd_sysfs *s)
+{
+	char buf[256];
+
+	/* a -> b -> /sys/l/c -> ../devices/dev0/vendor */
+	expect_text(s, "sys/l/a", "0x1af4");
+	assert_int_equal(vd_sysfs_access(s, "sys/l/a"), 0);
+	assert_int_equal(vd_sysfs_is_dir(s, "sys/l/a"), 0);
+	assert_int_equal(vd_sysfs_readlink(s, "sys/l/a", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "b");
+	/* links in the middle: driver -> ../../bus/drivers/drv, its dev0 -> back to dev0 */
+	expect_text(s, "sys/devices/dev0/driver/dev0/driver/dev0/vendor", "0x1af4");
+}
+
+static void test_link_to_dir_then_more(const struct tree *t, struct vd_sysfs *s)
+{
+	struct vd_names n;
+
+	expect_text(s, "sys/l/devdir/vendor", "0x1af4");
+	/* ".." after a link is the target's parent (sys/devices), as the kernel walks it */
+	expect_text(s, "sys/l/devdir/../dev0/vendor", "0x1af4");
+	expect_text(s, "sys/l/devdir/../../l/c", "0x1af4");
+	/* "/" then more components; ".." at the root stays there */
+	expect_text(s, "sys/l/slash/sys/devices/dev0/vendor", "0x1af4");
+	expect_text(s, "sys/l/slash/../secret", "inside");
+	assert_int_equal(vd_sysfs_is_dir(s, "sys/l/devdir"), 1);
+	assert_int_equal(vd_sysfs_is_dir(s, "sys/l/devdir/"), 1);
+	assert_int_equal(vd_sysfs_is_dir(s, "sys/l/slash"), 1);
+	assert_int_equal(vd_sysfs_list(s, "sys/l/devdir", &n), 0);
+	assert_true(n.n > 0);
+	assert_string_equal(n.v[0], "abs");
+	vd_names_done(&n);
+}
+
+static void test_link_loops(const struct tree *t, struct vd_sysfs *s)
+{
+	char buf[256];
+
+	assert_int_equal(vd_sysfs_read(s, "sys/l/ping", buf, sizeof(buf)), -ELOOP);
+	assert_int_equal(vd_sysfs_read(s, "sys/l/ping/x", buf, sizeof(buf)), -ELOOP);
+	assert_int_equal(vd_sysfs_access(s, "sys/l/ping"), -ELOOP);
+	assert_int_equal(vd_sysfs_is_dir(s, "sys/devices/dev0/loop"), -ELOOP);
+	/* the kernel's limit: 40 links in one resolution are followed, the 41st is -ELOOP */
+	expect_text(s, "sys/chain/1", "0x1af4");
+	assert_int_equal(vd_sysfs_access(s, "sys/chain/1"), 0);
+	assert_int_equal(vd_sysfs_read(s, "sys/chain/0", buf, sizeof(buf)), -ELOOP);
+	assert_int_equal(vd_sysfs_access(s, "sys/chain/0"), -ELOOP);
+	assert_int_equal(vd_sysfs_read(s, "sys/chain/0/x", buf, sizeof(buf)), -ELOOP);
+	assert_int_equal(vd_sysfs_read(s, "sys/chain/1/x", buf, sizeof(buf)), -ENOTDIR);
+}
+
+static void test_file_as_dir(const struct tree *t, struct vd_sysfs *s)
+{
+	struct vd_names n;
+	char buf[256];
+
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0/vendor/x", buf, sizeof(buf)), -ENOTDIR);
+	assert_int_equal(vd_sysfs_read(s, "sys/l/file/x", buf, sizeof(buf)), -ENOTDIR);
+	assert_int_equal(vd_sysfs_read(s, "sys/l/file/", buf, sizeof(buf)), -ENOTDIR);
+	assert_int_equal(vd_sysfs_access(s, "sys/devices/dev0/vendor/"), -ENOTDIR);
+	assert_int_equal(vd_sysfs_list(s, "sys/l/file", &n), -ENOTDIR);
+	assert_int_equal(vd_sysfs_write(s, "sys/l/file/x", "x", 1), -ENOTDIR);
+}
+
+static void test_readlink_final_not_followed(const struct tree *t, struct vd_sysfs *s)
+{
+	char buf[256], want[256];
+
+	assert_int_equal(vd_sysfs_readlink(s, "sys/l/devdir", buf, sizeof(buf)), 15);
+	assert_string_equal(buf, "../devices/dev0");
+	/* the links before the last one are followed */
+	assert_int_equal(vd_sysfs_readlink(s, "sys/l/devdir/driver", buf, sizeof(buf)), 21);
+	assert_string_equal(buf, "../../bus/drivers/drv");
+	/* a loop or a link out of the root is only text */
+	assert_int_equal(vd_sysfs_readlink(s, "sys/l/ping", buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "pong");
+	snprintf(want, sizeof(want), "%s/other", t->outside);
+	assert_int_equal(vd_sysfs_readlink(s, "sys/l/abs-other", buf, sizeof(buf)),
+			 (int)strlen(want));
+	assert_string_equal(buf, want);
+	assert_int_equal(vd_sysfs_readlink(s, "sys/l/devdir/vendor", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(vd_sysfs_readlink(s, "sys/l/abs-dir/secret", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(vd_sysfs_kind(s, "sys/l/devdir"), 'l');
+	assert_int_equal(vd_sysfs_kind(s, "sys/l/devdir/vendor"), 'f');
+}
+
+static void test_write_read_through_link(const struct tree *t, struct vd_sysfs *s)
+{
+	put(t->root, "sys/bus/drivers/drv/bind", "");
+	assert_int_equal(vd_sysfs_write(s, "sys/l/bind", "abc", 3), 0);
+	expect_text(s, "sys/bus/drivers/drv/bind", "abc");
+	expect_text(s, "sys/l/bind", "abc");
+	assert_int_equal(vd_sysfs_kind(s, "sys/l/bind"), 'l');
+	assert_int_equal(vd_sysfs_write(s, "sys/l/devdir/../../l/bind", "de", 2), 0);
+	expect_text(s, "sys/l/bind", "de");
+	/* through links to outside: the copy inside the root, or nothing */
+	assert_int_equal(vd_sysfs_write(s, "sys/l/abs-w", "pwned", 5), 0);
+	expect_text(s, "sys/l/abs-w", "pwned");
+	expect_outside_untouched(t, "wmirror");
+	assert_int_equal(vd_sysfs_write(s, "sys/l/abs-dir/secret", "pwned", 5), -ENOENT);
+	assert_int_equal(vd_sysfs_write(s, "sys/l/slash/../secret", "inside\n", 7), 0);
+	expect_outside_untouched(t, "secret");
+	expect_outside_untouched(t, "other");
+}
+
+static void test_dangling_link(const struct tree *t, struct vd_sysfs *s)
+{
+	char buf[256];
+
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0/dangling", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(vd_sysfs_access(s, "sys/devices/dev0/dangling"), -ENOENT);
+	assert_int_equal(vd_sysfs_is_dir(s, "sys/devices/dev0/dangling/"), -ENOENT);
+	/* no O_CREAT: writing through a dangling link creates nothing */
+	assert_int_equal(vd_sysfs_write(s, "sys/devices/dev0/dangling", "x", 1), -ENOENT);
+	assert_int_equal(vd_sysfs_kind(s, "sys/bus/drivers/gone"), -ENOENT);
+	assert_int_equal(vd_sysfs_readlink(s, "sys/devices/dev0/dangling", buf, sizeof(buf)), 22);
+}
+
+static void test_dotdot_at_root(const struct tree *t, struct vd_sysfs *s)
+{
+	struct vd_names n;
+
+	expect_text(s, "sys/../../../sys/devices/dev0/vendor", "0x1af4");
+	expect_text(s, "../secret", "inside");
+	expect_text(s, "/../../secret", "inside");
+	expect_text(s, "sys/./devices//dev0/./vendor", "0x1af4");
+	assert_int_equal(vd_sysfs_is_dir(s, ".."), 1);
+	assert_int_equal(vd_sysfs_list(s, "sys/../..", &n), 0);
+	assert_int_equal(n.n, 3);
+	assert_string_equal(n.v[0], "secret");
+	assert_string_equal(n.v[1], "sys");
+	assert_string_equal(n.v[2], "tmp");
+	vd_names_done(&n);
+}
+
+static void test_deep_tree(const struct tree *t, struct vd_sysfs *s)
+{
+	char path[512] = "sys/deep";
+
+	for (int i = 0; i < 24; i++)
+		strcat(path, "/d");
+	assert_int_equal(vd_sysfs_is_dir(s, path), 1);
+	strcat(path, "/up");
+	expect_text(s, path, "inside");
+	strcat(path, "/x");
+	assert_int_equal(vd_sysfs_access(s, path), -ENOTDIR);
+}
+
+static int count_fds(void)
+{
+	struct vd_names n;
+	struct vd_sysfs *proc;
+	int count;
+
+	assert_int_equal(vd_sysfs_open("/proc/self", &proc), 0);
+	assert_int_equal(vd_sysfs_list(proc, "fd", &n), 0);
+	count = (int)n.n;
+	vd_names_done(&n);
+	vd_sysfs_free(proc);
+	return count;
+}
+
+/* Every way out of the walk (found, missing, loop, not a directory, ..) closes its fds. */
+static void test_no_fd_leak(const struct tree *t, struct vd_sysfs *s)
+{
+	static const char *const paths[] = {
+		"sys/l/devdir/vendor",
+		"sys/l/devdir/none",
+		"sys/l/ping/x",
+		"sys/chain/0",
+		"sys/l/file/x/y",
+		"sys/deep/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/up",
+		"sys/l/abs-dir/secret",
+		"sys/devices/dev0/dangling",
+	};
+	char buf[64];
+	int before = count_fds();
+
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		(void)vd_sysfs_read(s, paths[i], buf, sizeof(buf));
+		(void)vd_sysfs_access(s, paths[i]);
+		(void)vd_sysfs_readlink(s, paths[i], buf, sizeof(buf));
+	}
+	assert_int_equal(count_fds(), before);
+}
+
+/* Each test of the tree twice: with openat2() (where the kernel has it) and without. */
+#define BOTH(fn)                                                                                   \
+	static void fn##_openat2(void **state)                                                     \
+	{                                                                                          \
+		const struct tree *t = *state;                                                     \
+		fn(t, t->s);                                                                       \
+	}                                                                                          \
+	static void fn##_fallback(void **state)                                                    \
+	{                                                                                          \
+		const struct tree *t = *state;                                                     \
+		fn(t, t->fb);                                                                      \
+	}
+#define BOTH_TESTS(fn) cmocka_unit_test(fn##_openat2), cmocka_unit_test(fn##_fallback)
+
+BOTH(test_read_strips_one_newline)
+BOTH(test_read_refuses_odd_files)
+BOTH(test_links_stay_inside_root)
+BOTH(test_link_base_and_path)
+BOTH(test_list_sorted)
+BOTH(test_write_never_creates)
+BOTH(test_is_dir_and_alloc)
+BOTH(test_abs_link_to_outside)
+BOTH(test_relative_escape)
+BOTH(test_link_chain)
+BOTH(test_link_to_dir_then_more)
+BOTH(test_link_loops)
+BOTH(test_file_as_dir)
+BOTH(test_readlink_final_not_followed)
+BOTH(test_write_read_through_link)
+BOTH(test_dangling_link)
+BOTH(test_dotdot_at_root)
+BOTH(test_deep_tree)
+BOTH(test_no_fd_leak)
+
+/* Does this kernel have openat2() (not filtered)? Decides what the default handle does. */
+static bool kernel_has_openat2(void)
+{
+#if defined(VD_HAVE_OPENAT2_H) && defined(SYS_openat2)
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC };
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+#else
+	return false;
+#endif
+}
+
+/*
+ * VD_SYSFS_NO_OPENAT2 really switches: with /proc/self as the root, "root" is a magic
+ * link. openat2(RESOLVE_NO_MAGICLINKS) refuses it (-ELOOP); the fallback reads it as
+ * text ("/") and so lands on the root itself.
+ */
+static void test_open_flags(void **state)
+{
+	struct vd_sysfs *s;
+
+	(void)state;
+	assert_int_equal(vd_sysfs_open_flags("/proc/self", VD_SYSFS_NO_OPENAT2, &s), 0);
+	assert_int_equal(vd_sysfs_access(s, "root"), 0);
+	assert_int_equal(vd_sysfs_is_dir(s, "root/fd"), 1);
+	vd_sysfs_free(s);
+	assert_int_equal(vd_sysfs_open_flags("/proc/self", 0, &s), 0);
+	assert_int_equal(vd_sysfs_access(s, "root"), kernel_has_openat2() ? -ELOOP : 0);
+	vd_sysfs_free(s);
+	assert_int_equal(vd_sysfs_open_flags("/proc/self", 1U << 7, &s), -EINVAL);
 }
 
 static void test_open_missing_root(void **state)
@@ -254,18 +626,33 @@ static void test_open_missing_root(void **state)
 
 	(void)state;
 	assert_int_equal(vd_sysfs_open("/nonexistent/vd-root", &s), -ENOENT);
+	assert_int_equal(vd_sysfs_open_flags("/nonexistent/vd-root", VD_SYSFS_NO_OPENAT2, &s),
+			 -ENOENT);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_read_strips_one_newline),
-		cmocka_unit_test(test_read_refuses_odd_files),
-		cmocka_unit_test(test_links_stay_inside_root),
-		cmocka_unit_test(test_link_base_and_path),
-		cmocka_unit_test(test_list_sorted),
-		cmocka_unit_test(test_write_never_creates),
-		cmocka_unit_test(test_is_dir_and_alloc),
+		BOTH_TESTS(test_read_strips_one_newline),
+		BOTH_TESTS(test_read_refuses_odd_files),
+		BOTH_TESTS(test_links_stay_inside_root),
+		BOTH_TESTS(test_link_base_and_path),
+		BOTH_TESTS(test_list_sorted),
+		BOTH_TESTS(test_write_never_creates),
+		BOTH_TESTS(test_is_dir_and_alloc),
+		BOTH_TESTS(test_abs_link_to_outside),
+		BOTH_TESTS(test_relative_escape),
+		BOTH_TESTS(test_link_chain),
+		BOTH_TESTS(test_link_to_dir_then_more),
+		BOTH_TESTS(test_link_loops),
+		BOTH_TESTS(test_file_as_dir),
+		BOTH_TESTS(test_readlink_final_not_followed),
+		BOTH_TESTS(test_write_read_through_link),
+		BOTH_TESTS(test_dangling_link),
+		BOTH_TESTS(test_dotdot_at_root),
+		BOTH_TESTS(test_deep_tree),
+		BOTH_TESTS(test_no_fd_leak),
+		cmocka_unit_test(test_open_flags),
 		cmocka_unit_test(test_open_missing_root),
 	};
 	return cmocka_run_group_tests_name("sysfs", tests, setup, teardown);

@@ -98,9 +98,9 @@ check-qemu: virtio-doctor
 	tests/qemu/run --binary ./virtio-doctor
 
 # Everything CI runs: unit and command-level tests, static checks, the clang build and its
-# tests, the sanitizer and valgrind runs, every fuzz target for FUZZ_SECONDS, the QEMU guests.
-check-all: check lint-man lint-contrib lint check-clang check-asan check-valgrind fuzz-run \
-	   check-qemu
+# tests, the sources against musl's headers, the sanitizer and valgrind runs, every fuzz target for FUZZ_SECONDS, the QEMU guests.
+check-all: check lint-man lint-contrib lint check-clang check-musl check-asan check-valgrind \
+	   fuzz-run check-qemu
 
 clean:
 	rm -f virtio-doctor libvd.a src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(TEST_BINS)
@@ -203,6 +203,10 @@ $(eval $(call vd_variant,$(CLANG_DIR),$(CLANG),-O2 -g))
 check-clang: $(VARIANT_TESTS_build_clang)
 	./tests/run $(filter-out %/virtio-doctor,$^)
 
+# musl (Alpine): every source against musl's headers with -Werror (tests/check-musl).
+check-musl:
+	tests/check-musl
+
 # valgrind on every run of the binary by the command-level tests (test_cli, test_bundle,
 # test_robustness): they are built against $(VG_DIR)/root, whose virtio-doctor runs the
 # real one under valgrind. Each process logs to its own file; any error or leak fails.
@@ -276,11 +280,11 @@ lint:
 bench: virtio-doctor
 	bench/run
 
-.PHONY: fuzz fuzz-run check-asan check-clang check-valgrind lint bench
+.PHONY: fuzz fuzz-run check-asan check-clang check-musl check-valgrind lint bench
 -include $(wildcard $(FUZZ_DIR)/obj/*.d $(ASAN_DIR)/obj/*.d $(CLANG_DIR)/obj/*.d)
 
 clean-checks:
-	rm -rf $(FUZZ_DIR) $(ASAN_DIR) $(CLANG_DIR) $(VG_DIR) bench/out
+	rm -rf $(FUZZ_DIR) $(ASAN_DIR) $(CLANG_DIR) $(VG_DIR) build/musl bench/out
 
 clean: clean-checks
 .PHONY: clean-checks

@@ -31,12 +31,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.vendor = 0x1af4,
 		.device = 0x1053,
 		.type_id = 19,
+		.path = "sys/devices/pci0000:00/0000:00:04.0",
+		.pcidrv = "virtio-pci",
 		.virtio = "virtio3",
+		.vpath = "sys/devices/pci0000:00/0000:00:04.0/virtio3",
+		.driver = "vmw_vsock_virtio_transport",
 	};
+	/* every string "", as VD_DEVICE_INIT leaves them: the model's strings are never NULL */
 	struct vd_device mmio = {
 		.bus = VD_BUS_PLATFORM,
 		.name = "virtio-mmio.0",
 		.type_id = -1,
+		.path = "",
+		.pcidrv = "",
+		.virtio = "",
+		.vpath = "",
+		.driver = "",
 	};
 	struct vd_bdf b;
 	uint16_t v, d;

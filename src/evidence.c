@@ -19,6 +19,10 @@ struct vd_evidence {
 	struct vd_cmdline *cl;
 	struct vd_kmod *km;
 	struct vd_klog klog;
+	/* indexes of the lines vd_klog_match() recognises, found at the first device's turn */
+	size_t *klog_hits;
+	size_t n_klog_hits;
+	bool klog_scanned, klog_hits_ok;
 };
 
 static int read_int(struct vd_sysfs *s, const char *path, int *ret)
@@ -126,6 +130,7 @@ void vd_evidence_free(struct vd_evidence *e)
 	vd_cmdline_free(e->cl);
 	vd_kmod_free(e->km);
 	vd_klog_done(&e->klog);
+	free(e->klog_hits);
 	free(e);
 }
 
@@ -149,11 +154,48 @@ static void read_bars(struct vd_evidence *e, const struct vd_device *d, struct v
 	free(text);
 }
 
-/* Log lines about this device: its PCI address or its virtio name, exactly. */
+/*
+ * The lines that can be an event for some device, in log order: a boot log has thousands
+ * of lines and few of them are recognised, so each device looks at those only instead of
+ * searching every line for its name. Without memory for the list every line is looked at.
+ */
+static void find_klog_hits(struct vd_evidence *e)
+{
+	size_t cap = 0;
+
+	e->klog_scanned = true;
+	for (size_t i = 0; i < e->klog.n; i++) {
+		struct vd_klog_event ev;
+
+		if (vd_klog_match(e->klog.lines[i], &ev) < 0 || ev.kind == VD_KLOG_NONE)
+			continue;
+		if (e->n_klog_hits == cap) {
+			size_t *nh;
+
+			cap = cap ? cap * 2 : 64;
+			nh = realloc(e->klog_hits, cap * sizeof(*nh));
+			if (!nh)
+				return;
+			e->klog_hits = nh;
+		}
+		e->klog_hits[e->n_klog_hits++] = i;
+	}
+	e->klog_hits_ok = true;
+}
+
+/*
+ * Log lines about this device: its PCI address or its virtio name, exactly. The event's
+ * device is copied from the line, so a line that does not contain the name cannot match.
+ */
 static void collect_events(struct vd_evidence *e, const struct vd_device *d, struct vd_dev_ev *de)
 {
-	for (size_t i = 0; i < e->klog.n && de->n_events < VD_EV_EVENTS; i++) {
-		const char *line = e->klog.lines[i];
+	size_t n;
+
+	if (!e->klog_scanned)
+		find_klog_hits(e);
+	n = e->klog_hits_ok ? e->n_klog_hits : e->klog.n;
+	for (size_t j = 0; j < n && de->n_events < VD_EV_EVENTS; j++) {
+		const char *line = e->klog.lines[e->klog_hits_ok ? e->klog_hits[j] : j];
 		struct vd_klog_event ev;
 
 		if (!strstr(line, d->name) && !(d->virtio[0] && strstr(line, d->virtio)))

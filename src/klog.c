@@ -358,10 +358,13 @@ void vd_klog_done(struct vd_klog *k)
 {
 	if (!k)
 		return;
-	for (size_t i = 0; i < k->n; i++)
-		free(k->lines[i]);
+	if (!k->text)
+		for (size_t i = 0; i < k->n; i++)
+			free(k->lines[i]);
+	free(k->text);
 	free(k->lines);
 	k->lines = NULL;
+	k->text = NULL;
 	k->n = 0;
 }
 
@@ -369,10 +372,16 @@ struct klog_builder {
 	struct vd_klog *k;
 	size_t cap;
 	size_t bytes;
+	bool in_place; /* lines are cut in k->text, not copied */
 };
 
-/* Append one message, cut to VD_KLOG_LINE_MAX - 1 bytes; 1 when a total cap was hit. */
-static int add_line(struct klog_builder *b, const char *p, size_t len)
+/*
+ * Append one message, cut to VD_KLOG_LINE_MAX - 1 bytes; 1 when a total cap was hit. A
+ * saved log's lines stay in its text (in place: the byte after the message, its '\n' or
+ * the text's final NUL, becomes the terminator): a boot log has thousands of lines, and
+ * one allocation each made loading it cost more than reading it.
+ */
+static int add_line(struct klog_builder *b, char *p, size_t len)
 {
 	char *line;
 
@@ -397,60 +406,65 @@ static int add_line(struct klog_builder *b, const char *p, size_t len)
 		b->k->lines = nl;
 		b->cap = ncap;
 	}
-	line = strndup(p, len);
-	if (!line)
-		return -ENOMEM;
+	if (b->in_place) {
+		p[len] = '\0';
+		line = p;
+	} else {
+		line = strndup(p, len);
+		if (!line)
+			return -ENOMEM;
+	}
 	b->k->lines[b->k->n++] = line;
 	b->bytes += len + 1;
 	return 0;
 }
 
 /*
- * A /dev/kmsg record: "prio,seq,usec,flags[,more];message". Returns the message start,
- * or NULL when the text does not have that shape.
+ * A /dev/kmsg record: "prio,seq,usec,flags[,more];message". Returns the offset of the
+ * message, or 0 when the text does not have that shape.
  */
-static const char *kmsg_message(const char *p, size_t len)
+static size_t kmsg_message(const char *p, size_t len)
 {
 	const char *semi = memchr(p, ';', len);
 	int commas = 0;
 
 	if (!semi || semi == p)
-		return NULL;
+		return 0;
 	for (const char *q = p; q < semi; q++) {
 		if (*q == ',')
 			commas++;
 		else if (!isdigit((unsigned char)*q) &&
 			 !(commas >= 3 && isprint((unsigned char)*q)))
-			return NULL;
+			return 0;
 	}
-	return commas >= 3 ? semi + 1 : NULL;
+	return commas >= 3 ? (size_t)(semi + 1 - p) : 0;
 }
 
 /*
  * A saved log: plain dmesg ("[    0.123456] msg"), dmesg -r ("<6>[...] msg"), dmesg -t,
  * or a copy of /dev/kmsg records with their " KEY=value" continuation lines.
  */
-static int parse_text(struct klog_builder *b, const char *text, size_t len)
+static int parse_text(struct klog_builder *b, char *text, size_t len)
 {
-	const char *p = text, *end = text + len;
+	char *p = text, *end = text + len;
 	bool after_record = false;
 	int r;
 
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *lend = nl ? nl : end, *msg;
-		size_t l = (size_t)(lend - p);
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *lend = nl ? nl : end, *msg;
+		size_t l = (size_t)(lend - p), off;
 
 		if (l > 0 && *p == ' ' && after_record) {
 			p = nl ? nl + 1 : end; /* kmsg dictionary line */
 			continue;
 		}
-		msg = kmsg_message(p, l < 64 ? l : 64);
-		after_record = msg != NULL;
-		if (!msg) {
-			msg = p;
+		off = kmsg_message(p, l < 64 ? l : 64);
+		after_record = off != 0;
+		msg = p + off;
+		if (!off) {
 			if (*msg == '<' && l >= 3) {
-				const char *q = msg + 1;
+				char *q = msg + 1;
 
 				while (q < lend && isdigit((unsigned char)*q))
 					q++;
@@ -458,7 +472,7 @@ static int parse_text(struct klog_builder *b, const char *text, size_t len)
 					msg = q + 1;
 			}
 			if (msg < lend && *msg == '[') {
-				const char *q = msg + 1;
+				char *q = msg + 1;
 
 				while (q < lend &&
 				       (*q == ' ' || *q == '.' || isdigit((unsigned char)*q)))
@@ -506,8 +520,9 @@ static int read_kmsg(struct vd_sysfs *s, const char *path, struct klog_builder *
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
-		const char *msg, *nl;
+		char *msg, *nl;
 		ssize_t n = read(fd, buf, VD_KMSG_RECORD_MAX - 1);
+		size_t off;
 
 		if (n < 0) {
 			if (errno == EINTR || errno == EPIPE)
@@ -519,9 +534,10 @@ static int read_kmsg(struct vd_sysfs *s, const char *path, struct klog_builder *
 		if (n == 0)
 			return 0;
 		buf[n] = '\0';
-		msg = kmsg_message(buf, (size_t)n);
-		if (!msg)
+		off = kmsg_message(buf, (size_t)n);
+		if (!off)
 			continue;
+		msg = buf + off;
 		nl = memchr(msg, '\n', (size_t)(buf + n - msg));
 		r = add_line(b, msg, nl ? (size_t)(nl - msg) : strlen(msg));
 		if (r != 0)
@@ -529,15 +545,18 @@ static int read_kmsg(struct vd_sysfs *s, const char *path, struct klog_builder *
 	}
 }
 
+/* The text stays with the log (its lines point into it): vd_klog_done() frees it. */
 static int read_text(struct vd_sysfs *s, const char *path, struct klog_builder *b)
 {
-	_cleanup_free_ char *text = NULL;
+	char *text;
 	size_t len;
 	int r;
 
 	r = vd_sysfs_read_alloc(s, path, VD_KLOG_BYTES_MAX, &text, &len);
 	if (r < 0)
 		return r;
+	b->k->text = text;
+	b->in_place = true;
 	return parse_text(b, text, len);
 }
 

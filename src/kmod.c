@@ -327,17 +327,19 @@ static void root_relative(const struct vd_kmod *k, const char *abs, char *buf, s
 
 /*
  * Everything about one module. list (may be NULL) is the lookup result mod came from,
- * for the libkmod filters; without it the config is asked directly.
+ * for the libkmod filters; without it the config is asked directly. Returns what
+ * sysfs_state() said about sys/module/<info->name>.
  */
-static void fill_info(struct vd_kmod *k, struct kmod_module *mod, const struct kmod_list *list,
-		      struct vd_module_info *info)
+static int fill_info(struct vd_kmod *k, struct kmod_module *mod, const struct kmod_list *list,
+		     struct vd_module_info *info)
 {
 	const char *name = vd_dl.kmod_module_get_name(mod), *path, *cmd;
 	bool sys_builtin, sys_loaded;
+	int in_sysfs;
 
 	memset(info, 0, sizeof(*info));
 	snprintf(info->name, sizeof(info->name), "%s", name);
-	sysfs_state(k, info->name, &sys_builtin, &sys_loaded);
+	in_sysfs = sysfs_state(k, info->name, &sys_builtin, &sys_loaded);
 	info->loaded = sys_loaded;
 	info->builtin = sys_builtin;
 	if (k->has_index) {
@@ -357,6 +359,7 @@ static void fill_info(struct vd_kmod *k, struct kmod_module *mod, const struct k
 		info->install_override = true;
 		snprintf(info->install_cmd, sizeof(info->install_cmd), "%s", cmd);
 	}
+	return in_sysfs;
 }
 
 int vd_kmod_lookup_alias(struct vd_kmod *k, const char *modalias, struct vd_module_info *ret,
@@ -439,11 +442,13 @@ int vd_kmod_module(struct vd_kmod *k, const char *name, struct vd_module_info *r
 		if (r < 0)
 			return r;
 	}
-	fill_info(k, mod, list, &info);
+	in_sysfs = fill_info(k, mod, list, &info);
 	vd_dl.kmod_module_unref(mod);
 	vd_dl.kmod_module_unref_list(list);
 
-	in_sysfs = sysfs_state(k, norm, &sys_builtin, &sys_loaded);
+	/* fill_info() asked sys/module about libkmod's name for it: again only if different */
+	if (strcmp(info.name, norm))
+		in_sysfs = sysfs_state(k, norm, &sys_builtin, &sys_loaded);
 	if (!in_sysfs && !info.on_disk && !info.builtin)
 		return -ENOENT;
 	*ret = info;

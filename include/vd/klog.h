@@ -47,6 +47,7 @@ const char *vd_klog_kind_name(enum vd_klog_kind k);
 struct vd_klog {
 	char **lines; /* messages, prefixes stripped */
 	size_t n;
+	char *text;	  /* a saved log: the file's text, which lines point into; else NULL */
 	char source[256]; /* "/dev/kmsg", root-relative "dev/kmsg" or "kmsg.txt", or file */
 	bool truncated;	  /* stopped at the 64 MiB / 1M line cap: the oldest lines are in */
 };

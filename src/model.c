@@ -144,9 +144,8 @@ static int read_hex(struct scan *sc, const char *dir, const char *attr, uint32_t
 	return r;
 }
 
-/* A driver link: "" when there is none; a dangling or looping one is warned about. */
 /* A copy in the model's pool; "" (and the scan fails at its end) when memory runs out. */
-static const char *keep(struct scan *sc, const char *str, size_t len)
+static const char *keep_n(struct scan *sc, const char *str, size_t len)
 {
 	const char *kept = vd_strpool_add(&sc->m->strings, str, len);
 
@@ -155,6 +154,11 @@ static const char *keep(struct scan *sc, const char *str, size_t len)
 		return "";
 	}
 	return kept;
+}
+
+static const char *keep(struct scan *sc, const char *str)
+{
+	return keep_n(sc, str, strlen(str));
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -177,11 +181,7 @@ static const struct vd_names *bus_drivers(struct scan *sc, enum vd_bus bus)
 	return &sc->drivers[bus];
 }
 
-/*
- * A driver link: "" when there is none; a dangling or looping one is warned about. The
- * link's name is trusted when the bus lists that driver: one directory listing per bus
- * instead of a path walk per device. Anything else gets the full check for its errno.
- */
+/* The pool's copy of a driver name: thousands of devices share a handful. */
 static const char *driver_name(struct scan *sc, const char *name)
 {
 	const char *kept;
@@ -189,12 +189,17 @@ static const char *driver_name(struct scan *sc, const char *name)
 	for (size_t i = 0; i < sc->ndrvnames; i++)
 		if (!strcmp(sc->drvnames[i], name))
 			return sc->drvnames[i];
-	kept = keep(sc, name, strlen(name));
+	kept = keep(sc, name);
 	if (*kept && sc->ndrvnames < ARRAY_SIZE(sc->drvnames))
 		sc->drvnames[sc->ndrvnames++] = kept;
 	return kept;
 }
 
+/*
+ * A driver link: "" when there is none; a dangling or looping one is warned about. The
+ * link's name is trusted when the bus lists that driver: one directory listing per bus
+ * instead of a path walk per device. Anything else gets the full check for its errno.
+ */
 static const char *read_driver(struct scan *sc, const char *dir, enum vd_bus bus)
 {
 	const struct vd_names *drv = bus_drivers(sc, bus);
@@ -297,7 +302,7 @@ static int load_virtio_bus(struct scan *sc)
 			sc->vused[i] = true;
 			continue;
 		}
-		sc->vpaths[i] = keep(sc, path, strlen(path));
+		sc->vpaths[i] = keep(sc, path);
 		if (sc->nomem)
 			return -ENOMEM;
 	}
@@ -326,7 +331,7 @@ static void read_virtio_child(struct scan *sc, struct vd_device *d, size_t vi)
 	int r;
 
 	sc->vused[vi] = true;
-	d->virtio = keep(sc, sc->vnames.v[vi], strlen(sc->vnames.v[vi]));
+	d->virtio = keep(sc, sc->vnames.v[vi]);
 	d->vpath = sc->vpaths[vi];
 
 	if (read_hex(sc, d->vpath, "status", UINT32_MAX, false, &d->status) == 0)
@@ -484,8 +489,8 @@ static int scan_pci_function(struct scan *sc, const char *name)
 		return -ENOMEM;
 	d->bus = VD_BUS_PCI;
 	d->bdf = bdf;
-	d->name = keep(sc, name, strlen(name));
-	d->path = keep(sc, path, strlen(path));
+	d->name = keep(sc, name);
+	d->path = keep(sc, path);
 	d->have_id = true;
 	d->vendor = (uint16_t)v;
 	d->device = (uint16_t)dev;
@@ -567,8 +572,8 @@ static int add_nonpci(struct scan *sc, size_t vi)
 	if (!d)
 		return -ENOMEM;
 	plen = (size_t)(strrchr(vpath, '/') - vpath);
-	d->name = keep(sc, pn, strlen(pn));
-	d->path = keep(sc, vpath, plen);
+	d->name = keep(sc, pn);
+	d->path = keep_n(sc, vpath, plen);
 	d->bus = (strstr(vpath, "/platform/") || vd_is_mmio_name(pn)) ? VD_BUS_PLATFORM
 								      : VD_BUS_OTHER;
 	d->transport = d->bus == VD_BUS_PLATFORM ? VD_TRANSPORT_MMIO : VD_TRANSPORT_NONE;
@@ -610,8 +615,8 @@ static int scan_unbound_mmio(struct scan *sc)
 		d->bus = VD_BUS_PLATFORM;
 		d->transport = VD_TRANSPORT_MMIO;
 		d->cls.virtio = true;
-		d->name = keep(sc, names.v[i], strlen(names.v[i]));
-		d->path = keep(sc, path, strlen(path));
+		d->name = keep(sc, names.v[i]);
+		d->path = keep(sc, path);
 		d->pcidrv = read_driver(sc, d->path, VD_BUS_PLATFORM);
 		if (vd_device_evaluate(d) < 0) {
 			vd_names_done(&names);

@@ -97,10 +97,15 @@ deps-test:
 check-qemu: virtio-doctor
 	tests/qemu/run --binary ./virtio-doctor
 
+# Larger checks keep their rules in mk/*.mk; each adds its target to CHECK_ALL_EXTRA.
+CHECK_ALL_EXTRA :=
+-include $(sort $(wildcard mk/*.mk))
+
 # Everything CI runs: unit and command-level tests, static checks, the clang build and its
-# tests, the sources against musl's headers, the sanitizer and valgrind runs, every fuzz target for FUZZ_SECONDS, the QEMU guests.
+# tests, the sources against musl's headers, the sanitizer and valgrind runs, every fuzz
+# target for FUZZ_SECONDS, the QEMU guests, and the checks of mk/*.mk.
 check-all: check lint-man lint-contrib lint check-clang check-musl check-asan check-valgrind \
-	   fuzz-run check-qemu
+	   fuzz-run check-qemu $(CHECK_ALL_EXTRA)
 
 clean:
 	rm -f virtio-doctor libvd.a src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(TEST_BINS)

@@ -19,7 +19,7 @@ VD_WARN      = -Wall -Wextra -Werror -Wformat=2 -Wmissing-prototypes -Wstrict-pr
 VD_HARDEN    = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 VD_CFLAGS    = -std=gnu11 $(VD_WARN) $(VD_HARDEN)
 VD_LDFLAGS   = -pie -Wl,-z,relro,-z,now
-# libkmod and libarchive are dlopen()ed on first use (src/dlib.c): headers only.
+# libkmod and libarchive are dlopen()ed on first use (src/base/dlib.c): headers only.
 DEPS         = libpci smartcols zlib
 DLOPEN_DEPS  = libkmod libarchive
 DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags $(DEPS) $(DLOPEN_DEPS))
@@ -27,7 +27,8 @@ DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs $(DEPS)) -ldl
 TEST_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags cmocka)
 TEST_LIBS   ?= $(shell $(PKG_CONFIG) --libs cmocka)
 
-LIB_SRCS    := $(filter-out src/main.c,$(wildcard src/*.c))
+# src/LAYER/*.c, one folder per layer (src/README.md); everything but main() is libvd.a
+LIB_SRCS    := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
 LIB_OBJS    := $(LIB_SRCS:.c=.o)
 TEST_SRCS   := $(wildcard tests/unit/test_*.c)
 TEST_BINS   := $(TEST_SRCS:.c=)
@@ -40,7 +41,7 @@ all: virtio-doctor
 libvd.a: $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
-virtio-doctor: src/main.o libvd.a
+virtio-doctor: src/cli/main.o libvd.a
 	$(CC) $(VD_CFLAGS) $(CFLAGS) $(VD_LDFLAGS) $(LDFLAGS) -o $@ $^ $(DEPS_LIBS) $(LDLIBS)
 
 tests/unit/%.o: tests/unit/%.c
@@ -54,6 +55,7 @@ tests/unit/test_%: tests/unit/test_%.o libvd.a
 tests: $(TEST_BINS) virtio-doctor
 
 check: tests
+	tests/check-layers
 	./tests/run
 
 install: virtio-doctor
@@ -108,12 +110,12 @@ check-all: check lint-man lint-contrib lint check-clang check-musl check-asan ch
 	   fuzz-run check-qemu $(CHECK_ALL_EXTRA)
 
 clean:
-	rm -f virtio-doctor libvd.a src/*.o src/*.d tests/unit/*.o tests/unit/*.d $(TEST_BINS)
+	rm -f virtio-doctor libvd.a src/*/*.o src/*/*.d tests/unit/*.o tests/unit/*.d $(TEST_BINS)
 
 .PHONY: all tests check check-all check-qemu lint-contrib install uninstall clean lint-man deps deps-test
 .SECONDARY: $(TEST_SRCS:.c=.o)
 
--include $(wildcard src/*.d tests/unit/*.d)
+-include $(wildcard src/*/*.d tests/unit/*.d)
 
 # ---- robustness, speed, static checks (issue 7) ---------------------------------------
 # Every rule below builds into its own directory and never touches the normal objects.
@@ -127,7 +129,7 @@ FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-omit-frame-pointer $(VD_WARN) $(FUZZ_SAN)
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_BINS    := $(addprefix $(FUZZ_DIR)/,$(FUZZ_TARGETS))
 # the fuzz targets call the library below the command layer only
-FUZZ_LIBOBJS := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(filter-out src/cli.c src/cmd_%.c,$(LIB_SRCS)))
+FUZZ_LIBOBJS := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(filter-out src/cli/%,$(LIB_SRCS)))
 
 $(FUZZ_DIR)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -172,7 +174,7 @@ $(1)/obj/%.o: src/%.c
 $(1)/libvd.a: $$(patsubst src/%.c,$(1)/obj/%.o,$$(LIB_SRCS))
 	$$(AR) rcs $$@ $$^
 
-$(1)/root/virtio-doctor: $(1)/obj/main.o $(1)/libvd.a
+$(1)/root/virtio-doctor: $(1)/obj/cli/main.o $(1)/libvd.a
 	@mkdir -p $$(@D)
 	ln -sfn $$(CURDIR)/tests $(1)/root/tests
 	ln -sfn $$(CURDIR)/man $(1)/root/man
@@ -216,7 +218,7 @@ check-musl:
 # test_robustness): they are built against $(VG_DIR)/root, whose virtio-doctor runs the
 # real one under valgrind. Each process logs to its own file; any error or leak fails.
 # valgrind 3.19 (Debian 12) does not know openat2() (ENOSYS), so under it the tool walks
-# every path itself (src/sysfs.c resolve_in_root()), with the same confinement: every case
+# every path itself (src/base/sysfs.c resolve_in_root()), with the same confinement: every case
 # runs here too, the ones that link out of the root (sys-link-out, driver-escape) included.
 VG_DIR       := build/valgrind
 VG_TESTS     := $(VG_DIR)/tests/test_cli $(VG_DIR)/tests/test_bundle \
@@ -257,8 +259,8 @@ check-valgrind: $(VG_TESTS) $(VG_DIR)/root/virtio-doctor
 # mandoc. Every one runs; the target fails if any complained. cppcheck's memleak check
 # does not know __attribute__((cleanup)) (_cleanup_free_) and reports every such buffer;
 # leaks are checked at run time instead (check-asan's LeakSanitizer, check-valgrind).
-LINT_SRCS    := $(wildcard src/*.c)
-FORMAT_SRCS  := $(wildcard src/*.c include/vd/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c \
+LINT_SRCS    := $(wildcard src/*/*.c)
+FORMAT_SRCS  := $(wildcard src/*/*.c include/vd/*/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c \
 		fuzz/*.h)
 CLANG_TIDY   ?= clang-tidy
 CLANG_FORMAT ?= clang-format
@@ -286,7 +288,7 @@ bench: virtio-doctor
 	bench/run
 
 .PHONY: fuzz fuzz-run check-asan check-clang check-musl check-valgrind lint bench
--include $(wildcard $(FUZZ_DIR)/obj/*.d $(ASAN_DIR)/obj/*.d $(CLANG_DIR)/obj/*.d)
+-include $(wildcard $(FUZZ_DIR)/obj/*/*.d $(ASAN_DIR)/obj/*/*.d $(CLANG_DIR)/obj/*/*.d)
 
 clean-checks:
 	rm -rf $(FUZZ_DIR) $(ASAN_DIR) $(CLANG_DIR) $(VG_DIR) build/musl bench/out

@@ -8,8 +8,8 @@
 #include <stdio.h>
 
 #include "fuzz.h"
-#include "vd/model.h"
-#include "vd/parse.h"
+#include "vd/model/model.h"
+#include "vd/base/parse.h"
 
 /*
  * "." and ".." may pass vd_device_matches (a platform device could be called that); they

@@ -3,7 +3,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "vd/klog.h"
+#include "vd/facts/klog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

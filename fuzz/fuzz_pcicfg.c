@@ -8,7 +8,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "vd/pcicfg.h"
+#include "vd/facts/pcicfg.h"
 
 static void walk(const uint8_t *cfg, size_t len)
 {

@@ -19,10 +19,10 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "vd/bind.h"
-#include "vd/diagnose.h"
-#include "vd/model.h"
-#include "vd/sysfs.h"
+#include "vd/act/bind.h"
+#include "vd/diagnose/diagnose.h"
+#include "vd/model/model.h"
+#include "vd/base/sysfs.h"
 
 #ifndef VD_SRCDIR
 #define VD_SRCDIR "."

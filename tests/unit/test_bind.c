@@ -22,11 +22,11 @@
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 #endif
 
-#include "vd/bind.h"
-#include "vd/cli.h"
-#include "vd/ids.h"
-#include "vd/model.h"
-#include "vd/vsock.h"
+#include "vd/act/bind.h"
+#include "vd/cli/cli.h"
+#include "vd/base/ids.h"
+#include "vd/model/model.h"
+#include "vd/facts/vsock.h"
 
 #define BDF "0000:00:04.0"
 #define DEVDIR "sys/devices/pci0000:00/" BDF

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vd/cmdline.h"
+#include "vd/facts/cmdline.h"
 
 #define FIXTURE(name) VD_SRCDIR "/tests/fixtures/" name
 

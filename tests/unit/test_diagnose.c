@@ -6,7 +6,7 @@
 
 #include "vd_test.h"
 
-#include "vd/diagnose.h"
+#include "vd/diagnose/diagnose.h"
 
 struct ctx {
 	struct vd_device d;

@@ -5,7 +5,7 @@
 
 #include "vd_test.h"
 
-#include "vd/ids.h"
+#include "vd/base/ids.h"
 
 static void classify(uint16_t v, uint16_t d, uint16_t sd, bool have_sd, struct vd_pci_class *c)
 {

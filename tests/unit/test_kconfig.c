@@ -16,7 +16,7 @@
 
 #include <zlib.h>
 
-#include "vd/kconfig.h"
+#include "vd/facts/kconfig.h"
 
 #define FIXTURE(name) VD_SRCDIR "/tests/fixtures/" name
 

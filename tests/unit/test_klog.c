@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vd/klog.h"
+#include "vd/facts/klog.h"
 
 #define FIXTURE(name) VD_SRCDIR "/tests/fixtures/" name
 

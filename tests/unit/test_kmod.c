@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vd/kmod.h"
+#include "vd/facts/kmod.h"
 
 #define FIXTURE(name) VD_SRCDIR "/tests/fixtures/" name
 

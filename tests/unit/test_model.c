@@ -5,7 +5,7 @@
 
 #include "vd_test.h"
 
-#include "vd/model.h"
+#include "vd/model/model.h"
 
 struct row {
 	const char *name;

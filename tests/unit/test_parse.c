@@ -5,7 +5,7 @@
 
 #include "vd_test.h"
 
-#include "vd/parse.h"
+#include "vd/base/parse.h"
 
 static void test_hex(void **state)
 {

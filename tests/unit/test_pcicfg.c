@@ -5,8 +5,8 @@
 
 #include "vd_test.h"
 
-#include "vd/pcicfg.h"
-#include "vd/pci.h"
+#include "vd/facts/pcicfg.h"
+#include "vd/facts/pci.h"
 
 /* A type-0 header for 1af4:1053 rev 1 with the capability list bit set. */
 static void header(uint8_t *cfg, uint8_t first_cap)

@@ -30,7 +30,7 @@
 
 #include "vd_test.h"
 
-#include "vd/macro.h"
+#include "vd/base/macro.h"
 
 #define BINARY VD_SRCDIR "/virtio-doctor"
 #define MAX_ARGS 32

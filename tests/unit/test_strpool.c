@@ -6,7 +6,7 @@
 
 #include "vd_test.h"
 
-#include "vd/strpool.h"
+#include "vd/base/strpool.h"
 
 /* Thousands of short strings over many chunks: each keeps its own bytes. */
 static void test_many_short(void **state)

@@ -19,8 +19,8 @@
 
 #include "vd_test.h"
 
-#include "vd/macro.h"
-#include "vd/sysfs.h"
+#include "vd/base/macro.h"
+#include "vd/base/sysfs.h"
 
 struct tree {
 	char root[64];

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vd/vsock.h"
+#include "vd/facts/vsock.h"
 
 #define FIXTURE(name) VD_SRCDIR "/tests/fixtures/" name
 

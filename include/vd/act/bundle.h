@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- support bundles: capture what scan and explain read, unpack one */
+#ifndef VD_BUNDLE_H
+#define VD_BUNDLE_H
+
+#include <stddef.h>
+
+#include "vd/base/sysfs.h"
+
+/* Where a bundle goes: a directory tree, or a tar.gz stream (libarchive). */
+struct vd_bundle_writer;
+
+/* A tree under the root of dest (which must exist and be empty). */
+int vd_bundle_writer_dir(struct vd_sysfs *dest, struct vd_bundle_writer **ret);
+/* A gzip-compressed POSIX tar on fd (not closed). */
+int vd_bundle_writer_tar(int fd, struct vd_bundle_writer **ret);
+/* Flush and free; returns the first error any write met (-ENOSPC, -EIO, ...). */
+int vd_bundle_writer_close(struct vd_bundle_writer *w);
+
+/*
+ * Copy from src what scan and explain read: the PCI, virtio and virtio-mmio parts of sys/
+ * (device attributes, config space, resource, driver links and overrides, virtio children,
+ * driver directories, sys/module entries of the virtio and vsock modules), proc/cmdline,
+ * proc/sys/kernel/osrelease, the kernel config, lib/modules/RELEASE index files, the
+ * modprobe.d configuration, the kernel log as text (kmsg.txt), the vsock CID
+ * (virtio-doctor/vsock-cid) and virtio-doctor/MANIFEST listing every entry. Symlinks are
+ * kept as the links they are. Files that cannot be read are listed in the manifest with
+ * the reason, never fatal. Returns 0 or the writer's error.
+ */
+int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const char *version);
+
+/*
+ * Unpack a tar.gz bundle into the root of dest (an empty directory). Entries with
+ * absolute paths or ".." are refused (-EINVAL), as are files over 64 MiB.
+ */
+int vd_bundle_unpack(const char *archive, struct vd_sysfs *dest);
+
+#endif

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- the only code that touches files: everything under one root */
+#ifndef VD_SYSFS_H
+#define VD_SYSFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "vd/base/macro.h"
+
+/*
+ * Every path given to these functions is relative to the root ("sys/bus/pci"); a leading
+ * '/' is ignored. Symlinks, absolute ones included, resolve inside the root (openat2
+ * RESOLVE_IN_ROOT; where the kernel has no openat2(), a walk of the path with the same
+ * rules), so a bundle or a hostile tree can never make us read or write outside it.
+ * Functions return 0 or a positive count on success, -errno on failure.
+ */
+struct vd_sysfs;
+
+/* Largest sysfs attribute the kernel produces (PAGE_SIZE); larger files are garbage. */
+#define VD_ATTR_MAX 4096
+
+int vd_sysfs_open(const char *root, struct vd_sysfs **ret);
+/*
+ * vd_sysfs_open() with flags (0 for its behaviour). VD_SYSFS_NO_OPENAT2: resolve paths
+ * in userspace as a kernel without openat2() makes us do, so tests can check that path
+ * on any kernel. Unknown flags: -EINVAL.
+ */
+enum vd_sysfs_flags {
+	VD_SYSFS_NO_OPENAT2 = 1 << 0,
+};
+int vd_sysfs_open_flags(const char *root, unsigned int flags, struct vd_sysfs **ret);
+void vd_sysfs_free(struct vd_sysfs *s);
+/* The root as given ("/" for the live system). */
+const char *vd_sysfs_root(const struct vd_sysfs *s);
+
+/*
+ * Read a text attribute into buf (NUL-terminated), stripping one trailing newline.
+ * Returns the length; -EFBIG when the file holds more than size-1 bytes, -EINVAL when it
+ * is not a regular file (a FIFO or device must never block us).
+ */
+int vd_sysfs_read(struct vd_sysfs *s, const char *path, char *buf, size_t size);
+int vd_sysfs_readf(struct vd_sysfs *s, char *buf, size_t size, const char *fmt, ...)
+	VD_PRINTF(4, 5);
+
+/* Read up to size raw bytes from offset 0 (config space); returns bytes read. */
+int vd_sysfs_read_bin(struct vd_sysfs *s, const char *path, void *buf, size_t size);
+
+/* Read a whole regular file of at most max bytes into a malloc'ed, NUL-terminated buffer. */
+int vd_sysfs_read_alloc(struct vd_sysfs *s, const char *path, size_t max, char **ret,
+			size_t *ret_len);
+
+/* Target text of a symlink (not followed). */
+int vd_sysfs_readlink(struct vd_sysfs *s, const char *path, char *buf, size_t size);
+/*
+ * Last component of a symlink's target, e.g. "driver" -> "virtio-pci". The target must
+ * exist inside the root: a dangling link gives -ENOENT, a loop -ELOOP.
+ */
+int vd_sysfs_link_base(struct vd_sysfs *s, const char *path, char *buf, size_t size);
+int vd_sysfs_link_basef(struct vd_sysfs *s, char *buf, size_t size, const char *fmt, ...)
+	VD_PRINTF(4, 5);
+
+/*
+ * Resolve a symlink lexically to a root-relative path ("sys/bus/virtio/devices/virtio0"
+ * -> "sys/devices/platform/virtio-mmio.0/virtio0"); ".." never climbs above the root.
+ */
+int vd_sysfs_link_path(struct vd_sysfs *s, const char *path, char *buf, size_t size);
+
+/* Names in a directory, sorted in version order, without "." and "..". */
+struct vd_names {
+	char **v;
+	size_t n;
+};
+int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret);
+void vd_names_done(struct vd_names *names);
+
+/* 0 if path exists (following links inside the root), else -errno. */
+int vd_sysfs_access(struct vd_sysfs *s, const char *path);
+int vd_sysfs_accessf(struct vd_sysfs *s, const char *fmt, ...) VD_PRINTF(2, 3);
+/* 1 if path is a directory, 0 if something else, -errno if it cannot be reached. */
+int vd_sysfs_is_dir(struct vd_sysfs *s, const char *path);
+
+/*
+ * Write value to an existing attribute: O_WRONLY|O_TRUNC|O_CLOEXEC, never O_CREAT, one
+ * write() of the whole value. A short write is -EIO. The kernel's answer (-ENODEV,
+ * -EBUSY, -EEXIST, ...) comes back unchanged.
+ */
+int vd_sysfs_write(struct vd_sysfs *s, const char *path, const char *value, size_t len);
+
+/*
+ * Creating trees (bundles, their unpacked copies): the same root confinement. create
+ * opens a new file O_WRONLY|O_CREAT|O_EXCL and returns the fd; mkdir succeeds when the
+ * directory exists; remove_tree removes a directory and everything under it without
+ * following links.
+ */
+int vd_sysfs_create(struct vd_sysfs *s, const char *path, mode_t mode);
+/* A new file (mode 0644) holding data; a short write is -ENOSPC. */
+int vd_sysfs_create_file(struct vd_sysfs *s, const char *path, const void *data, size_t len);
+int vd_sysfs_mkdir(struct vd_sysfs *s, const char *path, mode_t mode);
+int vd_sysfs_mkdir_p(struct vd_sysfs *s, const char *path);
+int vd_sysfs_symlink(struct vd_sysfs *s, const char *target, const char *path);
+int vd_sysfs_rename(struct vd_sysfs *s, const char *from, const char *to);
+int vd_sysfs_remove_tree(struct vd_sysfs *s, const char *path);
+/* What path is, without following a final link: 'f' file, 'd' dir, 'l' link, 'o' other. */
+int vd_sysfs_kind(struct vd_sysfs *s, const char *path);
+
+/* Open a character device or other special file under the root (for /dev/vsock, kmsg). */
+int vd_sysfs_open_special(struct vd_sysfs *s, const char *path, int flags);
+
+static inline void vd_sysfs_freep(struct vd_sysfs **s)
+{
+	vd_sysfs_free(*s);
+}
+
+#endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- libsmartcols tables over the model: text, -J, -P, -r, -n, -o */
+#ifndef VD_OUTPUT_H
+#define VD_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "vd/diagnose/diagnose.h"
+#include "vd/base/ids.h"
+#include "vd/model/model.h"
+
+enum vd_col {
+	VD_COL_DEVICE,
+	VD_COL_ID,
+	VD_COL_SUBSYS,
+	VD_COL_REV,
+	VD_COL_CLASS,
+	VD_COL_TRANSPORT,
+	VD_COL_TYPE,
+	VD_COL_TYPEID,
+	VD_COL_NAME,
+	VD_COL_PCIDRV,
+	VD_COL_VIRTIO,
+	VD_COL_DRIVER,
+	VD_COL_STATUS,
+	VD_COL_STATUSRAW,
+	VD_COL_FEATURES,
+	VD_COL_STATE,
+	VD_COL_PROBLEM,
+	VD_COL_VERDICT,
+	_VD_COL_MAX,
+};
+
+struct vd_colinfo {
+	const char *name;
+	double whint;
+	int flags;	   /* SCOLS_FL_* */
+	int json_type;	   /* SCOLS_JSON_* */
+	unsigned int want; /* VD_WANT_* the column needs read */
+	const char *help;
+	bool diagnose; /* the column needs explain's diagnosis of rows that are not ok */
+};
+
+const struct vd_colinfo *vd_output_colinfo(enum vd_col c);
+
+enum vd_output_mode {
+	VD_OUT_TEXT,
+	VD_OUT_JSON,
+	VD_OUT_PAIRS,
+	VD_OUT_RAW,
+};
+
+struct vd_output_opts {
+	enum vd_output_mode mode;
+	bool noheadings;
+	const int *cols; /* enum vd_col */
+	size_t ncols;
+};
+
+/*
+ * Parse an -o list: "DEVICE,TYPE,STATE" replaces the columns, "+COL,..." appends to
+ * those already in cols. Case-insensitive. Returns -EINVAL with ret_bad set to the
+ * unknown name (pointer into a copy the caller frees with free()).
+ */
+int vd_output_parse_columns(const char *list, int *cols, size_t *ncols, size_t max, char **ret_bad);
+
+/* What the chosen columns need read. */
+unsigned int vd_output_want(const int *cols, size_t ncols);
+/* Whether they need explain's diagnosis (VERDICT, PROBLEM). */
+bool vd_output_needs_diagnosis(const int *cols, size_t ncols);
+
+/* Print devices (as selected by the caller) as a table named "devices". */
+int vd_output_devices(FILE *out, const struct vd_device *const *devs, size_t n,
+		      const struct vd_output_opts *o);
+
+/*
+ * "decode": text as "Field: value" lines, or JSON {"ids": [{...}]} with the keys id,
+ * subsys, virtio, transport, type, typeid, name, pcidrv, driver, kconfig, note.
+ */
+int vd_output_decode(FILE *out, const struct vd_id_info *info, bool json);
+
+/*
+ * "explain -J": {"devices": [{"device", "id", "type", "state", "verdict", "summary",
+ * "evidence": [...], "remedy": [...], "unchecked": [...]}]}.
+ */
+int vd_output_findings_json(FILE *out, const struct vd_device *const *devs,
+			    const struct vd_finding *const *findings, size_t n);
+
+/* The report's schema version: bump it when a field changes meaning. */
+#define VD_REPORT_SCHEMA 1
+
+struct vd_report_info {
+	const char *version;
+	const char *release, *cmdline, *sys_vendor, *product_name; /* NULL: unknown */
+};
+
+/*
+ * "report": {"report": [{machine keys..., "children": [{device keys...}]}]}, one
+ * libsmartcols tree: the machine is the root line, each virtio device a child line. Keys
+ * that do not apply to a line are null. See virtio-doctor(8), REPORT.
+ */
+int vd_output_report(FILE *out, const struct vd_report_info *info, const struct vd_model *m,
+		     const struct vd_finding *findings);
+
+#endif

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- evidence about a device and the verdict drawn from it */
+#ifndef VD_DIAGNOSE_H
+#define VD_DIAGNOSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vd/facts/kmod.h"
+#include "vd/facts/klog.h"
+#include "vd/model/model.h"
+#include "vd/base/parse.h"
+
+/* The stable verdict codes (man page, VERDICTS). Never renumber the strings. */
+enum vd_verdict {
+	VD_V_OK,
+	VD_V_PCI_DRIVER_NOT_BUILT,
+	VD_V_PCI_DRIVER_INITCALL_BLACKLISTED,
+	VD_V_PCI_DRIVER_BLACKLISTED,
+	VD_V_PCI_DRIVER_NOT_LOADED,
+	VD_V_PCI_DRIVER_MISSING,
+	VD_V_PCI_DRIVER_NOT_REGISTERED,
+	VD_V_OVERRIDE_NONE,
+	VD_V_OVERRIDE_OTHER,
+	VD_V_AUTOPROBE_DISABLED,
+	VD_V_PROBE_NO_COMMON_CAP,
+	VD_V_PROBE_MISSING_CAPS,
+	VD_V_PROBE_BAD_CAP,
+	VD_V_PROBE_BAR_UNASSIGNED,
+	VD_V_LEGACY_UNSUPPORTED,
+	VD_V_LEGACY_REVISION,
+	VD_V_PROBE_FAILED,
+	VD_V_PROBE_REJECTED,
+	VD_V_FOREIGN_DRIVER,
+	VD_V_NO_VIRTIO_DEVICE,
+	VD_V_VIRTIO_DRIVER_NOT_BUILT,
+	VD_V_VIRTIO_DRIVER_BLACKLISTED,
+	VD_V_VIRTIO_DRIVER_NOT_LOADED,
+	VD_V_VIRTIO_DRIVER_MISSING,
+	VD_V_VIRTIO_DRIVER_NONE,
+	VD_V_VIRTIO_DRIVER_NOT_BOUND,
+	VD_V_VIRTIO_FEATURES_REFUSED,
+	VD_V_VIRTIO_NEEDS_ACCESS_PLATFORM,
+	VD_V_VIRTIO_NEEDS_VERSION_1,
+	VD_V_VIRTIO_PROBE_FAILED,
+	VD_V_VIRTIO_NEEDS_RESET,
+	VD_V_VIRTIO_NOT_READY,
+	VD_V_VSOCK_NO_DEVICE,
+	VD_V_VSOCK_COMPETING_TRANSPORT,
+	VD_V_VSOCK_SECOND_DEVICE,
+	VD_V_MMIO_UNBOUND,
+	VD_V_CANNOT_TELL,
+	_VD_V_MAX,
+};
+
+const char *vd_verdict_code(enum vd_verdict v);
+/* One line for the man page and --help: what the verdict means. */
+const char *vd_verdict_help(enum vd_verdict v);
+
+/* What a module-level question found: the module, its kernel option, its registration. */
+struct vd_mod_ev {
+	bool looked_up; /* libkmod or sys/module answered */
+	struct vd_module_info info;
+	const char *kconfig; /* option without CONFIG_, NULL if none */
+	char kconfig_val;    /* 'y', 'm', 'n'; 0 when the config could not be read */
+	bool registered;     /* the driver directory exists on its bus */
+};
+
+/* Machine-wide evidence, read once. */
+struct vd_sys_ev {
+	char root[256];	   /* shown before paths: "" live, "DIR" under --sysroot */
+	int pci_autoprobe; /* sys/bus/pci/drivers_autoprobe: 1, 0, -1 unknown */
+	struct vd_mod_ev virtio_pci;
+	bool kconfig_loaded;
+	char kconfig_source[400];
+	char kc_virtio_pci_legacy; /* 'y', 'n', 0 unknown */
+	char kc_virtio_mmio;
+	bool cmdline_loaded;
+	char cmdline[4096];
+	bool initcall_blacklisted; /* initcall_blacklist=virtio_pci_driver_init */
+	bool noautodetect;	   /* Alpine: OpenRC hwdrivers loads no modules */
+	bool pci_nomsi;
+	bool kmod_index;
+	char kmod_problem[256];
+	int klog_err; /* 0 read, -errno otherwise */
+	char klog_source[400];
+	int vsock_err; /* 0: vsock_cid valid */
+	uint32_t vsock_cid;
+	bool vmci_loaded, hv_sock_loaded;
+	size_t vsock_bound; /* vsock devices bound at the virtio level */
+};
+
+#define VD_EV_EVENTS 8
+
+/* Per-device evidence beyond the model. */
+struct vd_dev_ev {
+	char override[128]; /* "" when unset ("(null)") */
+	bool have_override;
+	int enable; /* -1 unknown */
+	bool have_bars;
+	struct vd_resource bar[6];
+	int irq;       /* -1 unknown */
+	int msi_count; /* -1 unknown */
+	bool is_vf;
+	int pf_autoprobe;      /* -1 unknown */
+	struct vd_mod_ev vdrv; /* the type's virtio driver */
+	size_t n_events;
+	struct vd_klog_event events[VD_EV_EVENTS];
+	char event_lines[VD_EV_EVENTS][256];
+};
+
+#define VD_FINDING_LINES 16
+
+struct vd_finding {
+	enum vd_verdict verdict;
+	char summary[256];
+	size_t n_evidence, n_remedy, n_unchecked;
+	char evidence[VD_FINDING_LINES][384];
+	char remedy[VD_FINDING_LINES][256];
+	char unchecked[VD_FINDING_LINES][192];
+};
+
+/*
+ * Pure: the verdict for one device from the model and the evidence. Reads no file; every
+ * evidence line names where its fact came from.
+ */
+void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const struct vd_sys_ev *se,
+		 struct vd_finding *ret);
+
+/* Evidence collection (reads files through the sysfs layer and the adapters). */
+struct vd_evidence;
+int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *kmsg_file,
+		     struct vd_evidence **ret);
+void vd_evidence_free(struct vd_evidence *e);
+const struct vd_sys_ev *vd_evidence_sys(const struct vd_evidence *e);
+int vd_evidence_device(struct vd_evidence *e, const struct vd_device *d, struct vd_dev_ev *ret);
+
+#endif

@@ -1,0 +1,1061 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- bind: put virtio-pci on a PCI function, verify both levels, roll back */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "vd/act/bind.h"
+#include "vd/facts/cmdline.h"
+#include "vd/base/ids.h"
+#include "vd/facts/kmod.h"
+#include "vd/base/parse.h"
+#include "vd/facts/vsock.h"
+
+#define POLL_MS 100
+#define IFF_UP_FLAG 0x1 /* include/uapi/linux/if.h */
+#define VIRTIO_ID_VSOCK 19
+
+/* ---------------------------------------------------------------- the real kernel */
+
+static int real_write(void *ctx, struct vd_sysfs *s, const char *path, const char *value,
+		      size_t len)
+{
+	return vd_sysfs_write(s, path, value, len);
+}
+
+static int real_load(void *ctx, struct vd_sysfs *s, const char *name, bool dry_run)
+{
+	struct vd_bind_real *real = ctx;
+	int r;
+
+	/* vd_kmod_load refuses too; answering here keeps libkmod closed under a tree */
+	if (strcmp(vd_sysfs_root(s), "/"))
+		return -EXDEV;
+	if (!real->kmod) {
+		if (real->open_error)
+			return real->open_error;
+		if (!real->cmdline && vd_cmdline_load(s, &real->cmdline) < 0)
+			real->cmdline = NULL;
+		r = vd_kmod_open(s, real->cmdline, &real->kmod);
+		if (r < 0) {
+			real->open_error = r;
+			return r;
+		}
+	}
+	return vd_kmod_load(real->kmod, name, true, dry_run);
+}
+
+static int real_cid(void *ctx, struct vd_sysfs *s, uint32_t *ret)
+{
+	return vd_vsock_local_cid(s, ret);
+}
+
+static uint64_t real_now(void *ctx)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void real_sleep(void *ctx, unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+void vd_bind_ops_real(struct vd_bind_real *real, struct vd_bind_ops *ret)
+{
+	*ret = (struct vd_bind_ops){
+		.write = real_write,
+		.load_module = real_load,
+		.local_cid = real_cid,
+		.now_ms = real_now,
+		.sleep_ms = real_sleep,
+		.ctx = real,
+	};
+}
+
+void vd_bind_real_done(struct vd_bind_real *real)
+{
+	vd_kmod_free(real->kmod);
+	vd_cmdline_free(real->cmdline);
+	*real = (struct vd_bind_real){ 0 };
+}
+
+/* ---------------------------------------------------------------- errno words */
+
+const char *vd_errno_name(int err, char *buf, size_t size)
+{
+	static const struct {
+		int e;
+		const char *name;
+	} names[] = {
+		{ EPERM, "EPERM" },
+		{ ENOENT, "ENOENT" },
+		{ EIO, "EIO" },
+		{ ENXIO, "ENXIO" },
+		{ EAGAIN, "EAGAIN" },
+		{ ENOMEM, "ENOMEM" },
+		{ EACCES, "EACCES" },
+		{ EBUSY, "EBUSY" },
+		{ EEXIST, "EEXIST" },
+		{ EXDEV, "EXDEV" },
+		{ ENODEV, "ENODEV" },
+		{ ENOTDIR, "ENOTDIR" },
+		{ EISDIR, "EISDIR" },
+		{ EINVAL, "EINVAL" },
+		{ EFBIG, "EFBIG" },
+		{ ENOSPC, "ENOSPC" },
+		{ EROFS, "EROFS" },
+		{ ENAMETOOLONG, "ENAMETOOLONG" },
+		{ ELOOP, "ELOOP" },
+		{ ENOLINK, "ENOLINK" },
+		{ ETIMEDOUT, "ETIMEDOUT" },
+		{ ECANCELED, "ECANCELED" },
+		{ ENOSYS, "ENOSYS" },
+		{ ENOEXEC, "ENOEXEC" },
+	};
+
+	if (err < 0)
+		err = -err;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].e == err)
+			return names[i].name;
+	snprintf(buf, size, "errno %d", err);
+	return buf;
+}
+
+const char *vd_bind_errno_meaning(const char *attr, int err)
+{
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case EACCES:
+		return "permission denied: not root, or a security module refused";
+	case EPERM:
+		return "operation not permitted: not root, or a security module refused";
+	case EROFS:
+		return "sysfs is read-only (a container?)";
+	case ENOENT:
+		return "no such file";
+	}
+	if (!strcmp(attr, "bind")) {
+		/* bind returns the probe's errno (drivers/base/dd.c device_driver_attach) */
+		switch (err) {
+		case ENODEV:
+			return "probe rejected the device";
+		case EINVAL:
+			return "probe failed: BAR or capability problem";
+		case EBUSY:
+			return "already bound, or its regions are in use";
+		case EAGAIN:
+			return "probe deferred (an IOMMU or a supplier is not ready)";
+		case ENXIO:
+			return "probe found no device";
+		case ENOMEM:
+			return "out of memory during the probe";
+		case EIO:
+			return "probe failed with an I/O error";
+		}
+	} else if (!strcmp(attr, "unbind")) {
+		if (err == ENODEV)
+			return "the device is not bound to that driver";
+	} else if (!strcmp(attr, "driver_override")) {
+		if (err == EINVAL)
+			return "value too long";
+	} else if (!strcmp(attr, "new_id")) {
+		if (err == EEXIST)
+			return "the driver already matches this ID";
+		if (err == EINVAL)
+			return "malformed ID";
+	} else if (!strcmp(attr, "remove_id")) {
+		if (err == ENODEV)
+			return "no such dynamic ID";
+	}
+	switch (err) {
+	case ENODEV:
+		return "no such device";
+	case EINVAL:
+		return "invalid argument";
+	case EBUSY:
+		return "device or resource busy";
+	case ENOMEM:
+		return "out of memory";
+	case EIO:
+		return "input/output error";
+	default:
+		return strerror(err);
+	}
+}
+
+const char *vd_bind_outcome_name(enum vd_bind_outcome o)
+{
+	static const char *const names[_VD_BIND_OUTCOME_MAX] = {
+		[VD_BIND_ALREADY] = "already", [VD_BIND_DONE] = "bound",
+		[VD_BIND_PLANNED] = "planned", [VD_BIND_REFUSED] = "refused",
+		[VD_BIND_FAILED] = "failed",
+	};
+	return (unsigned)o < _VD_BIND_OUTCOME_MAX ? names[o] : "";
+}
+
+const char *vd_bind_shown_path(const struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	const char *root = vd_sysfs_root(s);
+	size_t rl = strlen(root);
+
+	while (rl > 0 && root[rl - 1] == '/')
+		rl--;
+	while (*path == '/')
+		path++;
+	snprintf(buf, size, "%.*s/%s", (int)rl, root, path);
+	return buf;
+}
+
+/* ---------------------------------------------------------------- reading the state */
+
+/* A driver name from a link target is used to build a path: only what drivers are named. */
+static bool valid_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	if (!len || len >= 64 || !strcmp(n, ".") || !strcmp(n, ".."))
+		return false;
+	for (; *n; n++)
+		if (!((*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') ||
+		      (*n >= '0' && *n <= '9') || strchr("_-.:+", *n)))
+			return false;
+	return true;
+}
+
+/* Both binding levels of one PCI function, read now. */
+struct live {
+	char pcidrv[64];
+	char virtio[32];
+	char vpath[320];
+	char driver[64];
+	bool have_status;
+	uint32_t status;
+	int type_id;
+};
+
+/* dir/name into buf; false when it does not fit (the path is then not used) */
+static bool join(char *buf, size_t size, const char *dir, const char *name)
+{
+	int n = snprintf(buf, size, "%s/%s", dir, name);
+
+	return n >= 0 && (size_t)n < size;
+}
+
+/* A driver link's last component, "" when there is none. */
+static void read_link(struct vd_sysfs *s, const char *dir, char *buf, size_t size)
+{
+	char path[400];
+
+	if (!join(path, sizeof(path), dir, "driver") || vd_sysfs_link_base(s, path, buf, size) < 0)
+		buf[0] = '\0';
+}
+
+static void read_live(struct vd_sysfs *s, const char *dev, struct live *l)
+{
+	struct vd_names names = { 0 };
+	char buf[64];
+	uint32_t v;
+
+	memset(l, 0, sizeof(*l));
+	l->type_id = -1;
+	read_link(s, dev, l->pcidrv, sizeof(l->pcidrv));
+	if (vd_sysfs_list(s, dev, &names) < 0)
+		return;
+	for (size_t i = 0; i < names.n; i++) {
+		unsigned int num;
+
+		if (vd_parse_virtio_name(names.v[i], &num) == 0 &&
+		    strlen(names.v[i]) < sizeof(l->virtio)) {
+			strcpy(l->virtio, names.v[i]);
+			break;
+		}
+	}
+	vd_names_done(&names);
+	if (!l->virtio[0])
+		return;
+	if (!join(l->vpath, sizeof(l->vpath), dev, l->virtio))
+		return;
+	read_link(s, l->vpath, l->driver, sizeof(l->driver));
+	if (vd_sysfs_readf(s, buf, sizeof(buf), "%s/status", l->vpath) >= 0 &&
+	    vd_parse_hex(buf, UINT32_MAX, &l->status) == 0)
+		l->have_status = true;
+	if (vd_sysfs_readf(s, buf, sizeof(buf), "%s/device", l->vpath) >= 0 &&
+	    vd_parse_hex(buf, 0xffff, &v) == 0)
+		l->type_id = (int)v;
+}
+
+static bool status_bad(const struct live *l)
+{
+	return l->have_status && (l->status & (VD_STATUS_FAILED | VD_STATUS_NEEDS_RESET));
+}
+
+/* Bound at both levels: what "scan" calls ok (a legacy device reads 0x07). */
+static bool live_ok(const struct live *l)
+{
+	return !strcmp(l->pcidrv, VD_PCI_DRIVER) && l->virtio[0] && l->driver[0] &&
+	       l->have_status && (l->status & VD_STATUS_DRIVER_OK) && !status_bad(l);
+}
+
+/* ---------------------------------------------------------------- in use? */
+
+struct use {
+	struct vd_sysfs *s;
+	char *buf;
+	size_t size;
+	char *mountinfo; /* loaded on first need; "" when there is none */
+	char *mounts;
+	int depth;
+};
+
+static int VD_PRINTF(2, 3) found(struct use *u, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(u->buf, u->size, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+static void load_mounts(struct use *u)
+{
+	if (u->mountinfo)
+		return;
+	if (vd_sysfs_read_alloc(u->s, "proc/self/mountinfo", 1 << 22, &u->mountinfo, NULL) < 0)
+		u->mountinfo = strdup("");
+	if (vd_sysfs_read_alloc(u->s, "proc/self/mounts", 1 << 22, &u->mounts, NULL) < 0)
+		u->mounts = strdup("");
+}
+
+/* Field n (0-based) of a space-separated line, copied into buf. */
+static bool field(const char *line, int n, char *buf, size_t size)
+{
+	const char *p = line, *e;
+
+	for (int i = 0; i < n; i++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return false;
+		p++;
+	}
+	e = p + strcspn(p, " \n");
+	if ((size_t)(e - p) >= size)
+		return false;
+	memcpy(buf, p, (size_t)(e - p));
+	buf[e - p] = '\0';
+	return true;
+}
+
+/* Mounted: mountinfo's "major:minor" (field 3) or the mounts source "/dev/NAME". */
+static int mounted(struct use *u, const char *name, const char *devno)
+{
+	char a[256], b[256], src[300];
+
+	load_mounts(u);
+	if (!u->mountinfo || !u->mounts)
+		return -ENOMEM;
+	for (const char *l = u->mountinfo; *l; l = strchrnul(l, '\n'), l += !!*l)
+		if (devno[0] && field(l, 2, a, sizeof(a)) && !strcmp(a, devno) &&
+		    field(l, 4, b, sizeof(b)))
+			return found(u, "'/dev/%s' is mounted on '%s'", name, b);
+	snprintf(src, sizeof(src), "/dev/%s", name);
+	for (const char *l = u->mounts; *l; l = strchrnul(l, '\n'), l += !!*l)
+		if (field(l, 0, a, sizeof(a)) && !strcmp(a, src) && field(l, 1, b, sizeof(b)))
+			return found(u, "'%s' is mounted on '%s'", src, b);
+	return 0;
+}
+
+/* A disk or partition directory: held, or mounted? */
+static int check_blockdev(struct use *u, const char *dir, const char *name)
+{
+	struct vd_names holders = { 0 };
+	char path[512], devno[32];
+	int r;
+
+	if (join(path, sizeof(path), dir, "holders") && vd_sysfs_list(u->s, path, &holders) == 0 &&
+	    holders.n) {
+		r = found(u, "'%s' is held by '%s'", name, holders.v[0]);
+		vd_names_done(&holders);
+		return r;
+	}
+	vd_names_done(&holders);
+	if (!join(path, sizeof(path), dir, "dev") ||
+	    vd_sysfs_read(u->s, path, devno, sizeof(devno)) < 0)
+		devno[0] = '\0';
+	return mounted(u, name, devno);
+}
+
+static int check_block(struct use *u, const char *dir /* .../block */)
+{
+	struct vd_names disks = { 0 };
+	int r = 0;
+
+	if (vd_sysfs_list(u->s, dir, &disks) < 0)
+		return 0;
+	for (size_t i = 0; i < disks.n && !r; i++) {
+		struct vd_names parts = { 0 };
+		char disk[512];
+
+		if (!valid_name(disks.v[i]) || !join(disk, sizeof(disk), dir, disks.v[i]))
+			continue;
+		r = check_blockdev(u, disk, disks.v[i]);
+		if (r || vd_sysfs_list(u->s, disk, &parts) < 0)
+			continue;
+		for (size_t k = 0; k < parts.n && !r; k++) {
+			char part[600];
+
+			if (!valid_name(parts.v[k]) ||
+			    !join(part, sizeof(part), disk, parts.v[k]) ||
+			    vd_sysfs_accessf(u->s, "%s/partition", part))
+				continue;
+			r = check_blockdev(u, part, parts.v[k]);
+		}
+		vd_names_done(&parts);
+	}
+	vd_names_done(&disks);
+	return r;
+}
+
+static int check_net(struct use *u, const char *dir /* .../net */)
+{
+	struct vd_names ifs = { 0 };
+	int r = 0;
+
+	if (vd_sysfs_list(u->s, dir, &ifs) < 0)
+		return 0;
+	for (size_t i = 0; i < ifs.n && !r; i++) {
+		char buf[64];
+		uint32_t flags;
+
+		if (vd_sysfs_readf(u->s, buf, sizeof(buf), "%s/%s/operstate", dir, ifs.v[i]) >= 0 &&
+		    !strcmp(buf, "up"))
+			r = found(u, "interface '%s' is up", ifs.v[i]);
+		else if (vd_sysfs_readf(u->s, buf, sizeof(buf), "%s/%s/flags", dir, ifs.v[i]) >=
+				 0 &&
+			 vd_parse_hex(buf, UINT32_MAX, &flags) == 0 && (flags & IFF_UP_FLAG))
+			r = found(u, "interface '%s' is up", ifs.v[i]);
+	}
+	vd_names_done(&ifs);
+	return r;
+}
+
+/*
+ * Walk the device's own directories (not its links) for block/ and net/: a disk sits
+ * at virtioN/block/vda, a SCSI disk deeper (virtioN/host0/target0:0:0/0:0:0:0/block/sda).
+ */
+static int walk(struct use *u, const char *dir)
+{
+	struct vd_names names = { 0 };
+	int r = 0;
+
+	if (u->depth > 6 || vd_sysfs_list(u->s, dir, &names) < 0)
+		return 0;
+	u->depth++;
+	for (size_t i = 0; i < names.n && !r; i++) {
+		const char *n = names.v[i];
+		char path[512], link[8];
+
+		if (!join(path, sizeof(path), dir, n))
+			continue;
+		if (!strcmp(n, "block"))
+			r = check_block(u, path);
+		else if (!strcmp(n, "net"))
+			r = check_net(u, path);
+		else if (strcmp(n, "power") && strcmp(n, "msi_irqs") &&
+			 vd_sysfs_readlink(u->s, path, link, sizeof(link)) == -EINVAL &&
+			 vd_sysfs_is_dir(u->s, path) == 1)
+			r = walk(u, path);
+	}
+	u->depth--;
+	vd_names_done(&names);
+	return r;
+}
+
+int vd_bind_in_use(struct vd_sysfs *s, const char *devpath, char *buf, size_t size)
+{
+	struct use u = { .s = s, .buf = buf, .size = size };
+	char dir[320];
+	int r;
+
+	/* devpath is usually a bus link: walk the real directory so "is it a link" works */
+	if (vd_sysfs_link_path(s, devpath, dir, sizeof(dir)) < 0)
+		snprintf(dir, sizeof(dir), "%s", devpath);
+	r = walk(&u, dir);
+	free(u.mountinfo);
+	free(u.mounts);
+	return r;
+}
+
+/* ---------------------------------------------------------------- the sequence */
+
+struct job {
+	struct vd_sysfs *s;
+	const struct vd_device *d;
+	const struct vd_bind_opts *o;
+	const struct vd_bind_ops *ops;
+	struct vd_bind_result *r;
+	char dev[96]; /* "sys/bus/pci/devices/<BDF>", built from the validated address */
+	char id[16];  /* "1af4 1053" for new_id */
+	bool have_override;
+	/* what was changed, for the rollback */
+	bool wrote_override, unbound_prev, added_id, bound;
+};
+
+static struct vd_bind_step *add_step(struct job *j, enum vd_bind_step_kind kind, const char *path,
+				     const char *value, bool rollback)
+{
+	static struct vd_bind_step overflow;
+	struct vd_bind_result *r = j->r;
+	struct vd_bind_step *st = r->nsteps < VD_BIND_MAX_STEPS ? &r->steps[r->nsteps++]
+								: &overflow;
+
+	memset(st, 0, sizeof(*st));
+	st->kind = kind;
+	snprintf(st->path, sizeof(st->path), "%s", path);
+	snprintf(st->value, sizeof(st->value), "%s", value);
+	st->rollback = rollback;
+	return st;
+}
+
+/* One write through ops; a dry run records it and writes nothing. */
+static int wr(struct job *j, const char *path, const char *value, bool rollback)
+{
+	struct vd_bind_step *st = add_step(j, VD_STEP_WRITE, path, value, rollback);
+
+	if (j->o->dry_run)
+		return 0;
+	st->result = j->ops->write(j->ops->ctx, j->s, path, value, strlen(value));
+	return st->result;
+}
+
+/* why quotes values read from the tree (driver_override): keep it one printable line */
+static void printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+static void VD_PRINTF(4, 5) set_why(struct job *j, int err, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	j->r->error = err;
+	snprintf(j->r->path, sizeof(j->r->path), "%s", path ? path : "");
+	va_start(ap, fmt);
+	vsnprintf(j->r->why, sizeof(j->r->why), fmt, ap);
+	va_end(ap);
+	printable(j->r->why);
+}
+
+static void after(struct job *j)
+{
+	struct live l;
+
+	if (j->o->dry_run)
+		return;
+	read_live(j->s, j->dev, &l);
+	memcpy(j->r->pcidrv, l.pcidrv, sizeof(l.pcidrv));
+	memcpy(j->r->virtio, l.virtio, sizeof(l.virtio));
+	memcpy(j->r->driver, l.driver, sizeof(l.driver));
+}
+
+static void rb_write(struct job *j, const char *path, const char *value)
+{
+	char sh[300], en[24];
+	size_t len = strlen(j->r->rollback);
+	int r = wr(j, path, value, true);
+	const char *base = strrchr(path, '/') + 1;
+
+	if (r >= 0)
+		return;
+	snprintf(j->r->rollback + len, sizeof(j->r->rollback) - len, "%swriting '%s': %s (%s)",
+		 len ? "; " : "", vd_bind_shown_path(j->s, path, sh, sizeof(sh)),
+		 vd_bind_errno_meaning(base, r), vd_errno_name(r, en, sizeof(en)));
+}
+
+/* Leave the device as it was: virtio-pci off, the override back, the old driver on. */
+static void rollback(struct job *j)
+{
+	char path[256], drv[64];
+
+	if (j->o->dry_run)
+		return;
+	if (j->bound && vd_sysfs_link_basef(j->s, drv, sizeof(drv), "%s/driver", j->dev) == 0 &&
+	    !strcmp(drv, VD_PCI_DRIVER))
+		rb_write(j, "sys/bus/pci/drivers/" VD_PCI_DRIVER "/unbind", j->r->name);
+	if (j->wrote_override) {
+		snprintf(path, sizeof(path), "%s/driver_override", j->dev);
+		/* "(null)" is how the kernel shows no override: a newline clears it */
+		rb_write(j, path,
+			 strcmp(j->r->prev_override, "(null)") ? j->r->prev_override : "\n");
+	}
+	if (j->added_id)
+		rb_write(j, "sys/bus/pci/drivers/" VD_PCI_DRIVER "/remove_id", j->id);
+	if (j->unbound_prev) {
+		snprintf(path, sizeof(path), "sys/bus/pci/drivers/%s/bind", j->r->prev_driver);
+		rb_write(j, path, j->r->name);
+	}
+}
+
+/* A write failed: roll back, and say which file and what the errno means. */
+static int fail_write(struct job *j, const char *path, int err)
+{
+	char sh[300], en[24];
+	const char *base = strrchr(path, '/') + 1;
+
+	j->r->outcome = VD_BIND_FAILED;
+	set_why(j, err, path, "writing '%s': %s (%s)",
+		vd_bind_shown_path(j->s, path, sh, sizeof(sh)), vd_bind_errno_meaning(base, err),
+		vd_errno_name(err, en, sizeof(en)));
+	/* a probe error is the device's story: explain has the evidence */
+	j->r->explain = !strcmp(base, "bind") && err != -EACCES && err != -EPERM && err != -EROFS &&
+			err != -ENOENT;
+	rollback(j);
+	after(j);
+	return 0;
+}
+
+static int refuse(struct job *j, const char *fmt, ...) VD_PRINTF(2, 3);
+static int refuse(struct job *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	j->r->outcome = VD_BIND_REFUSED;
+	va_start(ap, fmt);
+	vsnprintf(j->r->why, sizeof(j->r->why), fmt, ap);
+	va_end(ap);
+	printable(j->r->why);
+	after(j);
+	return 0;
+}
+
+/* Load a module through ops; a dry run under a tree still shows the step. */
+static int load(struct job *j, const char *module)
+{
+	struct vd_bind_step *st = add_step(j, VD_STEP_MODPROBE, "", module, false);
+	int r = j->ops->load_module(j->ops->ctx, j->s, module, j->o->dry_run);
+
+	st->result = r;
+	if (r == -EXDEV && j->o->dry_run)
+		r = 0;
+	return r;
+}
+
+/* What the kernel command line says against loading a module (EPERM). */
+static void cmdline_hint(struct job *j, const char *module, char *buf, size_t size)
+{
+	_cleanup_free_ char *text = NULL;
+	struct vd_cmdline *c = NULL;
+	const char *v;
+
+	buf[0] = '\0';
+	if (vd_sysfs_read_alloc(j->s, "proc/cmdline", 1 << 16, &text, NULL) < 0 ||
+	    vd_cmdline_parse(text, &c) < 0)
+		return;
+	if (vd_cmdline_list_has(c, "module_blacklist", module))
+		snprintf(buf, size, ": the kernel command line has module_blacklist=%s",
+			 vd_cmdline_value(c, "module_blacklist"));
+	else if ((v = vd_cmdline_value(c, "initcall_blacklist")))
+		snprintf(buf, size, ": the kernel command line has initcall_blacklist=%s", v);
+	vd_cmdline_free(c);
+}
+
+static int fail_module(struct job *j, const char *module, int err, bool roll)
+{
+	char en[24], hint[200];
+
+	j->r->outcome = VD_BIND_FAILED;
+	switch (err) {
+	case -ENOENT:
+		set_why(j, err, NULL, "module '%s' does not exist in this kernel (ENOENT)", module);
+		break;
+	case -ECANCELED:
+		set_why(j, err, NULL,
+			"module '%s' is blacklisted (modprobe.d or modprobe.blacklist=): not loaded",
+			module);
+		break;
+	case -EXDEV:
+		set_why(j, err, NULL,
+			"module '%s' is needed, but modules are never loaded for a tree under "
+			"--sysroot (EXDEV)",
+			module);
+		break;
+	default:
+		cmdline_hint(j, module, hint, sizeof(hint));
+		set_why(j, err, NULL, "cannot load module '%s': %s (%s)%s", module,
+			err == -EPERM ? "operation not permitted" : vd_bind_errno_meaning("", err),
+			vd_errno_name(err, en, sizeof(en)), hint);
+	}
+	if (roll)
+		rollback(j);
+	after(j);
+	return 0;
+}
+
+/* Why l is not bound at both levels yet; final when waiting cannot change it. */
+static const char *not_ok(const struct job *j, const struct live *l, bool *final, char *buf,
+			  size_t size)
+{
+	*final = false;
+	if (strcmp(l->pcidrv, VD_PCI_DRIVER)) {
+		snprintf(buf, size, "driver link is '%s' after the bind, not '%s'",
+			 l->pcidrv[0] ? l->pcidrv : "(none)", VD_PCI_DRIVER);
+		return buf;
+	}
+	if (!l->virtio[0]) {
+		snprintf(buf, size, "virtio-pci holds it but no virtio device appeared under it");
+		return buf;
+	}
+	if (status_bad(l)) {
+		*final = true;
+		snprintf(buf, size, "%s status is 0x%08x: %s", l->virtio, l->status,
+			 l->status & VD_STATUS_FAILED ? "FAILED, its driver's probe failed"
+						      : "NEEDS_RESET");
+		return buf;
+	}
+	if (!l->driver[0]) {
+		snprintf(buf, size, "%s has no driver", l->virtio);
+		return buf;
+	}
+	if (!l->have_status || !(l->status & VD_STATUS_DRIVER_OK)) {
+		snprintf(buf, size, "%s status lacks DRIVER_OK", l->virtio);
+		return buf;
+	}
+	(void)j;
+	return NULL;
+}
+
+static const char *virtio_module(const struct job *j, const struct live *l)
+{
+	int type = l->type_id >= 0 ? l->type_id : j->d->type_id;
+	const struct vd_virtio_type *t = type >= 0 ? vd_virtio_type_by_id((unsigned)type) : NULL;
+
+	return t ? t->driver : NULL;
+}
+
+static int finish_ok(struct job *j)
+{
+	char path[256];
+
+	j->r->outcome = VD_BIND_DONE;
+	if (j->o->clear_override && j->have_override) {
+		int r;
+
+		snprintf(path, sizeof(path), "%s/driver_override", j->dev);
+		r = wr(j, path, "\n", false);
+		if (r < 0) {
+			char sh[300], en[24];
+
+			snprintf(j->r->note, sizeof(j->r->note),
+				 "bound, but clearing '%s' failed: %s (%s)",
+				 vd_bind_shown_path(j->s, path, sh, sizeof(sh)),
+				 vd_bind_errno_meaning("driver_override", r),
+				 vd_errno_name(r, en, sizeof(en)));
+		}
+	}
+	after(j);
+	return 0;
+}
+
+/*
+ * Step 6: verify by reading, never by trusting a write. Loads the virtio-level module
+ * once when the virtio device has no driver, polls until wait_ms has passed.
+ */
+static int verify(struct job *j, bool roll)
+{
+	const struct vd_bind_ops *ops = j->ops;
+	uint64_t deadline = ops->now_ms(ops->ctx) + j->o->wait_ms;
+	bool loaded = false;
+
+	for (;;) {
+		char why[200];
+		const char *bad;
+		bool final;
+		struct live l;
+		uint64_t now;
+
+		read_live(j->s, j->dev, &l);
+		bad = not_ok(j, &l, &final, why, sizeof(why));
+		if (bad && !final && l.virtio[0] && !l.driver[0] && !loaded &&
+		    !strcmp(l.pcidrv, VD_PCI_DRIVER)) {
+			const char *m = virtio_module(j, &l);
+			int r;
+
+			loaded = true;
+			if (!m) {
+				j->r->outcome = VD_BIND_FAILED;
+				j->r->explain = true;
+				set_why(j, -ENOENT, NULL,
+					"%s has no driver and Linux has none for its "
+					"type %d",
+					l.virtio, l.type_id);
+				if (roll)
+					rollback(j);
+				after(j);
+				return 0;
+			}
+			r = load(j, m);
+			if (r < 0)
+				return fail_module(j, m, r, roll);
+			continue;
+		}
+		if (!bad && l.type_id == VIRTIO_ID_VSOCK) {
+			uint32_t cid = VD_VSOCK_CID_ANY;
+			int r = ops->local_cid(ops->ctx, j->s, &cid);
+
+			if (r == 0 && cid >= 3 && cid != VD_VSOCK_CID_ANY) {
+				j->r->have_cid = true;
+				j->r->cid = cid;
+			} else if (r == -ENOENT) {
+				bad = "no /dev/vsock: the vsock core is not loaded";
+			} else if (r < 0) {
+				snprintf(why, sizeof(why), "cannot ask /dev/vsock for the CID: %s",
+					 strerror(-r));
+				bad = why;
+			} else {
+				snprintf(why, sizeof(why), "/dev/vsock answers CID %s",
+					 cid == VD_VSOCK_CID_ANY ? "-1 (no device probed)" : "< 3");
+				bad = why;
+			}
+		}
+		if (!bad)
+			return finish_ok(j);
+		now = ops->now_ms(ops->ctx);
+		if (final || now >= deadline) {
+			j->r->outcome = VD_BIND_FAILED;
+			j->r->explain = true;
+			set_why(j, 0, NULL, "%s%s", bad,
+				j->o->wait_ms && !final ? " (after waiting)" : "");
+			if (roll)
+				rollback(j);
+			after(j);
+			return 0;
+		}
+		ops->sleep_ms(ops->ctx,
+			      (unsigned)(deadline - now < POLL_MS ? deadline - now : POLL_MS));
+	}
+}
+
+/* virtio-pci already holds the PCI function: only the virtio level can need work. */
+static int virtio_level(struct job *j, const struct live *l)
+{
+	if (!j->o->dry_run)
+		return verify(j, false);
+	if (l->virtio[0] && !l->driver[0] && !status_bad(l)) {
+		const char *m = virtio_module(j, l);
+		int r;
+
+		if (m) {
+			r = load(j, m);
+			if (r < 0)
+				return fail_module(j, m, r, false);
+			j->r->outcome = VD_BIND_PLANNED;
+			return 0;
+		}
+	}
+	{
+		char why[200];
+		bool final;
+		const char *bad = not_ok(j, l, &final, why, sizeof(why));
+
+		j->r->outcome = VD_BIND_FAILED;
+		j->r->explain = true;
+		set_why(j, 0, NULL, "%s", bad ? bad : "not bound at the virtio level");
+	}
+	return 0;
+}
+
+static int bind_write(struct job *j, const char *path)
+{
+	const struct vd_bind_ops *ops = j->ops;
+	uint64_t deadline = ops->now_ms(ops->ctx) + j->o->wait_ms;
+	int r;
+
+	for (;;) {
+		uint64_t now;
+
+		r = wr(j, path, j->r->name, false);
+		/* -EPROBE_DEFER comes back as EAGAIN: worth another try while we may wait */
+		if (r != -EAGAIN || j->o->dry_run)
+			break;
+		now = ops->now_ms(ops->ctx);
+		if (now >= deadline)
+			break;
+		ops->sleep_ms(ops->ctx,
+			      (unsigned)(deadline - now < POLL_MS ? deadline - now : POLL_MS));
+		j->r->nsteps--; /* the retry is the same step */
+	}
+	if (r == -EBUSY) {
+		char drv[64];
+
+		/* EBUSY: something bound it first; if that is virtio-pci, that is success */
+		if (vd_sysfs_link_basef(j->s, drv, sizeof(drv), "%s/driver", j->dev) == 0 &&
+		    !strcmp(drv, VD_PCI_DRIVER)) {
+			snprintf(j->r->note, sizeof(j->r->note),
+				 "virtio-pci had bound it before our write (EBUSY)");
+			r = 0;
+		}
+	}
+	return r;
+}
+
+int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct vd_bind_opts *o,
+		   const struct vd_bind_ops *ops, struct vd_bind_result *ret)
+{
+	struct job j = { .s = s, .d = d, .o = o, .ops = ops, .r = ret };
+	char path[256], buf[80], use[200];
+	struct vd_bdf bdf;
+	struct live l;
+	bool override_other;
+	int r;
+
+	memset(ret, 0, sizeof(*ret));
+	/* every path below is built from this name: it must be a strict PCI address */
+	if (!d || d->bus != VD_BUS_PCI || !d->cls.virtio || !d->have_id ||
+	    vd_parse_bdf(d->name, false, &bdf) < 0)
+		return -EINVAL;
+	vd_bdf_format(&bdf, ret->name, sizeof(ret->name));
+	snprintf(j.dev, sizeof(j.dev), "sys/bus/pci/devices/%s", ret->name);
+	snprintf(j.id, sizeof(j.id), "%04x %04x", d->vendor, d->device);
+
+	/* 2. already bound at both levels: write nothing (the boot-time common case) */
+	read_live(s, j.dev, &l);
+	memcpy(ret->prev_driver, l.pcidrv, sizeof(l.pcidrv));
+	if (live_ok(&l)) {
+		ret->outcome = VD_BIND_ALREADY;
+		memcpy(ret->pcidrv, l.pcidrv, sizeof(l.pcidrv));
+		memcpy(ret->virtio, l.virtio, sizeof(l.virtio));
+		memcpy(ret->driver, l.driver, sizeof(l.driver));
+		return 0;
+	}
+	if (!strcmp(l.pcidrv, VD_PCI_DRIVER))
+		return virtio_level(&j, &l);
+	if (l.pcidrv[0] && !valid_name(l.pcidrv)) {
+		ret->outcome = VD_BIND_FAILED;
+		set_why(&j, -EINVAL, NULL, "its driver link names '%s', not a driver", l.pcidrv);
+		return 0;
+	}
+
+	r = vd_sysfs_readf(s, ret->prev_override, sizeof(ret->prev_override), "%s/driver_override",
+			   j.dev);
+	if (r >= 0) {
+		j.have_override = true;
+	} else if (r != -ENOENT) {
+		/* -EFBIG too: a value we could not put back after a failure */
+		ret->prev_override[0] = '\0';
+		snprintf(path, sizeof(path), "%s/driver_override", j.dev);
+		ret->outcome = VD_BIND_FAILED;
+		set_why(&j, r, path, "cannot read '%s': %s",
+			vd_bind_shown_path(s, path, use, sizeof(use)), strerror(-r));
+		return 0;
+	}
+	override_other = j.have_override && strcmp(ret->prev_override, "(null)") &&
+			 strcmp(ret->prev_override, VD_PCI_DRIVER);
+
+	/* 4. refusals first, before anything (a module included) is changed */
+	if (l.pcidrv[0] && o->force < 1)
+		return refuse(&j, "held by '%s': --force takes it from its driver", l.pcidrv);
+	if (override_other && o->force < 1)
+		return refuse(&j, "driver_override is '%s'%s: --force replaces it",
+			      ret->prev_override,
+			      strcmp(ret->prev_override, "none")
+				      ? " (only that driver may bind it)"
+				      : " (opted out of driver binding)");
+	if (l.pcidrv[0] && o->force < 2) {
+		r = vd_bind_in_use(s, j.dev, use, sizeof(use));
+		if (r > 0)
+			return refuse(&j,
+				      "held by '%s' and in use: %s: --force twice unbinds it "
+				      "anyway",
+				      l.pcidrv, use);
+		if (r < 0)
+			return refuse(&j,
+				      "held by '%s': cannot tell whether it is in use (%s): "
+				      "--force twice unbinds it anyway",
+				      l.pcidrv, strerror(-r));
+	}
+
+	/* 3. virtio-pci not registered: load virtio_pci (its registration probes) */
+	if (vd_sysfs_access(s, "sys/bus/pci/drivers/" VD_PCI_DRIVER) < 0) {
+		r = load(&j, "virtio_pci");
+		if (r < 0)
+			return fail_module(&j, "virtio_pci", r, false);
+		if (!o->dry_run) {
+			if (vd_sysfs_access(s, "sys/bus/pci/drivers/" VD_PCI_DRIVER) < 0) {
+				ret->outcome = VD_BIND_FAILED;
+				set_why(&j, -ENOENT, NULL,
+					"module 'virtio_pci' is loaded but "
+					"sys/bus/pci/drivers/virtio-pci did not appear");
+				after(&j);
+				return 0;
+			}
+			read_live(s, j.dev, &l);
+			if (!strcmp(l.pcidrv, VD_PCI_DRIVER))
+				return verify(&j, false);
+		}
+	}
+
+	/* 5. the override makes matching independent of IDs and shuts out other drivers */
+	if (j.have_override && strcmp(ret->prev_override, VD_PCI_DRIVER)) {
+		snprintf(path, sizeof(path), "%s/driver_override", j.dev);
+		r = wr(&j, path, VD_PCI_DRIVER, false);
+		if (r < 0)
+			return fail_write(&j, path, r);
+		j.wrote_override = true;
+	}
+	if (l.pcidrv[0]) {
+		snprintf(path, sizeof(path), "sys/bus/pci/drivers/%s/unbind", l.pcidrv);
+		r = wr(&j, path, ret->name, false);
+		if (r < 0)
+			return fail_write(&j, path, r);
+		j.unbound_prev = true;
+	}
+	if (!j.have_override) {
+		/* before 3.16: no driver_override; new_id probes at once when it adds the ID */
+		snprintf(path, sizeof(path), "sys/bus/pci/drivers/%s/new_id", VD_PCI_DRIVER);
+		r = wr(&j, path, j.id, false);
+		if (r == -EEXIST) {
+			snprintf(ret->note, sizeof(ret->note),
+				 "no driver_override (kernel before 3.16); new_id: virtio-pci "
+				 "already matches %04x:%04x (EEXIST)",
+				 d->vendor, d->device);
+		} else if (r < 0) {
+			return fail_write(&j, path, r);
+		} else {
+			j.added_id = true;
+			if (!o->dry_run &&
+			    vd_sysfs_link_basef(s, buf, sizeof(buf), "%s/driver", j.dev) == 0 &&
+			    !strcmp(buf, VD_PCI_DRIVER))
+				j.bound = true;
+		}
+	}
+	if (!j.bound) {
+		/* bind, not drivers_probe: bind returns the probe's errno */
+		snprintf(path, sizeof(path), "sys/bus/pci/drivers/%s/bind", VD_PCI_DRIVER);
+		r = bind_write(&j, path);
+		if (r < 0)
+			return fail_write(&j, path, r);
+		j.bound = true;
+	}
+	if (o->dry_run) {
+		if (o->clear_override && j.have_override) {
+			snprintf(path, sizeof(path), "%s/driver_override", j.dev);
+			wr(&j, path, "\n", false);
+		}
+		ret->outcome = VD_BIND_PLANNED;
+		return 0;
+	}
+	return verify(&j, true);
+}

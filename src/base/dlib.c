@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- load a shared library on first use, not at every start */
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+
+#include "vd/base/dlib.h"
+
+int vd_dlib_load(const char *soname, const char *const *names, void **const *slots, size_t n,
+		 char *err, size_t errsz)
+{
+	/* the loader keeps one handle per library; a second dlopen only counts up */
+	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+
+	if (!h) {
+		snprintf(err, errsz, "cannot load %s: %s", soname, dlerror());
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < n; i++) {
+		*slots[i] = dlsym(h, names[i]);
+		if (!*slots[i]) {
+			snprintf(err, errsz, "%s has no %s", soname, names[i]);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,912 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- the only code that touches files: everything under one root */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#if defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#define VD_HAVE_OPENAT2_H 1
+#endif
+#endif
+
+#include "vd/base/sysfs.h"
+
+struct vd_sysfs {
+	int root_fd;
+	char *root;
+	/* openat2() is Linux 5.6+; without it resolve_in_root() walks the path itself. */
+	bool no_openat2;
+	/* the root is "/": the kernel's own resolution cannot leave it */
+	bool live;
+};
+
+/* Paths are written rooted ("/sys/..."): the root fd is the anchor. */
+static const char *rel(const char *path)
+{
+	while (*path == '/')
+		path++;
+	return *path ? path : ".";
+}
+
+/*
+ * ---- RESOLVE_IN_ROOT without openat2() ------------------------------------------------
+ * Kernels before 5.6, valgrind 3.19 and seccomp filters older than the syscall have no
+ * openat2(), and a plain openat() follows an absolute link or a "../.." out of the root.
+ * So the path is walked here one component at a time with O_NOFOLLOW, and each link is
+ * read as text and put in front of the rest, the way RESOLVE_IN_ROOT does it in the
+ * kernel: an absolute target starts again at the root, ".." never climbs above it.
+ * Magic links (/proc/PID/fd/N in a tree that is procfs) are only ever opened O_PATH and
+ * read as text, so they too resolve inside the root.
+ */
+
+/* The kernel's MAXSYMLINKS: links followed in one resolution before -ELOOP. */
+#define VD_MAXSYMLINKS 40
+
+struct walk {
+	int root_fd;
+	/*
+	 * The directories entered below the root, innermost last. ".." closes the last one
+	 * instead of opening "..": the parent we came through is inside the root, even when
+	 * someone moves the directory we are in out of it meanwhile.
+	 */
+	int *fds;
+	size_t n, cap;
+	int small[16];
+	unsigned int links;
+	/* what is left to walk: the tail of path; links are put in the space before it */
+	char *rest;
+	char path[2 * PATH_MAX];
+};
+
+static int walk_top(const struct walk *w)
+{
+	return w->n ? w->fds[w->n - 1] : w->root_fd;
+}
+
+/* Enter a directory (fd is taken over, closed on failure). */
+static int walk_push(struct walk *w, int fd)
+{
+	if (w->n == w->cap) {
+		int *nf = malloc(w->cap * 2 * sizeof(*nf));
+
+		if (!nf) {
+			close(fd);
+			return -ENOMEM;
+		}
+		memcpy(nf, w->fds, w->n * sizeof(*nf));
+		if (w->fds != w->small)
+			free(w->fds);
+		w->fds = nf;
+		w->cap *= 2;
+	}
+	w->fds[w->n++] = fd;
+	return 0;
+}
+
+/* "..": at the root it stays at the root, as RESOLVE_IN_ROOT does. */
+static void walk_pop(struct walk *w)
+{
+	if (w->n)
+		close(w->fds[--w->n]);
+}
+
+static void walk_done(struct walk *w)
+{
+	while (w->n)
+		walk_pop(w);
+	if (w->fds != w->small)
+		free(w->fds);
+}
+
+/*
+ * name in dfd is a symlink (or, when reading it fails with EINVAL, not one: not_link is
+ * the answer then). Put its target in front of the rest of the path, which is "" or
+ * "/...", so a link that is the last component stays the last one.
+ */
+static int walk_follow(struct walk *w, int dfd, const char *name, int not_link)
+{
+	char target[PATH_MAX];
+	ssize_t n;
+
+	n = readlinkat(dfd, name, target, sizeof(target));
+	if (n < 0)
+		return errno == EINVAL ? not_link : -errno;
+	if (++w->links > VD_MAXSYMLINKS)
+		return -ELOOP;
+	if ((size_t)n >= sizeof(target) || (size_t)n > (size_t)(w->rest - w->path))
+		return -ENAMETOOLONG;
+	if (n == 0)
+		return -ENOENT; /* an empty link body: the kernel's answer */
+	w->rest -= n;
+	memcpy(w->rest, target, (size_t)n);
+	if (target[0] == '/')
+		while (w->n)
+			walk_pop(w);
+	return 0;
+}
+
+/*
+ * The last component, with the caller's flags on its parent dfd, so a write is still one
+ * open() of the real file. Returns the fd in *ret_fd, or 0 with *ret_fd -1 when it was a
+ * link to follow (now spliced into w->rest), or -errno.
+ */
+static int walk_last(struct walk *w, int dfd, const char *name, int flags, int *ret_fd)
+{
+	struct stat st;
+	int fd, r;
+
+	*ret_fd = -1;
+	fd = openat(dfd, name, flags | O_NOFOLLOW | O_CLOEXEC, 0);
+	if (flags & O_NOFOLLOW) {
+		/* the link itself (O_PATH), or ELOOP as openat() answers */
+		if (fd < 0)
+			return -errno;
+		*ret_fd = fd;
+		return 0;
+	}
+	if (fd < 0) {
+		/* O_NOFOLLOW on a link: ELOOP, or ENOTDIR when O_DIRECTORY is given too */
+		if (errno != ELOOP && errno != ENOTDIR)
+			return -errno;
+		return walk_follow(w, dfd, name, -errno);
+	}
+	if (!(flags & O_PATH) || (flags & O_DIRECTORY)) {
+		*ret_fd = fd; /* opened for real, or a directory: not a link */
+		return 0;
+	}
+	/* O_PATH|O_NOFOLLOW opened a link itself: read it through that fd */
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	if (!S_ISLNK(st.st_mode)) {
+		*ret_fd = fd;
+		return 0;
+	}
+	r = walk_follow(w, fd, "", -ELOOP);
+	close(fd);
+	return r;
+}
+
+static int walk(struct walk *w, const char *path, int flags)
+{
+	size_t len = strlen(path);
+	char name[NAME_MAX + 1];
+
+	if (len >= PATH_MAX)
+		return -ENAMETOOLONG;
+	w->rest = w->path + sizeof(w->path) - len - 1;
+	memcpy(w->rest, path, len + 1);
+	for (;;) {
+		const char *end;
+		int fd, r;
+
+		while (*w->rest == '/')
+			w->rest++;
+		if (!*w->rest) {
+			/* the path names the directory we are in ("", ".", "sys/..", "dir/") */
+			fd = openat(walk_top(w), ".", flags | O_CLOEXEC, 0);
+			return fd < 0 ? -errno : fd;
+		}
+		end = strchrnul(w->rest, '/');
+		if (end - w->rest > NAME_MAX)
+			return -ENAMETOOLONG;
+		memcpy(name, w->rest, (size_t)(end - w->rest));
+		name[end - w->rest] = '\0';
+		w->rest += end - w->rest;
+		if (!strcmp(name, "."))
+			continue;
+		if (!strcmp(name, "..")) {
+			walk_pop(w);
+			continue;
+		}
+		if (!*w->rest) {
+			r = walk_last(w, walk_top(w), name, flags, &fd);
+			if (r < 0 || fd >= 0)
+				return r < 0 ? r : fd;
+			continue;
+		}
+		/*
+		 * More follows (a trailing '/' too): a directory, or a link to follow. O_DIRECTORY
+		 * tells both from a file in the one openat(): a link gives ENOTDIR, as a file does.
+		 */
+		fd = openat(walk_top(w), name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0)
+			r = walk_push(w, fd);
+		else if (errno == ENOTDIR)
+			r = walk_follow(w, walk_top(w), name, -ENOTDIR);
+		else
+			r = -errno;
+		if (r < 0)
+			return r;
+	}
+}
+
+/* The path opened with flags (never O_CREAT) inside root_fd, as RESOLVE_IN_ROOT would. */
+static int resolve_in_root(int root_fd, const char *path, int flags)
+{
+	struct walk w = { .root_fd = root_fd, .cap = ARRAY_SIZE(w.small) };
+	int fd;
+
+	w.fds = w.small;
+	fd = walk(&w, path, flags);
+	walk_done(&w);
+	return fd;
+}
+
+/* Without openat2(). On the live root the kernel's own resolution is the same, and cheaper. */
+static int open_fallback(const struct vd_sysfs *s, const char *path, int flags)
+{
+	int fd;
+
+	if (!s->live)
+		return resolve_in_root(s->root_fd, rel(path), flags);
+	fd = openat(s->root_fd, rel(path), flags | O_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+static int open_in_root(struct vd_sysfs *s, const char *path, int flags)
+{
+#if defined(VD_HAVE_OPENAT2_H) && defined(SYS_openat2)
+	if (!s->no_openat2) {
+		struct open_how how = {
+			.flags = (unsigned long long)flags | O_CLOEXEC,
+			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		};
+		int fd = (int)syscall(SYS_openat2, s->root_fd, rel(path), &how, sizeof(how));
+
+		if (fd >= 0)
+			return fd;
+		if (errno != ENOSYS && errno != EPERM)
+			return -errno;
+		/*
+		 * ENOSYS: Linux before 5.6, or valgrind. EPERM: a seccomp filter in some
+		 * containers answers it for syscalls it does not know, but EPERM is also a real
+		 * answer (an immutable file opened for writing): only a fallback that then
+		 * succeeds proves openat2() is filtered.
+		 */
+		if (errno == ENOSYS)
+			s->no_openat2 = true;
+		fd = open_fallback(s, path, flags);
+		if (fd >= 0)
+			s->no_openat2 = true;
+		return fd;
+	}
+#endif
+	return open_fallback(s, path, flags);
+}
+
+/* "/", "//": the live system, where absolute links and ".." already stay in the root. */
+static bool is_live_root(const char *root)
+{
+	return root[strspn(root, "/")] == '\0';
+}
+
+int vd_sysfs_open_flags(const char *root, unsigned int flags, struct vd_sysfs **ret)
+{
+	struct vd_sysfs *s;
+
+	if (flags & ~(unsigned int)VD_SYSFS_NO_OPENAT2)
+		return -EINVAL;
+	if (!root || !*root)
+		root = "/";
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->root = strdup(root);
+	if (!s->root) {
+		free(s);
+		return -ENOMEM;
+	}
+	s->root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->root_fd < 0) {
+		int r = -errno;
+
+		free(s->root);
+		free(s);
+		return r;
+	}
+	s->no_openat2 = flags & VD_SYSFS_NO_OPENAT2;
+	s->live = is_live_root(root);
+	*ret = s;
+	return 0;
+}
+
+int vd_sysfs_open(const char *root, struct vd_sysfs **ret)
+{
+	return vd_sysfs_open_flags(root, 0, ret);
+}
+
+void vd_sysfs_free(struct vd_sysfs *s)
+{
+	if (!s)
+		return;
+	if (s->root_fd >= 0)
+		close(s->root_fd);
+	free(s->root);
+	free(s);
+}
+
+const char *vd_sysfs_root(const struct vd_sysfs *s)
+{
+	return s->root;
+}
+
+/* Open a regular file for reading; refuse anything that could block or never end. */
+static int open_regular(struct vd_sysfs *s, const char *path)
+{
+	struct stat st;
+	int fd = open_in_root(s, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/*
+ * Read up to size bytes. A regular file, and a sysfs attribute (which the kernel renders
+ * whole into one page), returns less than asked only at its end, so a short read ends
+ * the loop without the extra read() that would return 0: one syscall per attribute saved.
+ */
+static ssize_t read_full(int fd, char *buf, size_t size)
+{
+	size_t done = 0;
+
+	while (done < size) {
+		ssize_t n = read(fd, buf + done, size - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		done += (size_t)n;
+		if ((size_t)n < size - (done - (size_t)n) || n == 0)
+			break;
+	}
+	return (ssize_t)done;
+}
+
+int vd_sysfs_read(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = -1;
+	char extra;
+	ssize_t n;
+
+	if (size == 0)
+		return -EINVAL;
+	/*
+	 * O_NONBLOCK keeps a FIFO or a device from blocking and size bounds what one can
+	 * return, so the regular-file check can wait for the rare case that needs it: an
+	 * empty read (an empty file, or a FIFO without a writer). One fstat() per
+	 * attribute saved on the path every scan takes.
+	 */
+	fd = open_in_root(s, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return fd;
+	n = read_full(fd, buf, size - 1);
+	if (n < 0)
+		return n == -EAGAIN ? -EINVAL : (int)n;
+	if (n == 0) {
+		struct stat st;
+
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+			return -EINVAL;
+	}
+	/* One more byte tells a file that fits exactly from one that is too long. */
+	if ((size_t)n == size - 1 && read(fd, &extra, 1) == 1)
+		return -EFBIG;
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return (int)n;
+}
+
+int vd_sysfs_readf(struct vd_sysfs *s, char *buf, size_t size, const char *fmt, ...)
+{
+	char path[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	return vd_sysfs_read(s, path, buf, size);
+}
+
+int vd_sysfs_read_bin(struct vd_sysfs *s, const char *path, void *buf, size_t size)
+{
+	_cleanup_close_ int fd = open_regular(s, path);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = read_full(fd, buf, size);
+	return (int)n;
+}
+
+int vd_sysfs_read_alloc(struct vd_sysfs *s, const char *path, size_t max, char **ret,
+			size_t *ret_len)
+{
+	_cleanup_close_ int fd = open_regular(s, path);
+	_cleanup_free_ char *buf = NULL;
+	size_t cap = 4096, len = 0;
+
+	if (fd < 0)
+		return fd;
+	for (;;) {
+		char *nb;
+		ssize_t n;
+
+		if (len + 1 >= cap || !buf) {
+			if (buf)
+				cap *= 2;
+			nb = realloc(buf, cap);
+			if (!nb)
+				return -ENOMEM;
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max)
+			return -EFBIG;
+	}
+	buf[len] = '\0';
+	if (ret_len)
+		*ret_len = len;
+	*ret = TAKE_PTR(buf);
+	return 0;
+}
+
+int vd_sysfs_readlink(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	/* O_PATH|O_NOFOLLOW opens the link itself; its parents resolve inside the root. */
+	fd = open_in_root(s, path, O_PATH | O_NOFOLLOW);
+	if (fd < 0)
+		return fd;
+	n = readlinkat(fd, "", buf, size);
+	if (n < 0)
+		return errno == ENOENT ? -EINVAL : -errno; /* not a symlink */
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int vd_sysfs_link_base(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	char target[1024];
+	const char *base;
+	int r;
+
+	r = vd_sysfs_readlink(s, path, target, sizeof(target));
+	if (r < 0)
+		return r;
+	r = vd_sysfs_access(s, path);
+	if (r == -ENOENT)
+		return -ENOLINK; /* the link exists (readlink worked): it points to nothing */
+	if (r < 0)
+		return r;
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (!*base || strlen(base) >= size)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return 0;
+}
+
+int vd_sysfs_link_basef(struct vd_sysfs *s, char *buf, size_t size, const char *fmt, ...)
+{
+	char path[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	return vd_sysfs_link_base(s, path, buf, size);
+}
+
+/* Append one component to a normalised root-relative path; ".." stops at the root. */
+static int push_component(char *out, size_t size, const char *comp, size_t len)
+{
+	size_t cur = strlen(out);
+
+	if (len == 0 || (len == 1 && comp[0] == '.'))
+		return 0;
+	if (len == 2 && comp[0] == '.' && comp[1] == '.') {
+		char *slash = strrchr(out, '/');
+
+		if (slash)
+			*slash = '\0';
+		else
+			out[0] = '\0';
+		return 0;
+	}
+	if (cur + (cur ? 1 : 0) + len + 1 > size)
+		return -ENAMETOOLONG;
+	if (cur)
+		out[cur++] = '/';
+	memcpy(out + cur, comp, len);
+	out[cur + len] = '\0';
+	return 0;
+}
+
+static int push_path(char *out, size_t size, const char *p)
+{
+	while (*p) {
+		const char *end = strchrnul(p, '/');
+		int r = push_component(out, size, p, (size_t)(end - p));
+
+		if (r < 0)
+			return r;
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+int vd_sysfs_link_path(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	char target[1024];
+	const char *slash;
+	int r;
+
+	r = vd_sysfs_readlink(s, path, target, sizeof(target));
+	if (r < 0)
+		return r;
+	if (size == 0)
+		return -EINVAL;
+	buf[0] = '\0';
+	if (target[0] != '/') {
+		char dir[1024];
+
+		path = rel(path);
+		slash = strrchr(path, '/');
+		if (slash) {
+			size_t len = (size_t)(slash - path);
+
+			if (len >= sizeof(dir))
+				return -ENAMETOOLONG;
+			memcpy(dir, path, len);
+			dir[len] = '\0';
+			r = push_path(buf, size, dir);
+			if (r < 0)
+				return r;
+		}
+	}
+	return push_path(buf, size, target);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+void vd_names_done(struct vd_names *names)
+{
+	for (size_t i = 0; i < names->n; i++)
+		free(names->v[i]);
+	free(names->v);
+	names->v = NULL;
+	names->n = 0;
+}
+
+int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret)
+{
+	struct vd_names names = { 0 };
+	size_t cap = 0;
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	fd = open_in_root(s, path, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	dir = fdopendir(fd);
+	if (!dir) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	while ((de = readdir(dir))) {
+		/* sysfs has no dot files; in a fixture they are git placeholders */
+		if (de->d_name[0] == '.')
+			continue;
+		if (names.n == cap) {
+			char **nv;
+
+			cap = cap ? cap * 2 : 16;
+			nv = realloc(names.v, cap * sizeof(*nv));
+			if (!nv)
+				goto oom;
+			names.v = nv;
+		}
+		names.v[names.n] = strdup(de->d_name);
+		if (!names.v[names.n])
+			goto oom;
+		names.n++;
+	}
+	closedir(dir);
+	if (names.n)
+		qsort(names.v, names.n, sizeof(*names.v), cmp_names);
+	*ret = names;
+	return 0;
+oom:
+	closedir(dir);
+	vd_names_done(&names);
+	return -ENOMEM;
+}
+
+int vd_sysfs_access(struct vd_sysfs *s, const char *path)
+{
+	int fd = open_in_root(s, path, O_PATH);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+int vd_sysfs_accessf(struct vd_sysfs *s, const char *fmt, ...)
+{
+	char path[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	return vd_sysfs_access(s, path);
+}
+
+int vd_sysfs_is_dir(struct vd_sysfs *s, const char *path)
+{
+	_cleanup_close_ int fd = open_in_root(s, path, O_PATH);
+	struct stat st;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 1 : 0;
+}
+
+/* One write() of the whole value, then close(): sysfs acts on the write, not on close. */
+static int write_whole(int fd, const void *data, size_t len, int short_err)
+{
+	ssize_t n = len ? write(fd, data, len) : 0;
+	int r = 0;
+
+	if (n < 0)
+		r = -errno;
+	else if ((size_t)n != len)
+		r = short_err;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+int vd_sysfs_write(struct vd_sysfs *s, const char *path, const char *value, size_t len)
+{
+	int fd = open_in_root(s, path, O_WRONLY | O_TRUNC | O_NOCTTY);
+
+	if (fd < 0)
+		return fd;
+	return write_whole(fd, value, len, -EIO);
+}
+
+int vd_sysfs_open_special(struct vd_sysfs *s, const char *path, int flags)
+{
+	return open_in_root(s, path, flags);
+}
+
+/* Split path into its parent (opened O_PATH inside the root) and its last component. */
+static int open_parent(struct vd_sysfs *s, const char *path, const char **ret_base)
+{
+	char dir[1024];
+	const char *p = rel(path), *slash = strrchr(p, '/');
+	size_t len;
+
+	if (!slash) {
+		*ret_base = p;
+		return open_in_root(s, ".", O_PATH | O_DIRECTORY);
+	}
+	len = (size_t)(slash - p);
+	if (len >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, p, len);
+	dir[len] = '\0';
+	*ret_base = slash + 1;
+	if (!**ret_base || !strcmp(*ret_base, ".") || !strcmp(*ret_base, ".."))
+		return -EINVAL;
+	return open_in_root(s, dir, O_PATH | O_DIRECTORY);
+}
+
+int vd_sysfs_create(struct vd_sysfs *s, const char *path, mode_t mode)
+{
+	_cleanup_close_ int dfd = -1;
+	const char *base;
+	int fd;
+
+	dfd = open_parent(s, path, &base);
+	if (dfd < 0)
+		return dfd;
+	fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	return fd < 0 ? -errno : fd;
+}
+
+int vd_sysfs_create_file(struct vd_sysfs *s, const char *path, const void *data, size_t len)
+{
+	int fd = vd_sysfs_create(s, path, 0644);
+
+	if (fd < 0)
+		return fd;
+	return write_whole(fd, data, len, -ENOSPC);
+}
+
+int vd_sysfs_mkdir(struct vd_sysfs *s, const char *path, mode_t mode)
+{
+	_cleanup_close_ int dfd = -1;
+	const char *base;
+
+	dfd = open_parent(s, path, &base);
+	if (dfd < 0)
+		return dfd;
+	if (mkdirat(dfd, base, mode) < 0) {
+		struct stat st;
+
+		if (errno == EEXIST && fstatat(dfd, base, &st, 0) == 0 && S_ISDIR(st.st_mode))
+			return 0;
+		return -errno;
+	}
+	return 0;
+}
+
+int vd_sysfs_mkdir_p(struct vd_sysfs *s, const char *path)
+{
+	char buf[1024];
+	size_t len;
+	int r;
+
+	path = rel(path);
+	len = strlen(path);
+	if (len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		r = vd_sysfs_mkdir(s, buf, 0755);
+		*p = '/';
+		if (r < 0)
+			return r;
+	}
+	return strcmp(buf, ".") ? vd_sysfs_mkdir(s, buf, 0755) : 0;
+}
+
+int vd_sysfs_symlink(struct vd_sysfs *s, const char *target, const char *path)
+{
+	_cleanup_close_ int dfd = -1;
+	const char *base;
+
+	dfd = open_parent(s, path, &base);
+	if (dfd < 0)
+		return dfd;
+	return symlinkat(target, dfd, base) < 0 ? -errno : 0;
+}
+
+int vd_sysfs_rename(struct vd_sysfs *s, const char *from, const char *to)
+{
+	_cleanup_close_ int ffd = -1, tfd = -1;
+	const char *fb, *tb;
+
+	ffd = open_parent(s, from, &fb);
+	if (ffd < 0)
+		return ffd;
+	tfd = open_parent(s, to, &tb);
+	if (tfd < 0)
+		return tfd;
+	return renameat(ffd, fb, tfd, tb) < 0 ? -errno : 0;
+}
+
+int vd_sysfs_kind(struct vd_sysfs *s, const char *path)
+{
+	_cleanup_close_ int dfd = -1;
+	const char *base;
+	struct stat st;
+
+	if (!strcmp(rel(path), "."))
+		return 'd';
+	dfd = open_parent(s, path, &base);
+	if (dfd < 0)
+		return dfd;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return S_ISLNK(st.st_mode)   ? 'l'
+	       : S_ISDIR(st.st_mode) ? 'd'
+	       : S_ISREG(st.st_mode) ? 'f'
+				     : 'o';
+}
+
+/* Depth-first removal on directory fds; links are removed, never followed. */
+static int remove_at(int dfd, const char *name, int depth)
+{
+	struct stat st;
+	int r = 0;
+
+	if (depth > 64)
+		return -ELOOP;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISDIR(st.st_mode)) {
+		int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		DIR *dir;
+		struct dirent *de;
+
+		if (fd < 0)
+			return -errno;
+		dir = fdopendir(fd);
+		if (!dir) {
+			close(fd);
+			return -errno;
+		}
+		while ((de = readdir(dir))) {
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			r = remove_at(dirfd(dir), de->d_name, depth + 1);
+			if (r < 0)
+				break;
+		}
+		closedir(dir);
+		if (r < 0)
+			return r;
+		return unlinkat(dfd, name, AT_REMOVEDIR) < 0 ? -errno : 0;
+	}
+	return unlinkat(dfd, name, 0) < 0 ? -errno : 0;
+}
+
+int vd_sysfs_remove_tree(struct vd_sysfs *s, const char *path)
+{
+	_cleanup_close_ int dfd = -1;
+	const char *base;
+
+	dfd = open_parent(s, path, &base);
+	if (dfd < 0)
+		return dfd == -ENOENT ? 0 : dfd;
+	return remove_at(dfd, base, 0);
+}

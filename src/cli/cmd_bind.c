@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- "bind": put virtio-pci on virtio PCI functions, verify, or show the plan */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vd/act/bind.h"
+#include "vd/cli/cli.h"
+#include "vd/base/ids.h"
+#include "vd/facts/klog.h"
+#include "vd/model/model.h"
+#include "vd/base/parse.h"
+#include "vd/base/sysfs.h"
+
+#define VSOCK_TYPE 19
+#define MAX_WAIT_S 3600
+
+enum {
+	OPT_VSOCK = 0x100,
+	OPT_CLEAR_OVERRIDE,
+};
+
+/* An argument as it may be shown: printable ASCII only, and not too long. */
+static const char *shown_arg(const char *a, char *buf, size_t size)
+{
+	size_t i = 0;
+
+	for (; *a && i + 4 < size && i < 40; a++)
+		buf[i++] = (*a >= 0x20 && *a < 0x7f) ? *a : '?';
+	if (*a && i + 4 <= size) {
+		memcpy(buf + i, "...", 3);
+		i += 3;
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+/* A path for a shell line: quoted when it holds anything but the usual characters. */
+static void print_shell_path(FILE *out, const char *p)
+{
+	if (strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._:+-") ==
+	    strlen(p)) {
+		fputs(p, out);
+		return;
+	}
+	fputc('\'', out);
+	for (; *p; p++)
+		if (*p == '\'')
+			fputs("'\\''", out);
+		else
+			fputc(*p, out);
+	fputc('\'', out);
+}
+
+static void print_plan(FILE *out, struct vd_sysfs *s, const struct vd_device *d,
+		       const struct vd_bind_result *r)
+{
+	char id[16], tb[32];
+
+	vd_device_id(d, id, sizeof(id));
+	fprintf(out, "# %s %s %s: %s\n", r->name,
+		d->type_id >= 0 ? vd_virtio_type_short((unsigned)d->type_id, tb, sizeof(tb)) : "?",
+		id, d->problem ? d->problem : vd_state_name(d->state));
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const struct vd_bind_step *st = &r->steps[i];
+		char sh[400];
+
+		if (st->kind == VD_STEP_MODPROBE) {
+			fprintf(out, "modprobe %s\n", st->value);
+			continue;
+		}
+		/* echo adds the newline; "echo > file" writes just "\n", which clears */
+		if (!strcmp(st->value, "\n"))
+			fputs("echo > ", out);
+		else
+			fprintf(out, "echo %s > ", st->value);
+		print_shell_path(out, vd_bind_shown_path(s, st->path, sh, sizeof(sh)));
+		fputc('\n', out);
+	}
+}
+
+/* Recognised kernel log lines about this device or its virtio child. */
+static void print_klog(struct vd_sysfs *s, struct vd_klog *klog, bool *loaded,
+		       const struct vd_bind_result *r)
+{
+	size_t shown = 0;
+
+	if (!*loaded) {
+		*loaded = true;
+		if (vd_klog_load(s, NULL, klog) < 0)
+			memset(klog, 0, sizeof(*klog));
+	}
+	for (size_t i = klog->n; i-- > 0 && shown < 4;) {
+		struct vd_klog_event ev;
+
+		if (vd_klog_match(klog->lines[i], &ev) < 0 || ev.kind == VD_KLOG_NONE)
+			continue;
+		if (strcmp(ev.device, r->name) && (!r->virtio[0] || strcmp(ev.device, r->virtio)))
+			continue;
+		fprintf(stderr, "  kernel: %s\n", klog->lines[i]);
+		shown++;
+	}
+}
+
+static int report(struct vd_sysfs *s, const struct vd_device *d, const struct vd_bind_result *r,
+		  bool dry_run, struct vd_klog *klog, bool *klog_loaded)
+{
+	const char *hash = dry_run ? "# " : "";
+
+	switch (r->outcome) {
+	case VD_BIND_ALREADY:
+		printf("%s%s: already bound (%s, %s)\n", hash, r->name, r->pcidrv, r->driver);
+		return VD_EXIT_OK;
+	case VD_BIND_DONE:
+		printf("%s: bound (%s, %s", r->name, r->pcidrv, r->driver);
+		if (r->have_cid)
+			printf(", cid %u", r->cid);
+		printf(")%s%s\n", r->note[0] ? "; " : "", r->note);
+		return VD_EXIT_OK;
+	case VD_BIND_PLANNED:
+		print_plan(stdout, s, d, r);
+		return VD_EXIT_OK;
+	case VD_BIND_REFUSED:
+	case VD_BIND_FAILED:
+	default:
+		break;
+	}
+	if (r->explain)
+		warnx("cannot bind '%s' to '%s': %s: see 'virtio-doctor explain %s'", r->name,
+		      VD_PCI_DRIVER, r->why, r->name);
+	else
+		warnx("cannot bind '%s' to '%s': %s", r->name, VD_PCI_DRIVER, r->why);
+	if (r->rollback[0])
+		warnx("'%s' was not left as it was: %s", r->name, r->rollback);
+	if (r->outcome == VD_BIND_FAILED && r->explain && !dry_run)
+		print_klog(s, klog, klog_loaded, r);
+	return VD_EXIT_PROBLEM;
+}
+
+/* --vsock found nothing on PCI: is there a virtio-mmio one? */
+static int no_vsock(const struct vd_model *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct vd_device *d = &m->dev[i];
+
+		if (d->bus != VD_BUS_PCI && d->type_id == VSOCK_TYPE) {
+			warnx("no virtio vsock PCI function; this guest has a virtio-mmio vsock "
+			      "device ('%s', %s), which bind does not handle (state %s)",
+			      d->name, d->virtio[0] ? d->virtio : "no virtio device",
+			      vd_state_name(d->state));
+			return VD_EXIT_USAGE;
+		}
+	}
+	warnx("no virtio vsock device: no 1af4:1053 or transitional vsock PCI function, and no "
+	      "virtio-mmio vsock");
+	return VD_EXIT_USAGE;
+}
+
+static int parse_types(const char *arg, bool *types, size_t ntypes)
+{
+	char *copy = strdup(arg), *save = NULL, *tok;
+	int rc = 0;
+
+	if (!copy) {
+		warnx("cannot allocate memory");
+		return VD_EXIT_USAGE;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		const struct vd_virtio_type *t = vd_virtio_type_by_name(tok);
+		char sb[64];
+
+		if (!t || t->id >= ntypes) {
+			rc = vd_cli_usage_error("unknown virtio type '%s'",
+						shown_arg(tok, sb, sizeof(sb)));
+			break;
+		}
+		types[t->id] = true;
+	}
+	free(copy);
+	return rc;
+}
+
+int vd_cmd_bind(const struct vd_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "vsock", no_argument, NULL, OPT_VSOCK },
+		{ "type", required_argument, NULL, 't' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "clear-override", no_argument, NULL, OPT_CLEAR_OVERRIDE },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vd_bind_opts bo = { 0 };
+	bool vsock = false, all = false, any_type = false, types[64] = { false };
+	_cleanup_(vd_sysfs_freep) struct vd_sysfs *s = NULL;
+	_cleanup_free_ char(*names)[16] = NULL;
+	_cleanup_free_ bool *picked = NULL;
+	struct vd_bind_real real = { 0 };
+	struct vd_bind_ops ops;
+	struct vd_scan_opts so = { .skip_transport = true };
+	struct vd_model m = { 0 };
+	struct vd_klog klog = { 0 };
+	bool klog_loaded = false;
+	size_t nnames = 0, ntargets = 0;
+	int c, r, rc = VD_EXIT_OK;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "t:anfw:h", longopts, NULL)) != -1) {
+		char *end;
+		unsigned long v;
+
+		switch (c) {
+		case OPT_VSOCK:
+			vsock = true;
+			break;
+		case 't':
+			if (parse_types(optarg, types, ARRAY_SIZE(types)))
+				return VD_EXIT_USAGE;
+			any_type = true;
+			break;
+		case 'a':
+			all = true;
+			break;
+		case 'n':
+			bo.dry_run = true;
+			break;
+		case 'f':
+			bo.force++;
+			break;
+		case OPT_CLEAR_OVERRIDE:
+			bo.clear_override = true;
+			break;
+		case 'w':
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || optarg[0] == '-' || v > MAX_WAIT_S)
+				return vd_cli_usage_error("invalid --wait '%s': seconds, 0 to %d",
+							  optarg, MAX_WAIT_S);
+			bo.wait_ms = (unsigned)v * 1000;
+			break;
+		default:
+			return vd_cli_option_end(c, argv);
+		}
+	}
+
+	/* device arguments: strict addresses, checked before any path is built */
+	names = calloc((size_t)(argc - optind) + 1, sizeof(*names));
+	if (!names) {
+		warnx("cannot allocate memory");
+		return VD_EXIT_USAGE;
+	}
+	for (int i = optind; i < argc; i++) {
+		struct vd_bdf bdf;
+		char sb[64];
+
+		if (vd_parse_bdf(argv[i], true, &bdf) < 0)
+			return vd_cli_usage_error("invalid PCI address '%s' (expected DDDD:BB:DD.F "
+						  "or BB:DD.F)",
+						  shown_arg(argv[i], sb, sizeof(sb)));
+		vd_bdf_format(&bdf, names[nnames++], sizeof(names[0]));
+	}
+	if (!nnames && !vsock && !all && !any_type)
+		return vd_cli_usage_error("no device given: name one, or use --vsock, --type or "
+					  "--all");
+
+	rc = vd_cli_load_model(cli, &so, true, &s, &m);
+	if (rc)
+		return rc;
+
+	picked = calloc(m.n + 1, sizeof(*picked));
+	if (!picked) {
+		warnx("cannot allocate memory");
+		rc = VD_EXIT_USAGE;
+		goto out;
+	}
+	for (size_t k = 0; k < nnames; k++) {
+		bool hit = false;
+
+		for (size_t i = 0; i < m.n && !hit; i++)
+			if (m.dev[i].bus == VD_BUS_PCI && !strcmp(m.dev[i].name, names[k]))
+				picked[i] = hit = true;
+		if (hit)
+			continue;
+		if (vd_sysfs_accessf(s, "sys/bus/pci/devices/%s", names[k]) == 0)
+			warnx("'%s' is not a virtio device", names[k]);
+		else
+			warnx("no PCI device '%s'", names[k]);
+		rc = VD_EXIT_USAGE;
+		goto out;
+	}
+	if (vsock) {
+		bool hit = false;
+
+		for (size_t i = 0; i < m.n; i++)
+			if (m.dev[i].bus == VD_BUS_PCI && m.dev[i].type_id == VSOCK_TYPE)
+				picked[i] = hit = true;
+		if (!hit) {
+			rc = no_vsock(&m);
+			goto out;
+		}
+	}
+	for (size_t t = 0; t < ARRAY_SIZE(types); t++) {
+		bool hit = false;
+		char tb[32];
+
+		if (!types[t])
+			continue;
+		for (size_t i = 0; i < m.n; i++)
+			if (m.dev[i].bus == VD_BUS_PCI && m.dev[i].type_id == (int)t)
+				picked[i] = hit = true;
+		if (!hit) {
+			warnx("no virtio PCI function of type '%s'",
+			      vd_virtio_type_short((unsigned)t, tb, sizeof(tb)));
+			rc = VD_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (all)
+		for (size_t i = 0; i < m.n; i++)
+			if (m.dev[i].bus == VD_BUS_PCI && m.dev[i].cls.virtio &&
+			    m.dev[i].state != VD_STATE_OK)
+				picked[i] = true;
+	for (size_t i = 0; i < m.n; i++)
+		ntargets += picked[i];
+	if (!ntargets) {
+		printf("%snothing to bind: every virtio PCI function is bound at both levels\n",
+		       bo.dry_run ? "# " : "");
+		goto out;
+	}
+
+	vd_bind_ops_real(&real, &ops);
+	for (size_t i = 0; i < m.n; i++) {
+		struct vd_bind_result res;
+
+		if (!picked[i])
+			continue;
+		r = vd_bind_device(s, &m.dev[i], &bo, &ops, &res);
+		if (r < 0) {
+			warnx("cannot bind '%s': %s", m.dev[i].name, strerror(-r));
+			rc = VD_EXIT_PROBLEM;
+			continue;
+		}
+		if (report(s, &m.dev[i], &res, bo.dry_run, &klog, &klog_loaded) != VD_EXIT_OK)
+			rc = VD_EXIT_PROBLEM;
+	}
+out:
+	if (klog_loaded)
+		vd_klog_done(&klog);
+	vd_bind_real_done(&real);
+	vd_model_done(&m);
+	return rc;
+}

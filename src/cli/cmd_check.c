@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- "check": one question, one exit code, for init scripts and monitors */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vd/cli/cli.h"
+#include "vd/diagnose/diagnose.h"
+
+#define MAX_REQUIRE 32
+
+/* The explain verdict's one line, for --verbose. */
+static void say_why(struct vd_sysfs *s, const struct vd_model *m, struct vd_evidence **ev,
+		    const struct vd_device *d, const char *type)
+{
+	struct vd_finding *f = malloc(sizeof(*f));
+	struct vd_dev_ev de;
+
+	if (!f)
+		return;
+	if (!*ev && vd_evidence_open(s, m, NULL, ev) < 0)
+		*ev = NULL;
+	if (*ev) {
+		vd_evidence_device(*ev, d, &de);
+		vd_diagnose(d, &de, vd_evidence_sys(*ev), f);
+		printf("%s: %s %s: %s: %s\n", type, d->name, vd_state_name(d->state),
+		       vd_verdict_code(f->verdict), f->summary);
+	} else {
+		printf("%s: %s %s: %s\n", type, d->name, vd_state_name(d->state),
+		       d->problem ? d->problem : "");
+	}
+	free(f);
+}
+
+int vd_cmd_check(const struct vd_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "require", required_argument, NULL, 'R' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vd_scan_opts so = { 0 };
+	_cleanup_(vd_sysfs_freep) struct vd_sysfs *s = NULL;
+	struct vd_evidence *ev = NULL;
+	struct vd_model m = { 0 };
+	const struct vd_virtio_type *req[MAX_REQUIRE];
+	size_t nreq = 0;
+	bool verbose = false;
+	int c, rc = VD_EXIT_OK;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "R:vh", longopts, NULL)) != -1) {
+		char *list, *tok, *save = NULL;
+
+		switch (c) {
+		case 'v':
+			verbose = true;
+			break;
+		case 'R':
+			list = strdup(optarg);
+			if (!list)
+				return VD_EXIT_USAGE;
+			for (tok = strtok_r(list, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
+				const struct vd_virtio_type *t = vd_virtio_type_by_name(tok);
+
+				if (!t || nreq >= MAX_REQUIRE) {
+					rc = vd_cli_usage_error("check: unknown virtio type '%s'",
+								tok);
+					free(list);
+					return rc;
+				}
+				req[nreq++] = t;
+			}
+			free(list);
+			break;
+		default:
+			return vd_cli_option_end(c, argv);
+		}
+	}
+	if (optind < argc)
+		return vd_cli_usage_error("unexpected argument '%s'", argv[optind]);
+	rc = vd_cli_load_model(cli, &so, true, &s, &m);
+	if (rc)
+		return rc;
+
+	if (nreq == 0) {
+		for (size_t i = 0; i < m.n; i++) {
+			const struct vd_device *d = &m.dev[i];
+			char tbuf[32];
+
+			if (d->state == VD_STATE_OK || d->state == VD_STATE_NOT_VIRTIO)
+				continue;
+			rc = VD_EXIT_PROBLEM;
+			if (verbose)
+				say_why(s, &m, &ev, d,
+					d->type_id >= 0 ? vd_virtio_type_short((unsigned)d->type_id,
+									       tbuf, sizeof(tbuf))
+							: "virtio");
+		}
+	}
+	for (size_t k = 0; k < nreq; k++) {
+		bool present = false;
+
+		for (size_t i = 0; i < m.n; i++) {
+			const struct vd_device *d = &m.dev[i];
+
+			if (d->type_id < 0 || (unsigned)d->type_id != req[k]->id)
+				continue;
+			present = true;
+			if (d->state != VD_STATE_OK) {
+				rc = VD_EXIT_PROBLEM;
+				if (verbose)
+					say_why(s, &m, &ev, d, req[k]->name);
+			}
+		}
+		if (!present) {
+			rc = VD_EXIT_PROBLEM;
+			if (verbose)
+				printf("%s: absent: no %s device on this machine\n", req[k]->name,
+				       req[k]->spec_name);
+		}
+	}
+	if (verbose && rc == VD_EXIT_OK)
+		printf("ok\n");
+	vd_evidence_free(ev);
+	vd_model_done(&m);
+	return rc;
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- "explain": why a virtio device has no working driver, and the fix */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vd/cli/cli.h"
+#include "vd/diagnose/diagnose.h"
+#include "vd/model/model.h"
+#include "vd/cli/output.h"
+#include "vd/base/sysfs.h"
+
+static void print_lines(const char *label, const char *base, size_t stride, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		printf("  %-10s%s\n", i ? "" : label, base + i * stride);
+}
+
+static void print_finding(const struct vd_device *d, const struct vd_finding *f)
+{
+	char id[16] = "", tbuf[32];
+	const char *type = d->type_id >= 0
+				   ? vd_virtio_type_short((unsigned)d->type_id, tbuf, sizeof(tbuf))
+				   : "";
+
+	vd_device_id(d, id, sizeof(id));
+	printf("%s%s%s%s%s: %s\n", d->name, id[0] ? " " : "", id, type[0] ? " " : "", type,
+	       vd_state_name(d->state));
+	printf("  %-10s%s: %s\n", "verdict", vd_verdict_code(f->verdict), f->summary);
+	print_lines("evidence", f->evidence[0], sizeof(f->evidence[0]), f->n_evidence);
+	print_lines("fix", f->remedy[0], sizeof(f->remedy[0]), f->n_remedy);
+	print_lines("unchecked", f->unchecked[0], sizeof(f->unchecked[0]), f->n_unchecked);
+}
+
+int vd_cmd_explain(const struct vd_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "kmsg", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vd_scan_opts so = { .want = VD_WANT_ALL };
+	_cleanup_(vd_sysfs_freep) struct vd_sysfs *s = NULL;
+	struct vd_evidence *ev = NULL;
+	struct vd_model m = { 0 };
+	const struct vd_device **devs = NULL;
+	const struct vd_finding **fps = NULL;
+	struct vd_finding *findings = NULL;
+	const char *kmsg = NULL;
+	bool all = false, json = false;
+	size_t n = 0;
+	int c, r, rc = VD_EXIT_OK;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "aJk:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			all = true;
+			break;
+		case 'J':
+			json = true;
+			break;
+		case 'k':
+			kmsg = optarg;
+			break;
+		default:
+			return vd_cli_option_end(c, argv);
+		}
+	}
+	/* arguments are checked before anything is read */
+	for (int i = optind; i < argc; i++) {
+		struct vd_device none = VD_DEVICE_INIT;
+
+		if (vd_device_matches(&none, argv[i]) < 0)
+			return vd_cli_usage_error("explain: '%s' is not a device name", argv[i]);
+	}
+	rc = vd_cli_load_model(cli, &so, false, &s, &m);
+	if (rc)
+		return rc;
+	devs = calloc(m.n + 1, sizeof(*devs));
+	fps = calloc(m.n + 1, sizeof(*fps));
+	findings = calloc(m.n + 1, sizeof(*findings));
+	if (!devs || !fps || !findings) {
+		rc = VD_EXIT_USAGE;
+		warnx("cannot allocate memory");
+		goto out;
+	}
+	for (size_t i = 0; i < m.n; i++) {
+		const struct vd_device *d = &m.dev[i];
+		bool pick = false;
+
+		if (d->state == VD_STATE_NOT_VIRTIO)
+			continue;
+		if (optind < argc) {
+			for (int k = optind; k < argc; k++)
+				if (vd_device_matches(d, argv[k]) > 0)
+					pick = true;
+		} else {
+			pick = all || d->state != VD_STATE_OK;
+		}
+		if (pick)
+			devs[n++] = d;
+	}
+	for (int k = optind; k < argc; k++) {
+		bool found = false;
+
+		for (size_t i = 0; i < n; i++)
+			if (vd_device_matches(devs[i], argv[k]) > 0)
+				found = true;
+		if (!found) {
+			warnx("explain: no virtio device matches '%s'", argv[k]);
+			rc = VD_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (n > 0) {
+		r = vd_evidence_open(s, &m, kmsg, &ev);
+		if (r < 0) {
+			warnx("cannot collect evidence: %s", strerror(-r));
+			rc = VD_EXIT_USAGE;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct vd_dev_ev de;
+
+		vd_evidence_device(ev, devs[i], &de);
+		vd_diagnose(devs[i], &de, vd_evidence_sys(ev), &findings[i]);
+		fps[i] = &findings[i];
+		if (findings[i].verdict != VD_V_OK)
+			rc = VD_EXIT_PROBLEM;
+	}
+	if (json) {
+		if (vd_output_findings_json(stdout, devs, fps, n) < 0)
+			rc = VD_EXIT_USAGE;
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				putchar('\n');
+			print_finding(devs[i], &findings[i]);
+		}
+		/* said once, not per device: lspci -k would print an error here */
+		if (ev && !vd_evidence_sys(ev)->kmod_index)
+			printf("\nnote: %s; module facts come from /sys/module and the kernel "
+			       "config\n",
+			       vd_evidence_sys(ev)->kmod_problem);
+	}
+out:
+	vd_evidence_free(ev);
+	free(findings);
+	free(fps);
+	free(devs);
+	vd_model_done(&m);
+	return rc;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- "report": one JSON document for collectors */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vd/cli/cli.h"
+#include "vd/diagnose/diagnose.h"
+#include "vd/cli/output.h"
+
+int vd_cmd_report(const struct vd_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "kmsg", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vd_scan_opts so = { .want = VD_WANT_ALL };
+	_cleanup_(vd_sysfs_freep) struct vd_sysfs *s = NULL;
+	struct vd_evidence *ev = NULL;
+	struct vd_model m = { 0 };
+	struct vd_report_info info = { .version = VD_VERSION };
+	struct vd_finding *findings = NULL;
+	const char *kmsg = NULL;
+	char release[128] = "", vendor[128] = "", product[128] = "";
+	int c, r, rc;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "Jk:h", longopts, NULL)) != -1) {
+		if (c == 'J')
+			continue; /* the report is always JSON; -J is accepted for symmetry */
+		if (c == 'k')
+			kmsg = optarg;
+		else
+			return vd_cli_option_end(c, argv);
+	}
+	if (optind < argc)
+		return vd_cli_usage_error("unexpected argument '%s'", argv[optind]);
+	rc = vd_cli_load_model(cli, &so, true, &s, &m);
+	if (rc)
+		return rc;
+	findings = calloc(m.n + 1, sizeof(*findings));
+	if (!findings || vd_evidence_open(s, &m, kmsg, &ev) < 0) {
+		warnx("cannot collect evidence");
+		rc = VD_EXIT_USAGE;
+		goto out;
+	}
+	for (size_t i = 0; i < m.n; i++) {
+		struct vd_dev_ev de;
+
+		if (m.dev[i].state == VD_STATE_NOT_VIRTIO)
+			continue;
+		vd_evidence_device(ev, &m.dev[i], &de);
+		vd_diagnose(&m.dev[i], &de, vd_evidence_sys(ev), &findings[i]);
+		m.dev[i].verdict = vd_verdict_code(findings[i].verdict);
+		if (findings[i].verdict != VD_V_OK) {
+			vd_device_set_problem(&m.dev[i], "%s", findings[i].summary);
+			rc = VD_EXIT_PROBLEM;
+		}
+	}
+	/* optional facts: a missing one is null in the report */
+	if (vd_sysfs_read(s, "proc/sys/kernel/osrelease", release, sizeof(release)) > 0)
+		info.release = release;
+	info.cmdline = vd_evidence_sys(ev)->cmdline_loaded ? vd_evidence_sys(ev)->cmdline : NULL;
+	if (vd_sysfs_read(s, "sys/class/dmi/id/sys_vendor", vendor, sizeof(vendor)) > 0)
+		info.sys_vendor = vendor;
+	if (vd_sysfs_read(s, "sys/class/dmi/id/product_name", product, sizeof(product)) > 0)
+		info.product_name = product;
+	r = vd_output_report(stdout, &info, &m, findings);
+	if (r < 0) {
+		warnx("cannot print the report: %s", strerror(-r));
+		rc = VD_EXIT_USAGE;
+	}
+out:
+	vd_evidence_free(ev);
+	free(findings);
+	vd_model_done(&m);
+	return rc;
+}

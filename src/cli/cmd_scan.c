@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- "scan": one row per virtio device, both binding levels */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vd/cli/cli.h"
+#include "vd/diagnose/diagnose.h"
+#include "vd/model/model.h"
+#include "vd/cli/output.h"
+#include "vd/base/sysfs.h"
+
+static const int default_cols[] = {
+	VD_COL_DEVICE, VD_COL_ID,     VD_COL_TRANSPORT, VD_COL_TYPE,
+	VD_COL_PCIDRV, VD_COL_VIRTIO, VD_COL_DRIVER,	VD_COL_STATE,
+};
+
+/* -J, -P and -r pick one output format, as in lsblk. */
+static int set_mode(struct vd_output_opts *o, enum vd_output_mode m, char *seen, int opt)
+{
+	if (*seen && *seen != opt)
+		return vd_cli_usage_error(
+			"options --json, --pairs and --raw are mutually exclusive");
+	*seen = (char)opt;
+	o->mode = m;
+	return 0;
+}
+
+/*
+ * VERDICT and PROBLEM come from explain's rules. Evidence (modules, config, log) is
+ * collected only when a row is not ok: a healthy machine pays nothing for the column.
+ */
+static void diagnose_rows(struct vd_sysfs *s, struct vd_model *m)
+{
+	struct vd_evidence *ev = NULL;
+
+	for (size_t i = 0; i < m->n; i++) {
+		struct vd_device *d = &m->dev[i];
+		struct vd_finding *f;
+		struct vd_dev_ev de;
+
+		if (d->state == VD_STATE_NOT_VIRTIO)
+			continue;
+		if (d->state == VD_STATE_OK && d->type_id != 19) {
+			d->verdict = vd_verdict_code(VD_V_OK);
+			continue;
+		}
+		if (!ev && vd_evidence_open(s, m, NULL, &ev) < 0)
+			return;
+		f = malloc(sizeof(*f));
+		if (!f)
+			break;
+		vd_evidence_device(ev, d, &de);
+		vd_diagnose(d, &de, vd_evidence_sys(ev), f);
+		d->verdict = vd_verdict_code(f->verdict);
+		if (f->verdict != VD_V_OK)
+			vd_device_set_problem(d, "%s", f->summary);
+		free(f);
+	}
+	vd_evidence_free(ev);
+}
+
+int vd_cmd_scan(const struct vd_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "pairs", no_argument, NULL, 'P' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int cols[64];
+	struct vd_output_opts out = { .cols = cols };
+	struct vd_scan_opts so = { 0 };
+	_cleanup_(vd_sysfs_freep) struct vd_sysfs *s = NULL;
+	struct vd_model m = { 0 };
+	const struct vd_device **rows = NULL;
+	size_t nrows = 0;
+	char mode_seen = 0;
+	int c, r, rc = VD_EXIT_OK;
+
+	memcpy(cols, default_cols, sizeof(default_cols));
+	out.ncols = ARRAY_SIZE(default_cols);
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "aJno:Prh", longopts, NULL)) != -1) {
+		char *bad = NULL;
+
+		switch (c) {
+		case 'a':
+			so.all_pci = true;
+			break;
+		case 'J':
+			if (set_mode(&out, VD_OUT_JSON, &mode_seen, c))
+				return VD_EXIT_USAGE;
+			break;
+		case 'P':
+			if (set_mode(&out, VD_OUT_PAIRS, &mode_seen, c))
+				return VD_EXIT_USAGE;
+			break;
+		case 'r':
+			if (set_mode(&out, VD_OUT_RAW, &mode_seen, c))
+				return VD_EXIT_USAGE;
+			break;
+		case 'n':
+			out.noheadings = true;
+			break;
+		case 'o':
+			r = vd_output_parse_columns(optarg, cols, &out.ncols, ARRAY_SIZE(cols),
+						    &bad);
+			if (r == -EINVAL) {
+				rc = vd_cli_usage_error("unknown column: '%s'", bad ? bad : "");
+				free(bad);
+				return rc;
+			}
+			if (r < 0)
+				return vd_cli_usage_error("too many columns in '%s'", optarg);
+			break;
+		default:
+			return vd_cli_option_end(c, argv);
+		}
+	}
+	if (optind < argc)
+		return vd_cli_usage_error("unexpected argument '%s'", argv[optind]);
+
+	so.want = vd_output_want(cols, out.ncols);
+	rc = vd_cli_load_model(cli, &so, false, &s, &m);
+	if (rc)
+		return rc;
+
+	if (vd_output_needs_diagnosis(cols, out.ncols))
+		diagnose_rows(s, &m);
+
+	rows = calloc(m.n + 1, sizeof(*rows));
+	if (!rows) {
+		vd_model_done(&m);
+		warnx("cannot allocate memory");
+		return VD_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < m.n; i++) {
+		rows[nrows++] = &m.dev[i];
+		if (m.dev[i].state != VD_STATE_OK && m.dev[i].state != VD_STATE_NOT_VIRTIO)
+			rc = VD_EXIT_PROBLEM;
+	}
+	r = vd_output_devices(stdout, rows, nrows, &out);
+	if (r < 0) {
+		warnx("cannot print the table: %s", strerror(-r));
+		rc = VD_EXIT_USAGE;
+	}
+	free(rows);
+	vd_model_done(&m);
+	return rc;
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- "snapshot": a support bundle, as a directory or a tar.gz */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vd/act/bundle.h"
+#include "vd/cli/cli.h"
+
+static bool is_archive_name(const char *p)
+{
+	size_t l = strlen(p);
+
+	return (l > 7 && !strcmp(p + l - 7, ".tar.gz")) || (l > 4 && !strcmp(p + l - 4, ".tgz"));
+}
+
+/* "dir/name" -> parent "dir" and base "name" (parent "." for a bare name). */
+static int split(const char *dest, char *parent, size_t psize, const char **ret_base)
+{
+	const char *slash = strrchr(dest, '/');
+
+	if (!slash) {
+		snprintf(parent, psize, ".");
+		*ret_base = dest;
+	} else {
+		if ((size_t)(slash - dest) + 1 >= psize)
+			return -ENAMETOOLONG;
+		snprintf(parent, psize, "%.*s", slash == dest ? 1 : (int)(slash - dest), dest);
+		*ret_base = slash + 1;
+	}
+	return **ret_base && strcmp(*ret_base, ".") && strcmp(*ret_base, "..") ? 0 : -EINVAL;
+}
+
+static int fail(const char *what, const char *dest, int r)
+{
+	warnx("cannot write snapshot '%s': %s: %s", dest, what, strerror(-r));
+	return VD_EXIT_USAGE;
+}
+
+int vd_cmd_snapshot(const struct vd_cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	_cleanup_(vd_sysfs_freep) struct vd_sysfs *src = NULL;
+	_cleanup_(vd_sysfs_freep) struct vd_sysfs *dir = NULL;
+	struct vd_bundle_writer *w = NULL;
+	const char *dest, *base;
+	char parent[1024], tmp[300];
+	bool force = false, archive;
+	int c, r, fd = -1;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
+		if (c == 'f')
+			force = true;
+		else
+			return vd_cli_option_end(c, argv);
+	}
+	if (optind >= argc)
+		return vd_cli_usage_error("snapshot: no destination given (FILE.tar.gz, DIR or -)");
+	if (optind + 1 < argc)
+		return vd_cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
+	dest = argv[optind];
+
+	r = vd_sysfs_open(cli->sysroot, &src);
+	if (r < 0) {
+		warnx("cannot open sysroot '%s': %s", cli->sysroot, strerror(-r));
+		return VD_EXIT_USAGE;
+	}
+	if (!strcmp(dest, "-")) {
+		if (isatty(STDOUT_FILENO)) {
+			warnx("refusing to write a tar.gz to a terminal; redirect standard output");
+			return VD_EXIT_USAGE;
+		}
+		r = vd_bundle_writer_tar(STDOUT_FILENO, &w);
+		if (r < 0)
+			return fail("libarchive", dest, r);
+		r = vd_bundle_snapshot(src, w, VD_VERSION);
+		r = r < 0 ? r : 0;
+		c = vd_bundle_writer_close(w);
+		return r < 0 || c < 0 ? fail("standard output", dest, r < 0 ? r : c) : VD_EXIT_OK;
+	}
+
+	if (split(dest, parent, sizeof(parent), &base) < 0)
+		return vd_cli_usage_error("snapshot: '%s' is not a usable destination", dest);
+	r = vd_sysfs_open(parent, &dir);
+	if (r < 0)
+		return fail("its directory", dest, r);
+	r = vd_sysfs_kind(dir, base);
+	if (r >= 0 && !force) {
+		warnx("cannot write snapshot '%s': it exists (use --force to replace it)", dest);
+		return VD_EXIT_USAGE;
+	}
+	archive = is_archive_name(base);
+	/* everything goes to a temporary name first: no half-written bundle is ever left */
+	snprintf(tmp, sizeof(tmp), ".%.200s.tmp-%ld", base, (long)getpid());
+	if (archive) {
+		fd = vd_sysfs_create(dir, tmp, 0644);
+		if (fd < 0)
+			return fail("cannot create a temporary file", dest, fd);
+		r = vd_bundle_writer_tar(fd, &w);
+	} else {
+		struct vd_sysfs *tree = NULL;
+		char p[1400];
+
+		r = vd_sysfs_mkdir(dir, tmp, 0755);
+		if (r < 0)
+			return fail("cannot create a temporary directory", dest, r);
+		snprintf(p, sizeof(p), "%s/%s", parent, tmp);
+		r = vd_sysfs_open(p, &tree);
+		if (r == 0)
+			r = vd_bundle_writer_dir(tree, &w);
+		if (r == 0) {
+			r = vd_bundle_snapshot(src, w, VD_VERSION);
+			c = vd_bundle_writer_close(w);
+			w = NULL;
+			r = r < 0 ? r : c;
+		}
+		vd_sysfs_free(tree);
+		goto finish;
+	}
+	if (r == 0) {
+		r = vd_bundle_snapshot(src, w, VD_VERSION);
+		c = vd_bundle_writer_close(w);
+		w = NULL;
+		r = r < 0 ? r : c;
+	}
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+finish:
+	if (r == 0 && force && vd_sysfs_kind(dir, base) == 'd')
+		r = vd_sysfs_remove_tree(dir, base);
+	if (r == 0)
+		r = vd_sysfs_rename(dir, tmp, base);
+	if (r < 0) {
+		vd_sysfs_remove_tree(dir, tmp);
+		return fail(r == -ENOSPC ? "disk full" : "write failed", dest, r);
+	}
+	return VD_EXIT_OK;
+}

@@ -1,0 +1,560 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- libsmartcols tables over the model: text, -J, -P, -r, -n, -o */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libsmartcols.h>
+
+#include "vd/cli/output.h"
+
+static const struct vd_colinfo cols[_VD_COL_MAX] = {
+	[VD_COL_DEVICE] = { "DEVICE", 12, 0, SCOLS_JSON_STRING, 0,
+			    "PCI address, or the virtio-mmio platform device", false },
+	[VD_COL_ID] = { "ID", 9, 0, SCOLS_JSON_STRING, 0, "PCI vendor:device", false },
+	[VD_COL_SUBSYS] = { "SUBSYS", 9, 0, SCOLS_JSON_STRING, VD_WANT_SUBSYS,
+			    "PCI subsystem vendor:device", false },
+	[VD_COL_REV] = { "REV", 3, 0, SCOLS_JSON_STRING, VD_WANT_REV, "PCI revision", false },
+	[VD_COL_CLASS] = { "CLASS", 6, 0, SCOLS_JSON_STRING, VD_WANT_CLASS, "PCI class code",
+			   false },
+	[VD_COL_TRANSPORT] = { "TRANSPORT", 9, 0, SCOLS_JSON_STRING, 0,
+			       "modern, transitional, legacy, unknown (needs root) or mmio",
+			       false },
+	[VD_COL_TYPE] = { "TYPE", 6, 0, SCOLS_JSON_STRING, 0, "virtio device type", false },
+	[VD_COL_TYPEID] = { "TYPEID", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, 0,
+			    "virtio device type number", false },
+	[VD_COL_NAME] = { "NAME", 16, 0, SCOLS_JSON_STRING, 0, "the spec's name for the type",
+			  false },
+	[VD_COL_PCIDRV] = { "PCIDRV", 10, 0, SCOLS_JSON_STRING, 0,
+			    "driver bound to the PCI function (platform driver for mmio)", false },
+	[VD_COL_VIRTIO] = { "VIRTIO", 7, 0, SCOLS_JSON_STRING, 0, "the virtio bus device under it",
+			    false },
+	[VD_COL_DRIVER] = { "DRIVER", 12, 0, SCOLS_JSON_STRING, 0,
+			    "driver bound to the virtio device", false },
+	[VD_COL_STATUS] = { "STATUS", 20, 0, SCOLS_JSON_STRING, 0, "virtio status bits", false },
+	[VD_COL_STATUSRAW] = { "STATUSRAW", 10, 0, SCOLS_JSON_STRING, 0, "virtio status as hex",
+			       false },
+	[VD_COL_FEATURES] = { "FEATURES", 10, 0, SCOLS_JSON_STRING, VD_WANT_FEATURES,
+			      "negotiated transport features (VERSION_1, ACCESS_PLATFORM, ...)",
+			      false },
+	[VD_COL_STATE] = { "STATE", 7, 0, SCOLS_JSON_STRING, 0,
+			   "ok, unbound, foreign, no-driver, failed or not-virtio", false },
+	[VD_COL_PROBLEM] = { "PROBLEM", 30, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, 0,
+			     "what is wrong, in one line (explain's verdict summary)", true },
+	[VD_COL_VERDICT] = { "VERDICT", 16, 0, SCOLS_JSON_STRING, 0,
+			     "explain's verdict code (see VERDICTS in virtio-doctor(8))", true },
+};
+
+const struct vd_colinfo *vd_output_colinfo(enum vd_col c)
+{
+	return (unsigned)c < _VD_COL_MAX ? &cols[c] : NULL;
+}
+
+int vd_output_parse_columns(const char *list, int *out, size_t *nout, size_t max, char **ret_bad)
+{
+	char *copy, *tok, *save = NULL;
+	size_t n = *nout;
+
+	if (*list == '+')
+		list++;
+	else
+		n = 0;
+	copy = strdup(list);
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int c;
+
+		for (c = 0; c < _VD_COL_MAX; c++)
+			if (!strcasecmp(tok, cols[c].name))
+				break;
+		if (c == _VD_COL_MAX) {
+			*ret_bad = strdup(tok);
+			free(copy);
+			return -EINVAL;
+		}
+		if (n >= max) {
+			free(copy);
+			return -E2BIG;
+		}
+		out[n++] = c;
+	}
+	free(copy);
+	if (n == 0) {
+		*ret_bad = strdup("");
+		return -EINVAL;
+	}
+	*nout = n;
+	return 0;
+}
+
+unsigned int vd_output_want(const int *c, size_t n)
+{
+	unsigned int want = 0;
+
+	for (size_t i = 0; i < n; i++)
+		want |= cols[c[i]].want;
+	return want;
+}
+
+bool vd_output_needs_diagnosis(const int *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (cols[c[i]].diagnose)
+			return true;
+	return false;
+}
+
+static const char *feature_names(const struct vd_device *d, char *buf, size_t size)
+{
+	static const struct {
+		unsigned int bit;
+		const char *name;
+	} f[] = {
+		{ VD_F_VERSION_1, "VERSION_1" },
+		{ VD_F_ACCESS_PLATFORM, "ACCESS_PLATFORM" },
+		{ VD_F_RING_PACKED, "RING_PACKED" },
+		{ 35, "IN_ORDER" },
+		{ 36, "ORDER_PLATFORM" },
+		{ 37, "SR_IOV" },
+		{ 40, "RING_RESET" },
+	};
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		int k;
+
+		if (!vd_feature_has(d->features, f[i].bit))
+			continue;
+		k = snprintf(buf + len, size - len, "%s%s", len ? "," : "", f[i].name);
+		if (k < 0 || (size_t)k >= size - len)
+			break;
+		len += (size_t)k;
+	}
+	return buf;
+}
+
+/* The text of one cell; NULL leaves it empty (JSON null). */
+static const char *cell(const struct vd_device *d, int c, char *buf, size_t size)
+{
+	const struct vd_virtio_type *t;
+
+	switch (c) {
+	case VD_COL_DEVICE:
+		return d->name;
+	case VD_COL_ID:
+		if (!d->have_id)
+			return NULL;
+		vd_device_id(d, buf, size);
+		return buf;
+	case VD_COL_SUBSYS:
+		if (!d->have_subsys)
+			return NULL;
+		snprintf(buf, size, "%04x:%04x", d->subvendor, d->subdevice);
+		return buf;
+	case VD_COL_REV:
+		if (!d->have_rev)
+			return NULL;
+		snprintf(buf, size, "%02x", d->revision);
+		return buf;
+	case VD_COL_CLASS:
+		if (!d->have_class)
+			return NULL;
+		snprintf(buf, size, "%06x", d->class);
+		return buf;
+	case VD_COL_TRANSPORT:
+		return d->transport == VD_TRANSPORT_NONE ? NULL : vd_transport_name(d->transport);
+	case VD_COL_TYPE:
+		if (d->type_id < 0)
+			return NULL;
+		return vd_virtio_type_short((unsigned)d->type_id, buf, size);
+	case VD_COL_TYPEID:
+		if (d->type_id < 0)
+			return NULL;
+		snprintf(buf, size, "%d", d->type_id);
+		return buf;
+	case VD_COL_NAME:
+		t = d->type_id >= 0 ? vd_virtio_type_by_id((unsigned)d->type_id) : NULL;
+		return t ? t->spec_name : NULL;
+	case VD_COL_PCIDRV:
+		return d->pcidrv[0] ? d->pcidrv : NULL;
+	case VD_COL_VIRTIO:
+		return d->virtio[0] ? d->virtio : NULL;
+	case VD_COL_DRIVER:
+		return d->driver[0] ? d->driver : NULL;
+	case VD_COL_STATUS:
+		if (!d->have_status || vd_status_decode(d->status, buf, size) < 0)
+			return NULL;
+		return buf;
+	case VD_COL_STATUSRAW:
+		if (!d->have_status)
+			return NULL;
+		snprintf(buf, size, "0x%08x", d->status);
+		return buf;
+	case VD_COL_FEATURES:
+		return d->have_features ? feature_names(d, buf, size) : NULL;
+	case VD_COL_STATE:
+		return vd_state_name(d->state);
+	case VD_COL_PROBLEM:
+		return d->problem;
+	case VD_COL_VERDICT:
+		return d->verdict;
+	}
+	return NULL;
+}
+
+int vd_output_devices(FILE *out, const struct vd_device *const *devs, size_t n,
+		      const struct vd_output_opts *o)
+{
+	struct libscols_table *tb;
+	int r = 0;
+
+	tb = scols_new_table();
+	if (!tb)
+		return -ENOMEM;
+	scols_table_set_stream(tb, out);
+	scols_table_set_name(tb, "devices");
+	scols_table_enable_json(tb, o->mode == VD_OUT_JSON);
+	scols_table_enable_export(tb, o->mode == VD_OUT_PAIRS);
+	scols_table_enable_raw(tb, o->mode == VD_OUT_RAW);
+	scols_table_enable_noheadings(tb, o->noheadings);
+
+	for (size_t i = 0; i < o->ncols; i++) {
+		const struct vd_colinfo *ci = &cols[o->cols[i]];
+		struct libscols_column *cl;
+
+		cl = scols_table_new_column(tb, ci->name, ci->whint, ci->flags);
+		if (!cl) {
+			r = -ENOMEM;
+			goto out;
+		}
+		scols_column_set_json_type(cl, ci->json_type);
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln) {
+			r = -ENOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < o->ncols; i++) {
+			char buf[256];
+			const char *v = cell(devs[k], o->cols[i], buf, sizeof(buf));
+
+			if (v && *v && scols_line_set_data(ln, i, v) < 0) {
+				r = -ENOMEM;
+				goto out;
+			}
+		}
+	}
+	if (scols_print_table(tb) < 0)
+		r = -EIO;
+out:
+	scols_unref_table(tb);
+	return r;
+}
+
+int vd_output_decode(FILE *out, const struct vd_id_info *info, bool json)
+{
+	static const struct {
+		const char *key, *label;
+		int json_type;
+	} fields[] = {
+		{ "ID", "ID", SCOLS_JSON_STRING },
+		{ "SUBSYS", "Subsystem", SCOLS_JSON_STRING },
+		{ "VIRTIO", "Virtio", SCOLS_JSON_BOOLEAN },
+		{ "TRANSPORT", "Transport", SCOLS_JSON_STRING },
+		{ "TYPE", "Type", SCOLS_JSON_STRING },
+		{ "TYPEID", "Type ID", SCOLS_JSON_NUMBER },
+		{ "NAME", "Name", SCOLS_JSON_STRING },
+		{ "PCIDRV", "PCI driver", SCOLS_JSON_STRING },
+		{ "DRIVER", "Virtio driver", SCOLS_JSON_STRING },
+		{ "KCONFIG", "Kernel option", SCOLS_JSON_STRING },
+		{ "NOTE", "Note", SCOLS_JSON_STRING },
+	};
+	const struct vd_virtio_type *t =
+		info->cls.type_id >= 0 ? vd_virtio_type_by_id((unsigned)info->cls.type_id) : NULL;
+	char vals[ARRAY_SIZE(fields)][256] = { { 0 } };
+	char kc[96] = "";
+	struct libscols_table *tb;
+	struct libscols_line *ln = NULL;
+	int r = 0;
+
+	snprintf(vals[0], sizeof(vals[0]), "%04x:%04x", info->vendor, info->device);
+	if (info->have_subsys)
+		snprintf(vals[1], sizeof(vals[1]), "%04x:%04x", info->subvendor, info->subdevice);
+	/* libsmartcols reads a boolean cell by its first letter: "no" is false */
+	snprintf(vals[2], sizeof(vals[2]), "%s", info->cls.virtio ? "yes" : "no");
+	snprintf(vals[3], sizeof(vals[3]), "%s", vd_transport_name(info->transport));
+	if (info->cls.type_id >= 0) {
+		char tmp[32];
+
+		snprintf(vals[4], sizeof(vals[4]), "%s%s",
+			 vd_virtio_type_short((unsigned)info->cls.type_id, tmp, sizeof(tmp)),
+			 json || !info->type_conventional
+				 ? ""
+				 : " (conventional; the subsystem decides)");
+		snprintf(vals[5], sizeof(vals[5]), "%d", info->cls.type_id);
+	}
+	if (t)
+		snprintf(vals[6], sizeof(vals[6]), "%s", t->spec_name);
+	else if (info->cls.not_virtio)
+		snprintf(vals[6], sizeof(vals[6]), "%s", info->cls.not_virtio);
+	if (info->cls.virtio)
+		snprintf(vals[7], sizeof(vals[7]), "%s", VD_PCI_DRIVER);
+	if (t && t->driver)
+		snprintf(vals[8], sizeof(vals[8]), "%s", t->driver);
+	if (t && t->kconfig)
+		snprintf(kc, sizeof(kc), "CONFIG_%s", t->kconfig);
+	snprintf(vals[9], sizeof(vals[9]), "%s", kc);
+	if (info->note)
+		snprintf(vals[10], sizeof(vals[10]), "%s", info->note);
+
+	tb = scols_new_table();
+	if (!tb)
+		return -ENOMEM;
+	scols_table_set_stream(tb, out);
+	if (json) {
+		scols_table_set_name(tb, "ids");
+		scols_table_enable_json(tb, 1);
+		for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+			struct libscols_column *cl =
+				scols_table_new_column(tb, fields[i].key, 0, 0);
+
+			if (!cl) {
+				r = -ENOMEM;
+				goto out;
+			}
+			scols_column_set_json_type(cl, fields[i].json_type);
+		}
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln) {
+			r = -ENOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+			if (vals[i][0] && scols_line_set_data(ln, i, vals[i]) < 0)
+				r = -ENOMEM;
+	} else {
+		/* lscpu's layout: a label column and a value column, no headings */
+		scols_table_enable_noheadings(tb, 1);
+		if (!scols_table_new_column(tb, "FIELD", 0, 0) ||
+		    !scols_table_new_column(tb, "VALUE", 0, SCOLS_FL_WRAP)) {
+			r = -ENOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+			char label[64];
+
+			if (!vals[i][0])
+				continue;
+			ln = scols_table_new_line(tb, NULL);
+			if (!ln) {
+				r = -ENOMEM;
+				goto out;
+			}
+			snprintf(label, sizeof(label), "%s:", fields[i].label);
+			if (scols_line_set_data(ln, 0, label) < 0 ||
+			    scols_line_set_data(ln, 1, vals[i]) < 0)
+				r = -ENOMEM;
+		}
+	}
+	if (r == 0 && scols_print_table(tb) < 0)
+		r = -EIO;
+out:
+	scols_unref_table(tb);
+	return r;
+}
+
+/* Lines joined by '\n' for an array-of-strings cell; caller frees. */
+static char *join_lines(const char *base, size_t stride, size_t n)
+{
+	size_t len = 1;
+	char *s, *p;
+
+	for (size_t i = 0; i < n; i++)
+		len += strlen(base + i * stride) + 1;
+	s = p = malloc(len);
+	if (!s)
+		return NULL;
+	*p = '\0';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%s", i ? "\n" : "", base + i * stride);
+	return s;
+}
+
+int vd_output_findings_json(FILE *out, const struct vd_device *const *devs,
+			    const struct vd_finding *const *findings, size_t n)
+{
+	static const char *const names[] = { "DEVICE",	"ID",	    "TYPE",   "STATE",	  "VERDICT",
+					     "SUMMARY", "EVIDENCE", "REMEDY", "UNCHECKED" };
+	struct libscols_table *tb = scols_new_table();
+	int r = 0;
+
+	if (!tb)
+		return -ENOMEM;
+	scols_table_set_stream(tb, out);
+	scols_table_set_name(tb, "devices");
+	scols_table_enable_json(tb, 1);
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		struct libscols_column *cl =
+			scols_table_new_column(tb, names[i], 0, i >= 6 ? SCOLS_FL_WRAP : 0);
+
+		if (!cl) {
+			r = -ENOMEM;
+			goto out;
+		}
+		if (i >= 6) {
+			/* lsblk's MOUNTPOINTS idiom: one string per line of the cell */
+			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+						  scols_wrapnl_nextchunk, NULL);
+			scols_column_set_safechars(cl, "\n");
+			scols_column_set_json_type(cl, SCOLS_JSON_ARRAY_STRING);
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		const struct vd_device *d = devs[k];
+		const struct vd_finding *f = findings[k];
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		char buf[64];
+		char *arr[3];
+
+		if (!ln) {
+			r = -ENOMEM;
+			goto out;
+		}
+		scols_line_set_data(ln, 0, d->name);
+		const char *v;
+
+		if ((v = cell(d, VD_COL_ID, buf, sizeof(buf))))
+			scols_line_set_data(ln, 1, v);
+		if ((v = cell(d, VD_COL_TYPE, buf, sizeof(buf))))
+			scols_line_set_data(ln, 2, v);
+		scols_line_set_data(ln, 3, vd_state_name(d->state));
+		scols_line_set_data(ln, 4, vd_verdict_code(f->verdict));
+		scols_line_set_data(ln, 5, f->summary);
+		arr[0] = join_lines(f->evidence[0], sizeof(f->evidence[0]), f->n_evidence);
+		arr[1] = join_lines(f->remedy[0], sizeof(f->remedy[0]), f->n_remedy);
+		arr[2] = join_lines(f->unchecked[0], sizeof(f->unchecked[0]), f->n_unchecked);
+		for (int i = 0; i < 3; i++) {
+			if (!arr[i]) {
+				r = -ENOMEM;
+				continue;
+			}
+			/* the line owns the string from here on; "" prints as [] */
+			scols_line_refer_data(ln, (size_t)(6 + i), arr[i]);
+		}
+		if (r < 0)
+			goto out;
+	}
+	if (scols_print_table(tb) < 0)
+		r = -EIO;
+out:
+	scols_unref_table(tb);
+	return r;
+}
+
+/* The machine's keys, then every scan column, then explain's. */
+static const char *const report_machine_keys[] = { "TOOL",	  "VERSION", "SCHEMA",
+						   "RELEASE",	  "CMDLINE", "SYS_VENDOR",
+						   "PRODUCT_NAME" };
+
+int vd_output_report(FILE *out, const struct vd_report_info *info, const struct vd_model *m,
+		     const struct vd_finding *findings)
+{
+	const size_t nm = ARRAY_SIZE(report_machine_keys);
+	static const char *const fkeys[] = { "SUMMARY", "EVIDENCE", "REMEDY", "UNCHECKED" };
+	struct libscols_table *tb = scols_new_table();
+	struct libscols_line *root;
+	char schema[16];
+	int r = 0;
+
+	if (!tb)
+		return -ENOMEM;
+	scols_table_set_stream(tb, out);
+	scols_table_set_name(tb, "report");
+	scols_table_enable_json(tb, 1);
+	for (size_t i = 0; i < nm + _VD_COL_MAX + ARRAY_SIZE(fkeys); i++) {
+		const char *name = i < nm		  ? report_machine_keys[i]
+				   : i < nm + _VD_COL_MAX ? cols[i - nm].name
+							  : fkeys[i - nm - _VD_COL_MAX];
+		struct libscols_column *cl;
+
+		/* the first column carries the tree, so that lines nest under "children" */
+		cl = scols_table_new_column(tb, name, 0,
+					    i == 0		   ? SCOLS_FL_TREE
+					    : i > nm + _VD_COL_MAX ? SCOLS_FL_WRAP
+								   : 0);
+		if (!cl) {
+			r = -ENOMEM;
+			goto out;
+		}
+		if (i == 2)
+			scols_column_set_json_type(cl, SCOLS_JSON_NUMBER);
+		else if (i >= nm && i < nm + _VD_COL_MAX)
+			scols_column_set_json_type(cl, cols[i - nm].json_type);
+		else if (i > nm + _VD_COL_MAX) {
+			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+						  scols_wrapnl_nextchunk, NULL);
+			scols_column_set_safechars(cl, "\n");
+			scols_column_set_json_type(cl, SCOLS_JSON_ARRAY_STRING);
+		}
+	}
+	root = scols_table_new_line(tb, NULL);
+	if (!root) {
+		r = -ENOMEM;
+		goto out;
+	}
+	snprintf(schema, sizeof(schema), "%d", VD_REPORT_SCHEMA);
+	scols_line_set_data(root, 0, "virtio-doctor");
+	scols_line_set_data(root, 1, info->version);
+	scols_line_set_data(root, 2, schema);
+	if (info->release)
+		scols_line_set_data(root, 3, info->release);
+	if (info->cmdline)
+		scols_line_set_data(root, 4, info->cmdline);
+	if (info->sys_vendor)
+		scols_line_set_data(root, 5, info->sys_vendor);
+	if (info->product_name)
+		scols_line_set_data(root, 6, info->product_name);
+	for (size_t k = 0; k < m->n; k++) {
+		const struct vd_device *d = &m->dev[k];
+		const struct vd_finding *f = &findings[k];
+		struct libscols_line *ln;
+		char *arr[3];
+
+		if (d->state == VD_STATE_NOT_VIRTIO)
+			continue;
+		ln = scols_table_new_line(tb, root);
+		if (!ln) {
+			r = -ENOMEM;
+			goto out;
+		}
+		for (int c = 0; c < _VD_COL_MAX; c++) {
+			char buf[256];
+			const char *v = cell(d, c, buf, sizeof(buf));
+
+			if (v && *v)
+				scols_line_set_data(ln, nm + (size_t)c, v);
+		}
+		scols_line_set_data(ln, nm + _VD_COL_MAX, f->summary);
+		arr[0] = join_lines(f->evidence[0], sizeof(f->evidence[0]), f->n_evidence);
+		arr[1] = join_lines(f->remedy[0], sizeof(f->remedy[0]), f->n_remedy);
+		arr[2] = join_lines(f->unchecked[0], sizeof(f->unchecked[0]), f->n_unchecked);
+		for (int i = 0; i < 3; i++) {
+			if (arr[i] && arr[i][0]) {
+				scols_line_refer_data(ln, nm + _VD_COL_MAX + 1 + (size_t)i, arr[i]);
+				continue;
+			}
+			free(arr[i]);
+		}
+	}
+	if (scols_print_table(tb) < 0)
+		r = -EIO;
+out:
+	scols_unref_table(tb);
+	return r;
+}

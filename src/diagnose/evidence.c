@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- collect what the diagnosis rules need, read once per machine/device */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vd/facts/cmdline.h"
+#include "vd/diagnose/diagnose.h"
+#include "vd/facts/kconfig.h"
+#include "vd/facts/klog.h"
+#include "vd/facts/kmod.h"
+#include "vd/facts/vsock.h"
+
+struct vd_evidence {
+	struct vd_sysfs *s;
+	struct vd_sys_ev sys;
+	struct vd_kconfig *kc;
+	struct vd_cmdline *cl;
+	struct vd_kmod *km;
+	struct vd_klog klog;
+	/* indexes of the lines vd_klog_match() recognises, found at the first device's turn */
+	size_t *klog_hits;
+	size_t n_klog_hits;
+	bool klog_scanned, klog_hits_ok;
+};
+
+static int read_int(struct vd_sysfs *s, const char *path, int *ret)
+{
+	char buf[32], *end;
+	long v;
+	int r = vd_sysfs_read(s, path, buf, sizeof(buf));
+
+	if (r < 0)
+		return r;
+	v = strtol(buf, &end, 10);
+	if (end == buf || *end || v < -1 || v > 1000000)
+		return -EINVAL;
+	*ret = (int)v;
+	return 0;
+}
+
+static void module_ev(struct vd_evidence *e, const char *name, const char *kconfig,
+		      struct vd_mod_ev *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->kconfig = kconfig;
+	if (e->kc && kconfig)
+		ret->kconfig_val = vd_kconfig_get(e->kc, kconfig);
+	if (e->km && vd_kmod_module(e->km, name, &ret->info) == 0)
+		ret->looked_up = true;
+	else
+		snprintf(ret->info.name, sizeof(ret->info.name), "%s", name);
+}
+
+int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *kmsg_file,
+		     struct vd_evidence **ret)
+{
+	struct vd_evidence *e = calloc(1, sizeof(*e));
+	struct vd_sys_ev *se;
+	const char *root = vd_sysfs_root(s);
+	char kc_rel[128];
+	int r;
+
+	if (!e)
+		return -ENOMEM;
+	e->s = s;
+	se = &e->sys;
+	snprintf(se->root, sizeof(se->root), "%s", strcmp(root, "/") ? root : "");
+
+	if (read_int(s, "sys/bus/pci/drivers_autoprobe", &se->pci_autoprobe) < 0)
+		se->pci_autoprobe = -1;
+
+	r = vd_kconfig_load(s, &e->kc, kc_rel, sizeof(kc_rel));
+	se->kconfig_loaded = r == 0;
+	if (se->kconfig_loaded) {
+		snprintf(se->kconfig_source, sizeof(se->kconfig_source), "%s/%s", se->root, kc_rel);
+		se->kc_virtio_pci_legacy = vd_kconfig_get(e->kc, "VIRTIO_PCI_LEGACY");
+		se->kc_virtio_mmio = vd_kconfig_get(e->kc, "VIRTIO_MMIO");
+	} else {
+		snprintf(se->kconfig_source, sizeof(se->kconfig_source), "kernel config");
+	}
+
+	if (vd_cmdline_load(s, &e->cl) == 0) {
+		se->cmdline_loaded = true;
+		snprintf(se->cmdline, sizeof(se->cmdline), "%s", vd_cmdline_text(e->cl));
+		se->initcall_blacklisted =
+			vd_cmdline_list_has(e->cl, "initcall_blacklist", "virtio_pci_driver_init");
+		se->noautodetect = vd_cmdline_has(e->cl, "noautodetect");
+		se->pci_nomsi = vd_cmdline_list_has(e->cl, "pci", "nomsi");
+	}
+
+	r = vd_kmod_open(s, e->cl, &e->km);
+	if (r < 0) {
+		e->km = NULL;
+		snprintf(se->kmod_problem, sizeof(se->kmod_problem), "libkmod: %s", strerror(-r));
+	} else {
+		se->kmod_index = vd_kmod_has_index(e->km);
+		if (!se->kmod_index)
+			snprintf(se->kmod_problem, sizeof(se->kmod_problem), "%s",
+				 vd_kmod_index_problem(e->km));
+	}
+	module_ev(e, "virtio_pci", "VIRTIO_PCI", &se->virtio_pci);
+	se->virtio_pci.registered = vd_sysfs_access(s, "sys/bus/pci/drivers/" VD_PCI_DRIVER) == 0;
+
+	se->klog_err = vd_klog_load(s, kmsg_file, &e->klog);
+	if (kmsg_file)
+		snprintf(se->klog_source, sizeof(se->klog_source), "%s", kmsg_file);
+	else if (e->klog.source[0] && e->klog.source[0] != '/')
+		snprintf(se->klog_source, sizeof(se->klog_source), "%s/%.*s", se->root,
+			 (int)(sizeof(se->klog_source) - sizeof(se->root) - 2), e->klog.source);
+	else
+		snprintf(se->klog_source, sizeof(se->klog_source), "/dev/kmsg");
+
+	se->vsock_err = vd_vsock_local_cid(s, &se->vsock_cid);
+	se->vmci_loaded = vd_sysfs_access(s, "sys/module/vmw_vsock_vmci_transport") == 0;
+	se->hv_sock_loaded = vd_sysfs_access(s, "sys/module/hv_sock") == 0;
+	for (size_t i = 0; m && i < m->n; i++)
+		if (m->dev[i].type_id == 19 && m->dev[i].driver[0])
+			se->vsock_bound++;
+	*ret = e;
+	return 0;
+}
+
+void vd_evidence_free(struct vd_evidence *e)
+{
+	if (!e)
+		return;
+	vd_kconfig_free(e->kc);
+	vd_cmdline_free(e->cl);
+	vd_kmod_free(e->km);
+	vd_klog_done(&e->klog);
+	free(e->klog_hits);
+	free(e);
+}
+
+const struct vd_sys_ev *vd_evidence_sys(const struct vd_evidence *e)
+{
+	return &e->sys;
+}
+
+static void read_bars(struct vd_evidence *e, const struct vd_device *d, struct vd_dev_ev *de)
+{
+	char path[400], *text = NULL, *line, *save = NULL;
+	int i = 0;
+
+	snprintf(path, sizeof(path), "%s/resource", d->path);
+	if (vd_sysfs_read_alloc(e->s, path, VD_ATTR_MAX, &text, NULL) < 0)
+		return;
+	for (line = strtok_r(text, "\n", &save); line && i < 6; line = strtok_r(NULL, "\n", &save))
+		if (vd_parse_resource_line(line, &de->bar[i]) == 0)
+			i++;
+	de->have_bars = i == 6;
+	free(text);
+}
+
+/*
+ * The lines that can be an event for some device, in log order: a boot log has thousands
+ * of lines and few of them are recognised, so each device looks at those only instead of
+ * searching every line for its name. Without memory for the list every line is looked at.
+ */
+static void find_klog_hits(struct vd_evidence *e)
+{
+	size_t cap = 0;
+
+	e->klog_scanned = true;
+	for (size_t i = 0; i < e->klog.n; i++) {
+		struct vd_klog_event ev;
+
+		if (vd_klog_match(e->klog.lines[i], &ev) < 0 || ev.kind == VD_KLOG_NONE)
+			continue;
+		if (e->n_klog_hits == cap) {
+			size_t *nh;
+
+			cap = cap ? cap * 2 : 64;
+			nh = realloc(e->klog_hits, cap * sizeof(*nh));
+			if (!nh)
+				return;
+			e->klog_hits = nh;
+		}
+		e->klog_hits[e->n_klog_hits++] = i;
+	}
+	e->klog_hits_ok = true;
+}
+
+/*
+ * Log lines about this device: its PCI address or its virtio name, exactly. The event's
+ * device is copied from the line, so a line that does not contain the name cannot match.
+ */
+static void collect_events(struct vd_evidence *e, const struct vd_device *d, struct vd_dev_ev *de)
+{
+	size_t n;
+
+	if (!e->klog_scanned)
+		find_klog_hits(e);
+	n = e->klog_hits_ok ? e->n_klog_hits : e->klog.n;
+	for (size_t j = 0; j < n && de->n_events < VD_EV_EVENTS; j++) {
+		const char *line = e->klog.lines[e->klog_hits_ok ? e->klog_hits[j] : j];
+		struct vd_klog_event ev;
+
+		if (!strstr(line, d->name) && !(d->virtio[0] && strstr(line, d->virtio)))
+			continue;
+		if (vd_klog_match(line, &ev) < 0 || ev.kind == VD_KLOG_NONE)
+			continue;
+		if (strcmp(ev.device, d->name) && (!d->virtio[0] || strcmp(ev.device, d->virtio)))
+			continue;
+		de->events[de->n_events] = ev;
+		snprintf(de->event_lines[de->n_events], sizeof(de->event_lines[0]), "%s", line);
+		de->n_events++;
+	}
+}
+
+int vd_evidence_device(struct vd_evidence *e, const struct vd_device *d, struct vd_dev_ev *de)
+{
+	const struct vd_virtio_type *t =
+		d->type_id >= 0 ? vd_virtio_type_by_id((unsigned)d->type_id) : NULL;
+	char path[400], buf[128];
+	struct vd_names msi;
+
+	memset(de, 0, sizeof(*de));
+	de->enable = de->irq = de->msi_count = de->pf_autoprobe = -1;
+	if (d->bus == VD_BUS_PCI) {
+		snprintf(path, sizeof(path), "%s/driver_override", d->path);
+		if (vd_sysfs_read(e->s, path, buf, sizeof(buf)) >= 0) {
+			de->have_override = true;
+			/* the kernel prints an unset override as "(null)" */
+			snprintf(de->override, sizeof(de->override), "%s",
+				 strcmp(buf, "(null)") ? buf : "");
+		}
+		snprintf(path, sizeof(path), "%s/enable", d->path);
+		read_int(e->s, path, &de->enable);
+		snprintf(path, sizeof(path), "%s/irq", d->path);
+		read_int(e->s, path, &de->irq);
+		snprintf(path, sizeof(path), "%s/msi_irqs", d->path);
+		if (vd_sysfs_list(e->s, path, &msi) == 0) {
+			de->msi_count = (int)msi.n;
+			vd_names_done(&msi);
+		}
+		read_bars(e, d, de);
+		snprintf(path, sizeof(path), "%s/physfn", d->path);
+		de->is_vf = vd_sysfs_access(e->s, path) == 0;
+		if (de->is_vf) {
+			snprintf(path, sizeof(path), "%s/physfn/sriov_drivers_autoprobe", d->path);
+			read_int(e->s, path, &de->pf_autoprobe);
+		}
+	}
+	if (t && t->driver) {
+		module_ev(e, t->driver, t->kconfig, &de->vdrv);
+		snprintf(path, sizeof(path), "sys/bus/virtio/drivers/%s", t->driver);
+		de->vdrv.registered = vd_sysfs_access(e->s, path) == 0;
+	}
+	collect_events(e, d, de);
+	return 0;
+}

@@ -32,7 +32,7 @@ static int real_load(void *ctx, struct vd_sysfs *s, const char *name, bool dry_r
 	int r;
 
 	/* vd_kmod_load refuses too; answering here keeps libkmod closed under a tree */
-	if (strcmp(vd_sysfs_root(s), "/"))
+	if (!vd_sysfs_is_live(s))
 		return -EXDEV;
 	if (!real->kmod) {
 		if (real->open_error)
@@ -202,19 +202,6 @@ const char *vd_bind_outcome_name(enum vd_bind_outcome o)
 		[VD_BIND_FAILED] = "failed",
 	};
 	return (unsigned)o < _VD_BIND_OUTCOME_MAX ? names[o] : "";
-}
-
-const char *vd_bind_shown_path(const struct vd_sysfs *s, const char *path, char *buf, size_t size)
-{
-	const char *root = vd_sysfs_root(s);
-	size_t rl = strlen(root);
-
-	while (rl > 0 && root[rl - 1] == '/')
-		rl--;
-	while (*path == '/')
-		path++;
-	snprintf(buf, size, "%.*s/%s", (int)rl, root, path);
-	return buf;
 }
 
 /* ---------------------------------------------------------------- reading the state */
@@ -581,7 +568,7 @@ static void rb_write(struct job *j, const char *path, const char *value)
 	if (r >= 0)
 		return;
 	snprintf(j->r->rollback + len, sizeof(j->r->rollback) - len, "%swriting '%s': %s (%s)",
-		 len ? "; " : "", vd_bind_shown_path(j->s, path, sh, sizeof(sh)),
+		 len ? "; " : "", vd_sysfs_shown_path(j->s, path, sh, sizeof(sh)),
 		 vd_bind_errno_meaning(base, r), vd_errno_name(r, en, sizeof(en)));
 }
 
@@ -617,7 +604,7 @@ static int fail_write(struct job *j, const char *path, int err)
 
 	j->r->outcome = VD_BIND_FAILED;
 	set_why(j, err, path, "writing '%s': %s (%s)",
-		vd_bind_shown_path(j->s, path, sh, sizeof(sh)), vd_bind_errno_meaning(base, err),
+		vd_sysfs_shown_path(j->s, path, sh, sizeof(sh)), vd_bind_errno_meaning(base, err),
 		vd_errno_name(err, en, sizeof(en)));
 	/* a probe error is the device's story: explain has the evidence */
 	j->r->explain = !strcmp(base, "bind") && err != -EACCES && err != -EPERM && err != -EROFS &&
@@ -760,7 +747,7 @@ static int finish_ok(struct job *j)
 
 			snprintf(j->r->note, sizeof(j->r->note),
 				 "bound, but clearing '%s' failed: %s (%s)",
-				 vd_bind_shown_path(j->s, path, sh, sizeof(sh)),
+				 vd_sysfs_shown_path(j->s, path, sh, sizeof(sh)),
 				 vd_bind_errno_meaning("driver_override", r),
 				 vd_errno_name(r, en, sizeof(en)));
 		}
@@ -958,7 +945,7 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 		snprintf(path, sizeof(path), "%s/driver_override", j.dev);
 		ret->outcome = VD_BIND_FAILED;
 		set_why(&j, r, path, "cannot read '%s': %s",
-			vd_bind_shown_path(s, path, use, sizeof(use)), strerror(-r));
+			vd_sysfs_shown_path(s, path, use, sizeof(use)), strerror(-r));
 		return 0;
 	}
 	override_other = j.have_override && strcmp(ret->prev_override, "(null)") &&

@@ -293,6 +293,16 @@ static bool is_live_root(const char *root)
 	return root[strspn(root, "/")] == '\0';
 }
 
+/* The root's length without its trailing slashes. */
+static size_t root_len(const char *root)
+{
+	size_t n = strlen(root);
+
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	return n;
+}
+
 int vd_sysfs_open_flags(const char *root, unsigned int flags, struct vd_sysfs **ret)
 {
 	struct vd_sysfs *s;
@@ -304,7 +314,9 @@ int vd_sysfs_open_flags(const char *root, unsigned int flags, struct vd_sysfs **
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->root = strdup(root);
+	s->live = is_live_root(root);
+	/* "DIR/" and "DIR//" are "DIR": one spelling for every path shown */
+	s->root = s->live ? strdup("/") : strndup(root, root_len(root));
 	if (!s->root) {
 		free(s);
 		return -ENOMEM;
@@ -318,7 +330,6 @@ int vd_sysfs_open_flags(const char *root, unsigned int flags, struct vd_sysfs **
 		return r;
 	}
 	s->no_openat2 = flags & VD_SYSFS_NO_OPENAT2;
-	s->live = is_live_root(root);
 	*ret = s;
 	return 0;
 }
@@ -341,6 +352,17 @@ void vd_sysfs_free(struct vd_sysfs *s)
 const char *vd_sysfs_root(const struct vd_sysfs *s)
 {
 	return s->root;
+}
+
+bool vd_sysfs_is_live(const struct vd_sysfs *s)
+{
+	return s->live;
+}
+
+const char *vd_sysfs_shown_path(const struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", s->live ? "" : s->root, rel(path));
+	return buf;
 }
 
 /* Open a regular file for reading; refuse anything that could block or never end. */

@@ -77,7 +77,7 @@ static void print_plan(FILE *out, struct vd_sysfs *s, const struct vd_device *d,
 			fputs("echo > ", out);
 		else
 			fprintf(out, "echo %s > ", st->value);
-		print_shell_path(out, vd_bind_shown_path(s, st->path, sh, sizeof(sh)));
+		print_shell_path(out, vd_sysfs_shown_path(s, st->path, sh, sizeof(sh)));
 		fputc('\n', out);
 	}
 }

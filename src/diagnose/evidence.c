@@ -66,7 +66,7 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 		return -ENOMEM;
 	e->s = s;
 	se = &e->sys;
-	snprintf(se->root, sizeof(se->root), "%s", strcmp(root, "/") ? root : "");
+	snprintf(se->root, sizeof(se->root), "%s", vd_sysfs_is_live(s) ? "" : root);
 
 	if (read_int(s, "sys/bus/pci/drivers_autoprobe", &se->pci_autoprobe) < 0)
 		se->pci_autoprobe = -1;

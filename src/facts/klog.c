@@ -588,7 +588,7 @@ int vd_klog_load(struct vd_sysfs *s, const char *file, struct vd_klog *ret)
 {
 	struct vd_klog k = { 0 };
 	struct klog_builder b = { .k = &k };
-	bool live = !strcmp(vd_sysfs_root(s), "/");
+	bool live = vd_sysfs_is_live(s);
 	int r;
 
 	if (!ret)

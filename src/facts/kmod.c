@@ -65,7 +65,7 @@ struct vd_kmod {
 
 static bool is_live(const struct vd_kmod *k)
 {
-	return !strcmp(vd_sysfs_root(k->s), "/");
+	return vd_sysfs_is_live(k->s);
 }
 
 /* libkmod logs to stderr unless told otherwise; library code never prints. */
@@ -466,7 +466,7 @@ int vd_kmod_load(struct vd_kmod *k, const char *name, bool apply_blacklist, bool
 	if (!k || !name || !*name)
 		return -EINVAL;
 	/* modules from a sysroot's tree are never loaded into the running kernel */
-	if (strcmp(vd_sysfs_root(k->s), "/") != 0)
+	if (!vd_sysfs_is_live(k->s))
 		return -EXDEV;
 	if (strlen(name) >= sizeof(norm) || strchr(name, '/'))
 		return -EINVAL;

@@ -50,7 +50,7 @@ int vd_pci_open(struct vd_sysfs *s, struct vd_pci **ret, char *err, size_t errsz
 	if (!p)
 		return -ENOMEM;
 	p->s = s;
-	snprintf(path, sizeof(path), "%s/sys/bus/pci", strcmp(root, "/") ? root : "");
+	snprintf(path, sizeof(path), "%s/sys/bus/pci", vd_sysfs_is_live(s) ? "" : root);
 	if (setjmp(pci_jump)) {
 		if (err)
 			snprintf(err, errsz, "libpci: %s", pci_errmsg);

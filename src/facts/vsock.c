@@ -54,7 +54,7 @@ int vd_vsock_local_cid(struct vd_sysfs *s, uint32_t *ret)
 
 	if (!s || !ret)
 		return -EINVAL;
-	if (!strcmp(vd_sysfs_root(s), "/")) {
+	if (vd_sysfs_is_live(s)) {
 		_cleanup_close_ int fd = -1;
 		struct stat st;
 		unsigned int v = 0;

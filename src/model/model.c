@@ -84,10 +84,7 @@ static void VD_PRINTF(2, 3) warn(struct scan *sc, const char *fmt, ...)
 /* The path as the user knows it: "/sys/..." live, "DIR/sys/..." under --sysroot. */
 static const char *shown(struct scan *sc, const char *path, char *buf, size_t size)
 {
-	const char *root = vd_sysfs_root(sc->s);
-
-	snprintf(buf, size, "%s/%s", strcmp(root, "/") ? root : "", path);
-	return buf;
+	return vd_sysfs_shown_path(sc->s, path, buf, size);
 }
 
 static const char *reason(int r)

@@ -630,6 +630,39 @@ static void test_open_missing_root(void **state)
 			 -ENOENT);
 }
 
+/* One meaning of the root: "//" is the live system, "DIR/" and "DIR//" are "DIR". */
+static void test_root_spellings(void **state)
+{
+	static const struct {
+		const char *given, *root, *shown;
+		bool live;
+	} cases[] = {
+		{ "/", "/", "/sys/bus/pci", true },
+		{ "//", "/", "/sys/bus/pci", true },
+		{ "///", "/", "/sys/bus/pci", true },
+		{ "/tmp", "/tmp", "/tmp/sys/bus/pci", false },
+		{ "/tmp/", "/tmp", "/tmp/sys/bus/pci", false },
+		{ "/tmp//", "/tmp", "/tmp/sys/bus/pci", false },
+		{ "//tmp", "//tmp", "//tmp/sys/bus/pci", false },
+	};
+	char buf[256];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct vd_sysfs *s;
+
+		assert_int_equal(vd_sysfs_open(cases[i].given, &s), 0);
+		assert_string_equal(vd_sysfs_root(s), cases[i].root);
+		assert_int_equal(vd_sysfs_is_live(s), cases[i].live);
+		/* a leading '/' on the path changes nothing */
+		assert_string_equal(vd_sysfs_shown_path(s, "sys/bus/pci", buf, sizeof(buf)),
+				    cases[i].shown);
+		assert_string_equal(vd_sysfs_shown_path(s, "/sys/bus/pci", buf, sizeof(buf)),
+				    cases[i].shown);
+		vd_sysfs_free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -654,6 +687,7 @@ int main(void)
 		BOTH_TESTS(test_no_fd_leak),
 		cmocka_unit_test(test_open_flags),
 		cmocka_unit_test(test_open_missing_root),
+		cmocka_unit_test(test_root_spellings),
 	};
 	return cmocka_run_group_tests_name("sysfs", tests, setup, teardown);
 }

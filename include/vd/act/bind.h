@@ -116,9 +116,6 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
  */
 int vd_bind_in_use(struct vd_sysfs *s, const char *devpath, char *buf, size_t size);
 
-/* A root-relative path as the user knows it: "/sys/..." live, "DIR/sys/..." otherwise. */
-const char *vd_bind_shown_path(const struct vd_sysfs *s, const char *path, char *buf, size_t size);
-
 /* "ENODEV"; "errno 200" for names we do not know (buf holds it). */
 const char *vd_errno_name(int err, char *buf, size_t size);
 /*

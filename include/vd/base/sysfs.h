@@ -32,8 +32,16 @@ enum vd_sysfs_flags {
 };
 int vd_sysfs_open_flags(const char *root, unsigned int flags, struct vd_sysfs **ret);
 void vd_sysfs_free(struct vd_sysfs *s);
-/* The root as given ("/" for the live system). */
+/*
+ * The root, the one place that knows what it means. vd_sysfs_root(): "/" for the live
+ * system (also when given as "//"), else the directory without trailing slashes.
+ * vd_sysfs_is_live(): the root is the running system's, so /dev, /proc and the loaded
+ * kernel are this tree's. vd_sysfs_shown_path(): a root-relative path as the user knows
+ * it, "/sys/..." live and "DIR/sys/..." under --sysroot DIR; returns buf.
+ */
 const char *vd_sysfs_root(const struct vd_sysfs *s);
+bool vd_sysfs_is_live(const struct vd_sysfs *s);
+const char *vd_sysfs_shown_path(const struct vd_sysfs *s, const char *path, char *buf, size_t size);
 
 /*
  * Read a text attribute into buf (NUL-terminated), stripping one trailing newline.

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "vd/act/bind.h"
-#include "vd/cli/cli.h"
+#include "vd/cli/cmd.h"
 #include "vd/base/ids.h"
 #include "vd/facts/klog.h"
 #include "vd/model/model.h"
@@ -183,7 +183,7 @@ static int parse_types(const char *arg, bool *types, size_t ntypes)
 	return rc;
 }
 
-int vd_cmd_bind(const struct vd_cli *cli, int argc, char **argv)
+static int cmd_bind(struct vd_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "vsock", no_argument, NULL, OPT_VSOCK },
@@ -193,12 +193,11 @@ int vd_cmd_bind(const struct vd_cli *cli, int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ "clear-override", no_argument, NULL, OPT_CLEAR_OVERRIDE },
 		{ "wait", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		VD_CLI_LONGOPTS,
 	};
 	struct vd_bind_opts bo = { 0 };
 	bool vsock = false, all = false, any_type = false, types[64] = { false };
-	_cleanup_(vd_sysfs_freep) struct vd_sysfs *s = NULL;
+	struct vd_sysfs *s = NULL;
 	_cleanup_free_ char(*names)[16] = NULL;
 	_cleanup_free_ bool *picked = NULL;
 	struct vd_bind_real real = { 0 };
@@ -212,7 +211,7 @@ int vd_cmd_bind(const struct vd_cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "t:anfw:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("t:anfw:"), longopts, NULL)) != -1) {
 		char *end;
 		unsigned long v;
 
@@ -246,7 +245,9 @@ int vd_cmd_bind(const struct vd_cli *cli, int argc, char **argv)
 			bo.wait_ms = (unsigned)v * 1000;
 			break;
 		default:
-			return vd_cli_option_end(c, argv);
+			c = vd_cli_common_option(cli, &vd_cmd_bind, c, argv);
+			if (c != VD_CLI_NEXT)
+				return c;
 		}
 	}
 
@@ -357,3 +358,33 @@ out:
 	vd_model_done(&m);
 	return rc;
 }
+
+static void help_bind(FILE *out)
+{
+	fputs("\nUsage:\n"
+	      " virtio-doctor bind [options] --vsock | --type <list> | --all | DEVICE...\n"
+	      "\nPut the transport driver on a device at runtime (driver_override, then bind),\n"
+	      "load the virtio driver's module if needed, verify both levels (and the vsock\n"
+	      "CID), roll back on failure. A device bound at both levels is left alone.\n"
+	      "DEVICE is DDDD:BB:DD.F or BB:DD.F.\n"
+	      "\nOptions:\n"
+	      "     --vsock          the virtio vsock device(s)\n"
+	      " -t, --type <list>    devices of these virtio types (net,block,rng,...)\n"
+	      " -a, --all            every virtio PCI function not bound at both levels\n"
+	      " -n, --dry-run        print the writes as shell lines, change nothing\n"
+	      " -f, --force          take a device from another driver or override\n"
+	      "                      (twice: even when its disk or interface is in use)\n"
+	      "     --clear-override clear driver_override after a successful bind\n"
+	      " -w, --wait <secs>    wait up to <secs> for the virtio driver (and vsock CID)\n",
+	      out);
+	vd_cli_print_global_options(out);
+	fputs("\nFor more details see virtio-doctor(8).\n", out);
+}
+
+const struct vd_cmd vd_cmd_bind = {
+	.name = "bind",
+	.args = " [DEVICE...]",
+	.summary = "bind virtio-pci, verify both levels",
+	.run = cmd_bind,
+	.help = help_bind,
+};

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vd/cli/cli.h"
+#include "vd/cli/cmd.h"
 #include "vd/diagnose/diagnose.h"
 
 #define MAX_REQUIRE 32
@@ -35,16 +35,15 @@ static void say_why(struct vd_sysfs *s, const struct vd_model *m, struct vd_evid
 	free(f);
 }
 
-int vd_cmd_check(const struct vd_cli *cli, int argc, char **argv)
+static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "require", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		VD_CLI_LONGOPTS,
 	};
 	struct vd_scan_opts so = { 0 };
-	_cleanup_(vd_sysfs_freep) struct vd_sysfs *s = NULL;
+	struct vd_sysfs *s = NULL;
 	struct vd_evidence *ev = NULL;
 	struct vd_model m = { 0 };
 	const struct vd_virtio_type *req[MAX_REQUIRE];
@@ -54,7 +53,7 @@ int vd_cmd_check(const struct vd_cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "R:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("R:v"), longopts, NULL)) != -1) {
 		char *list, *tok, *save = NULL;
 
 		switch (c) {
@@ -80,7 +79,9 @@ int vd_cmd_check(const struct vd_cli *cli, int argc, char **argv)
 			free(list);
 			break;
 		default:
-			return vd_cli_option_end(c, argv);
+			c = vd_cli_common_option(cli, &vd_cmd_check, c, argv);
+			if (c != VD_CLI_NEXT)
+				return c;
 		}
 	}
 	if (optind < argc)
@@ -132,3 +133,25 @@ int vd_cmd_check(const struct vd_cli *cli, int argc, char **argv)
 	vd_model_done(&m);
 	return rc;
 }
+
+static void help_check(FILE *out)
+{
+	fputs("\nUsage:\n"
+	      " virtio-doctor check [options]\n"
+	      "\nFor init scripts and monitors: silent, the exit status answers (0 every device,\n"
+	      "or every required one, is ok; 1 not).\n"
+	      "\nOptions:\n"
+	      " -R, --require <list> these virtio types must be present and ok (vsock,net,...)\n"
+	      " -v, --verbose        say what is wrong\n",
+	      out);
+	vd_cli_print_global_options(out);
+	fputs("\nFor more details see virtio-doctor(8).\n", out);
+}
+
+const struct vd_cmd vd_cmd_check = {
+	.name = "check",
+	.args = "",
+	.summary = "exit 0 if every (or every required) device is ok",
+	.run = cmd_check,
+	.help = help_check,
+};

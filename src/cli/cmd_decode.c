@@ -4,17 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vd/cli/cli.h"
+#include "vd/cli/cmd.h"
 #include "vd/base/ids.h"
 #include "vd/cli/output.h"
 #include "vd/base/parse.h"
 
-int vd_cmd_decode(const struct vd_cli *cli, int argc, char **argv)
+static int cmd_decode(struct vd_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		VD_CLI_LONGOPTS,
 	};
 	struct vd_id_info info;
 	uint16_t v, d, sv = 0, sd = 0;
@@ -24,13 +23,15 @@ int vd_cmd_decode(const struct vd_cli *cli, int argc, char **argv)
 	(void)cli;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "Jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("J"), longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			json = true;
 			break;
 		default:
-			return vd_cli_option_end(c, argv);
+			c = vd_cli_common_option(cli, &vd_cmd_decode, c, argv);
+			if (c != VD_CLI_NEXT)
+				return c;
 		}
 	}
 	if (optind >= argc)
@@ -53,3 +54,24 @@ int vd_cmd_decode(const struct vd_cli *cli, int argc, char **argv)
 		return VD_EXIT_USAGE;
 	return info.cls.virtio ? VD_EXIT_OK : VD_EXIT_PROBLEM;
 }
+
+static void help_decode(FILE *out)
+{
+	fputs("\nUsage:\n"
+	      " virtio-doctor decode [options] VVVV:DDDD [SUBVENDOR:SUBDEVICE]\n"
+	      "\nWhat a PCI ID means, offline: a transitional ID is typed by its subsystem ID.\n"
+	      "Exit 0 for a virtio ID, 1 for another.\n"
+	      "\nOptions:\n"
+	      " -J, --json           use JSON output format\n",
+	      out);
+	vd_cli_print_global_options(out);
+	fputs("\nFor more details see virtio-doctor(8).\n", out);
+}
+
+const struct vd_cmd vd_cmd_decode = {
+	.name = "decode",
+	.args = " ID [SUBSYS]",
+	.summary = "what a PCI ID (vvvv:dddd) means, offline",
+	.run = cmd_decode,
+	.help = help_decode,
+};

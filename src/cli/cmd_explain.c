@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vd/cli/cli.h"
+#include "vd/cli/cmd.h"
 #include "vd/diagnose/diagnose.h"
 #include "vd/model/model.h"
 #include "vd/cli/output.h"
@@ -35,17 +35,16 @@ static void print_finding(const struct vd_device *d, const struct vd_finding *f)
 	print_lines("unchecked", f->unchecked[0], sizeof(f->unchecked[0]), f->n_unchecked);
 }
 
-int vd_cmd_explain(const struct vd_cli *cli, int argc, char **argv)
+static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "kmsg", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		VD_CLI_LONGOPTS,
 	};
 	struct vd_scan_opts so = { .want = VD_WANT_ALL };
-	_cleanup_(vd_sysfs_freep) struct vd_sysfs *s = NULL;
+	struct vd_sysfs *s = NULL;
 	struct vd_evidence *ev = NULL;
 	struct vd_model m = { 0 };
 	const struct vd_device **devs = NULL;
@@ -58,7 +57,7 @@ int vd_cmd_explain(const struct vd_cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "aJk:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("aJk:"), longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			all = true;
@@ -70,7 +69,9 @@ int vd_cmd_explain(const struct vd_cli *cli, int argc, char **argv)
 			kmsg = optarg;
 			break;
 		default:
-			return vd_cli_option_end(c, argv);
+			c = vd_cli_common_option(cli, &vd_cmd_explain, c, argv);
+			if (c != VD_CLI_NEXT)
+				return c;
 		}
 	}
 	/* arguments are checked before anything is read */
@@ -159,3 +160,28 @@ out:
 	vd_model_done(&m);
 	return rc;
 }
+
+static void help_explain(FILE *out)
+{
+	fputs("\nUsage:\n"
+	      " virtio-doctor explain [options] [DEVICE...]\n"
+	      "\nWhy a device has no working driver: a verdict code, the evidence (each line\n"
+	      "names its file or log line), the fix, and what could not be checked. Without\n"
+	      "DEVICE, every device that is not ok. DEVICE: 0000:00:04.0, 00:04.0, virtio3,\n"
+	      "1af4:1053, a type (vsock, net, ...) or a virtio-mmio device name.\n"
+	      "\nOptions:\n"
+	      " -a, --all            explain the ok devices too\n"
+	      " -J, --json           use JSON output format\n"
+	      " -k, --kmsg <file>    read the kernel log from a saved dmesg text\n",
+	      out);
+	vd_cli_print_global_options(out);
+	fputs("\nFor more details see virtio-doctor(8).\n", out);
+}
+
+const struct vd_cmd vd_cmd_explain = {
+	.name = "explain",
+	.args = " [DEVICE...]",
+	.summary = "why a device has no working driver: verdict, evidence, fix",
+	.run = cmd_explain,
+	.help = help_explain,
+};

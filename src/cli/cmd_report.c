@@ -7,20 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vd/cli/cli.h"
+#include "vd/cli/cmd.h"
 #include "vd/diagnose/diagnose.h"
 #include "vd/cli/output.h"
 
-int vd_cmd_report(const struct vd_cli *cli, int argc, char **argv)
+static int cmd_report(struct vd_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "kmsg", required_argument, NULL, 'k' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		VD_CLI_LONGOPTS,
 	};
 	struct vd_scan_opts so = { .want = VD_WANT_ALL };
-	_cleanup_(vd_sysfs_freep) struct vd_sysfs *s = NULL;
+	struct vd_sysfs *s = NULL;
 	struct vd_evidence *ev = NULL;
 	struct vd_model m = { 0 };
 	struct vd_report_info info = { .version = VD_VERSION };
@@ -31,13 +30,13 @@ int vd_cmd_report(const struct vd_cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "Jk:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("Jk:"), longopts, NULL)) != -1) {
 		if (c == 'J')
 			continue; /* the report is always JSON; -J is accepted for symmetry */
 		if (c == 'k')
 			kmsg = optarg;
-		else
-			return vd_cli_option_end(c, argv);
+		else if ((c = vd_cli_common_option(cli, &vd_cmd_report, c, argv)) != VD_CLI_NEXT)
+			return c;
 	}
 	if (optind < argc)
 		return vd_cli_usage_error("unexpected argument '%s'", argv[optind]);
@@ -82,3 +81,25 @@ out:
 	vd_model_done(&m);
 	return rc;
 }
+
+static void help_report(FILE *out)
+{
+	fputs("\nUsage:\n"
+	      " virtio-doctor report [options]\n"
+	      "\nOne JSON document for collectors: tool, kernel, machine, every device with its\n"
+	      "verdict and evidence.\n"
+	      "\nOptions:\n"
+	      " -J, --json           (the report is always JSON)\n"
+	      " -k, --kmsg <file>    read the kernel log from a saved dmesg text\n",
+	      out);
+	vd_cli_print_global_options(out);
+	fputs("\nFor more details see virtio-doctor(8).\n", out);
+}
+
+const struct vd_cmd vd_cmd_report = {
+	.name = "report",
+	.args = "",
+	.summary = "one JSON document: machine, devices, verdicts",
+	.run = cmd_report,
+	.help = help_report,
+};

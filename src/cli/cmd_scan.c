@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vd/cli/cli.h"
+#include "vd/cli/cmd.h"
 #include "vd/diagnose/diagnose.h"
 #include "vd/model/model.h"
 #include "vd/cli/output.h"
@@ -63,7 +63,7 @@ static void diagnose_rows(struct vd_sysfs *s, struct vd_model *m)
 	vd_evidence_free(ev);
 }
 
-int vd_cmd_scan(const struct vd_cli *cli, int argc, char **argv)
+static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
@@ -72,13 +72,12 @@ int vd_cmd_scan(const struct vd_cli *cli, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "pairs", no_argument, NULL, 'P' },
 		{ "raw", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		VD_CLI_LONGOPTS,
 	};
 	int cols[64];
 	struct vd_output_opts out = { .cols = cols };
 	struct vd_scan_opts so = { 0 };
-	_cleanup_(vd_sysfs_freep) struct vd_sysfs *s = NULL;
+	struct vd_sysfs *s = NULL;
 	struct vd_model m = { 0 };
 	const struct vd_device **rows = NULL;
 	size_t nrows = 0;
@@ -90,7 +89,7 @@ int vd_cmd_scan(const struct vd_cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "aJno:Prh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("aJno:Pr"), longopts, NULL)) != -1) {
 		char *bad = NULL;
 
 		switch (c) {
@@ -124,7 +123,9 @@ int vd_cmd_scan(const struct vd_cli *cli, int argc, char **argv)
 				return vd_cli_usage_error("too many columns in '%s'", optarg);
 			break;
 		default:
-			return vd_cli_option_end(c, argv);
+			c = vd_cli_common_option(cli, &vd_cmd_scan, c, argv);
+			if (c != VD_CLI_NEXT)
+				return c;
 		}
 	}
 	if (optind < argc)
@@ -158,3 +159,35 @@ int vd_cmd_scan(const struct vd_cli *cli, int argc, char **argv)
 	vd_model_done(&m);
 	return rc;
 }
+
+static void help_scan(FILE *out)
+{
+	fputs("\nUsage:\n"
+	      " virtio-doctor [scan] [options]\n"
+	      "\nOne row per virtio device (PCI and virtio-mmio): IDs decoded, the driver of the\n"
+	      "transport (virtio-pci, virtio-mmio) and of the virtio device, and the state.\n"
+	      "\nOptions:\n"
+	      " -a, --all            also list PCI functions that are not virtio\n"
+	      " -J, --json           use JSON output format\n"
+	      " -n, --noheadings     don't print headings\n"
+	      " -o, --output <list>  output columns (a leading '+' appends to the default)\n"
+	      " -P, --pairs          use key=\"value\" output format\n"
+	      " -r, --raw            use raw output format\n",
+	      out);
+	vd_cli_print_global_options(out);
+	fputs("\nAvailable output columns:\n", out);
+	for (int c = 0; c < _VD_COL_MAX; c++) {
+		const struct vd_colinfo *ci = vd_output_colinfo(c);
+
+		fprintf(out, " %10s  %s\n", ci->name, ci->help);
+	}
+	fputs("\nFor more details see virtio-doctor(8).\n", out);
+}
+
+const struct vd_cmd vd_cmd_scan = {
+	.name = "scan",
+	.args = "",
+	.summary = "list every virtio device and its drivers (default)",
+	.run = cmd_scan,
+	.help = help_scan,
+};

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "vd/act/bundle.h"
-#include "vd/cli/cli.h"
+#include "vd/cli/cmd.h"
 
 static bool is_archive_name(const char *p)
 {
@@ -41,14 +41,13 @@ static int fail(const char *what, const char *dest, int r)
 	return VD_EXIT_USAGE;
 }
 
-int vd_cmd_snapshot(const struct vd_cli *cli, int argc, char **argv)
+static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		VD_CLI_LONGOPTS,
 	};
-	_cleanup_(vd_sysfs_freep) struct vd_sysfs *src = NULL;
+	struct vd_sysfs *src = NULL;
 	_cleanup_(vd_sysfs_freep) struct vd_sysfs *dir = NULL;
 	struct vd_bundle_writer *w = NULL;
 	const char *dest, *base;
@@ -58,11 +57,11 @@ int vd_cmd_snapshot(const struct vd_cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("f"), longopts, NULL)) != -1) {
 		if (c == 'f')
 			force = true;
-		else
-			return vd_cli_option_end(c, argv);
+		else if ((c = vd_cli_common_option(cli, &vd_cmd_snapshot, c, argv)) != VD_CLI_NEXT)
+			return c;
 	}
 	if (optind >= argc)
 		return vd_cli_usage_error("snapshot: no destination given (FILE.tar.gz, DIR or -)");
@@ -70,11 +69,9 @@ int vd_cmd_snapshot(const struct vd_cli *cli, int argc, char **argv)
 		return vd_cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
 	dest = argv[optind];
 
-	r = vd_sysfs_open(cli->sysroot, &src);
-	if (r < 0) {
-		warnx("cannot open sysroot '%s': %s", cli->sysroot, strerror(-r));
-		return VD_EXIT_USAGE;
-	}
+	r = vd_cli_root(cli, &src);
+	if (r)
+		return r;
 	if (!strcmp(dest, "-")) {
 		if (isatty(STDOUT_FILENO)) {
 			warnx("refusing to write a tar.gz to a terminal; redirect standard output");
@@ -148,3 +145,24 @@ finish:
 	}
 	return VD_EXIT_OK;
 }
+
+static void help_snapshot(FILE *out)
+{
+	fputs("\nUsage:\n"
+	      " virtio-doctor snapshot [options] FILE.tar.gz|DIR|-\n"
+	      "\nWrite a support bundle of what the diagnosis reads (sysfs, config space, the\n"
+	      "kernel log, modules and their configuration); it is itself a valid --sysroot.\n"
+	      "\nOptions:\n"
+	      " -f, --force          replace an existing destination\n",
+	      out);
+	vd_cli_print_global_options(out);
+	fputs("\nFor more details see virtio-doctor(8).\n", out);
+}
+
+const struct vd_cmd vd_cmd_snapshot = {
+	.name = "snapshot",
+	.args = " DEST",
+	.summary = "write a support bundle (FILE.tar.gz, DIR or -)",
+	.run = cmd_snapshot,
+	.help = help_snapshot,
+};

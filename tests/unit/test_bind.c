@@ -23,7 +23,7 @@
 #endif
 
 #include "vd/act/bind.h"
-#include "vd/cli/cli.h"
+#include "vd/cli/cmd.h"
 #include "vd/base/ids.h"
 #include "vd/model/model.h"
 #include "vd/facts/vsock.h"
@@ -1367,7 +1367,8 @@ static int run_cmd(const char *root, const char *const *args, char *out, size_t 
 	fflush(stdout);
 	saved = dup(1);
 	dup2(fd, 1);
-	rc = vd_cmd_bind(&cli, argc, argv);
+	rc = vd_cmd_bind.run(&cli, argc, argv);
+	vd_cli_done(&cli);
 	fflush(stdout);
 	dup2(saved, 1);
 	close(saved);

@@ -144,10 +144,60 @@ static void test_broken_tree_warnings_name_files(void **state)
 	run_done(&r);
 }
 
+/* The summary names every command; each command's --help is its own, scan's lists columns. */
+/* Global options anywhere on the line; a missing argument is named as such. */
+static void test_global_options_anywhere(void **state)
+{
+	char *before[] = { "--sysroot", VD_FIXTURE("firecracker-6.18"), "scan", "-r", "-n", NULL };
+	char *after[] = { "scan", "-r", "--sysroot", VD_FIXTURE("firecracker-6.18"), "-n", NULL };
+	char *dflt[] = { "-r", "-n", "-s", VD_FIXTURE("firecracker-6.18"), NULL };
+	char *twice[] = { "-s",	     "/nonexistent",
+			  "explain", "--sysroot=" VD_FIXTURE("fc-vsock-unbound"),
+			  "vsock",   NULL };
+	static const char *const missing[][3] = {
+		{ "scan", "-o", "option '-o' requires an argument" },
+		{ "scan", "--output", "option '--output' requires an argument" },
+		{ "bind", "--wait", "option '--wait' requires an argument" },
+		{ "check", "-R", "option '-R' requires an argument" },
+		{ "explain", "--sysroot", "option '--sysroot' requires an argument" },
+	};
+	struct run a, b;
+
+	(void)state;
+	run(before, &a);
+	assert_int_equal(a.rc, 0);
+	assert_non_null(strstr(a.out, "0000:00:04.0 1af4:1053 modern vsock"));
+	run(after, &b);
+	assert_int_equal(b.rc, 0);
+	assert_string_equal(a.out, b.out);
+	run_done(&b);
+	run(dflt, &b);
+	assert_int_equal(b.rc, 0);
+	assert_string_equal(a.out, b.out);
+	run_done(&b);
+	run_done(&a);
+	/* the last --sysroot wins */
+	run(twice, &a);
+	assert_int_equal(a.rc, 1);
+	assert_non_null(strstr(a.out, "fc-vsock-unbound/sys/bus/pci/devices/0000:00:04.0"));
+	run_done(&a);
+	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
+		char *argv[] = { (char *)missing[i][0], (char *)missing[i][1], NULL };
+
+		run(argv, &a);
+		assert_int_equal(a.rc, 2);
+		assert_string_equal(a.out, "");
+		if (!strstr(a.err, missing[i][2]))
+			fail_msg("'%s %s': stderr '%s'", argv[0], argv[1], a.err);
+		run_done(&a);
+	}
+}
+
 static void test_help_lists_columns(void **state)
 {
-	char *args[] = { "--help", NULL };
-	char *args2[] = { "scan", "-h", NULL };
+	char *args[] = { "scan", "--help", NULL };
+	char *args2[] = { "--help", NULL };
+	char *args3[] = { "bind", "--help", NULL };
 	static const char *const cols[] = { "DEVICE", "ID",	"SUBSYS",    "REV",    "TRANSPORT",
 					    "TYPE",   "TYPEID", "NAME",	     "PCIDRV", "VIRTIO",
 					    "DRIVER", "STATUS", "STATUSRAW", "STATE",  "PROBLEM" };
@@ -169,6 +219,23 @@ static void test_help_lists_columns(void **state)
 	run(args2, &r);
 	assert_int_equal(r.rc, 0);
 	assert_non_null(strstr(r.out, "Usage:"));
+	for (const char *const *c = (const char *const[]){ "scan", "explain", "check", "snapshot",
+							   "report", "decode", "bind", NULL };
+	     *c; c++) {
+		char needle[32];
+
+		snprintf(needle, sizeof(needle), "\n %s", *c);
+		assert_non_null(strstr(r.out, needle));
+	}
+	assert_null(strstr(r.out, "STATUSRAW"));
+	run_done(&r);
+	/* bind's help is bind's alone */
+	run(args3, &r);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "--dry-run"));
+	assert_non_null(strstr(r.out, "--sysroot"));
+	assert_null(strstr(r.out, "--noheadings"));
+	assert_null(strstr(r.out, "--require"));
 	run_done(&r);
 }
 
@@ -352,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_explain_cases),
 		cmocka_unit_test(test_broken_tree_warnings_name_files),
 		cmocka_unit_test(test_help_lists_columns),
+		cmocka_unit_test(test_global_options_anywhere),
 		cmocka_unit_test(test_write_error_is_not_success),
 		cmocka_unit_test(test_real_machine),
 		cmocka_unit_test(test_real_machine_explain),

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- what every command shares: global options, exit codes, helpers */
+#ifndef VD_CMD_H
+#define VD_CMD_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "vd/base/macro.h"
+#include "vd/base/sysfs.h"
+#include "vd/model/model.h"
+
+/* The Makefile passes the version; a build without it still says something. */
+#ifndef VD_VERSION
+#define VD_VERSION "0.0.0"
+#endif
+
+/* Exit codes of every command (man page, EXIT STATUS). */
+enum {
+	VD_EXIT_OK = 0,	     /* healthy, or done */
+	VD_EXIT_PROBLEM = 1, /* problems found, or the action failed */
+	VD_EXIT_USAGE = 2,   /* usage or environment error */
+};
+
+/*
+ * Global options, the only state the program keeps outside its layers, and the root they
+ * name, opened once for the run by the first command that needs it (vd_cli_root()).
+ */
+struct vd_cli {
+	const char *sysroot;
+	struct vd_sysfs *root;
+	/* where a bundle given as --sysroot FILE was unpacked, "" when none */
+	char unpacked[4096];
+};
+
+/*
+ * A command, as kmod's tools declare theirs: the dispatcher knows only this table entry;
+ * the options and their help stay in the command's own file.
+ */
+struct vd_cmd {
+	const char *name;
+	const char *args;    /* what follows the name in the summary, " [DEVICE...]" */
+	const char *summary; /* one line for 'virtio-doctor --help' */
+	int (*run)(struct vd_cli *cli, int argc, char **argv);
+	void (*help)(FILE *out);
+};
+
+extern const struct vd_cmd vd_cmd_scan, vd_cmd_explain, vd_cmd_check, vd_cmd_snapshot,
+	vd_cmd_report, vd_cmd_decode, vd_cmd_bind;
+
+/*
+ * Global options are accepted anywhere on the line, as util-linux tools accept theirs:
+ * each command's getopt string and option table end with these, and its default case
+ * hands the rest to vd_cli_common_option(). The leading ':' makes a missing argument
+ * its own case.
+ */
+#define VD_CLI_OPTS(s) ":" s "s:Vh"
+/* clang-format off */
+#define VD_CLI_LONGOPTS                                                                   \
+	{ "sysroot", required_argument, NULL, 's' },                                      \
+	{ "version", no_argument, NULL, 'V' },                                            \
+	{ "help", no_argument, NULL, 'h' },                                               \
+	{ NULL, 0, NULL, 0 }
+/* clang-format on */
+
+/* vd_cli_common_option() took the option: go on parsing. */
+#define VD_CLI_NEXT (-1)
+
+/*
+ * The options every command shares: 's' sets the sysroot, 'V' prints the version,
+ * 'h' the command's help; ':' and '?' are usage errors. Returns VD_CLI_NEXT, or the exit
+ * code to return.
+ */
+int vd_cli_common_option(struct vd_cli *cli, const struct vd_cmd *cmd, int c, char **argv);
+
+/* One line naming what is wrong plus the pointer to --help; returns VD_EXIT_USAGE. */
+int vd_cli_usage_error(const char *fmt, ...) VD_PRINTF(1, 2);
+
+/* The lines of the global options, for each help text. */
+void vd_cli_print_global_options(FILE *out);
+
+/*
+ * The root the options name, opened on first use (a bundle file is unpacked first) and
+ * kept for the run. Returns 0, or the exit code after saying what failed.
+ */
+int vd_cli_root(struct vd_cli *cli, struct vd_sysfs **ret);
+
+/*
+ * Open the root and build the model, printing its warnings. allow_empty keeps going
+ * when nothing virtio can be read (the caller says what that means for it). *ret_s is
+ * the run's root: the caller does not free it. Returns 0, or the exit code after saying
+ * what failed.
+ */
+int vd_cli_load_model(struct vd_cli *cli, const struct vd_scan_opts *so, bool allow_empty,
+		      struct vd_sysfs **ret_s, struct vd_model *ret_m);
+
+/* Close the root, remove what was unpacked. */
+void vd_cli_done(struct vd_cli *cli);
+
+#endif

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- what every command shares: global options, the root, the model */
+#include <err.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vd/act/bundle.h"
+#include "vd/cli/cmd.h"
+
+int vd_cli_usage_error(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* the message quotes the argument: a newline or escape in it stays harmless */
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	warnx("%s", msg);
+	fprintf(stderr, "Try 'virtio-doctor --help' for more information.\n");
+	return VD_EXIT_USAGE;
+}
+
+void vd_cli_print_global_options(FILE *out)
+{
+	fputs("\nGlobal options (anywhere on the line):\n"
+	      " -s, --sysroot <dir|file.tar.gz>\n"
+	      "                      read sys/, proc/ and lib/modules/ under <dir>, or in a\n"
+	      "                      bundle written by 'virtio-doctor snapshot'\n"
+	      " -h, --help           display this help\n"
+	      " -V, --version        display version\n",
+	      out);
+}
+
+int vd_cli_common_option(struct vd_cli *cli, const struct vd_cmd *cmd, int c, char **argv)
+{
+	switch (c) {
+	case 's':
+		cli->sysroot = optarg;
+		return VD_CLI_NEXT;
+	case 'V':
+		printf("virtio-doctor %s\n", VD_VERSION);
+		return VD_EXIT_OK;
+	case 'h':
+		cmd->help(stdout);
+		return VD_EXIT_OK;
+	case ':':
+		return vd_cli_usage_error("option '%s' requires an argument", argv[optind - 1]);
+	default:
+		if (optopt)
+			return vd_cli_usage_error("invalid option -- '%c'", optopt);
+		return vd_cli_usage_error("unrecognized option '%s'", argv[optind - 1]);
+	}
+}
+
+/*
+ * A bundle given as --sysroot FILE.tar.gz is unpacked into a private temporary directory
+ * for the run and removed by vd_cli_done(). Returns 0, or an exit code.
+ */
+static int unpack_sysroot(struct vd_cli *cli, char *tmp, size_t size)
+{
+	struct vd_sysfs *s = NULL, *probe = NULL;
+	const char *tmpdir = getenv("TMPDIR");
+	int r;
+
+	r = vd_sysfs_open(cli->sysroot, &probe);
+	vd_sysfs_free(probe);
+	if (r != -ENOTDIR)
+		return 0; /* a directory (or an error the command reports) */
+	snprintf(tmp, size, "%s/virtio-doctor-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(tmp)) {
+		warn("cannot create a directory to unpack '%s'", cli->sysroot);
+		tmp[0] = '\0';
+		return VD_EXIT_USAGE;
+	}
+	r = vd_sysfs_open(tmp, &s);
+	if (r == 0)
+		r = vd_bundle_unpack(cli->sysroot, s);
+	vd_sysfs_free(s);
+	if (r < 0) {
+		warnx("cannot unpack bundle '%s': %s", cli->sysroot,
+		      r == -EINVAL ? "not a tar.gz bundle, or an unsafe member" : strerror(-r));
+		return VD_EXIT_USAGE;
+	}
+	cli->sysroot = tmp;
+	return 0;
+}
+
+static void remove_unpacked(const char *tmp)
+{
+	struct vd_sysfs *s = NULL;
+
+	if (!tmp[0] || vd_sysfs_open("/", &s) < 0)
+		return;
+	vd_sysfs_remove_tree(s, tmp);
+	vd_sysfs_free(s);
+}
+
+int vd_cli_root(struct vd_cli *cli, struct vd_sysfs **ret)
+{
+	int r;
+
+	if (!cli->root) {
+		if (!*cli->sysroot)
+			return vd_cli_usage_error("option '--sysroot' requires a directory");
+		r = unpack_sysroot(cli, cli->unpacked, sizeof(cli->unpacked));
+		if (r)
+			return r;
+		r = vd_sysfs_open(cli->sysroot, &cli->root);
+		if (r < 0) {
+			warnx("cannot open sysroot '%s': %s", cli->sysroot, strerror(-r));
+			return VD_EXIT_USAGE;
+		}
+	}
+	*ret = cli->root;
+	return 0;
+}
+
+int vd_cli_load_model(struct vd_cli *cli, const struct vd_scan_opts *so, bool allow_empty,
+		      struct vd_sysfs **ret_s, struct vd_model *ret_m)
+{
+	struct vd_sysfs *s = NULL;
+	int r;
+
+	r = vd_cli_root(cli, &s);
+	if (r)
+		return r;
+	r = vd_model_scan(s, so, ret_m);
+	for (size_t i = 0; i < ret_m->warnings.n; i++)
+		warnx("%s", ret_m->warnings.v[i]);
+	if (r == -ENOENT && !allow_empty)
+		warnx("nothing to read under '%s': no sys/bus/pci, sys/bus/virtio or virtio-mmio "
+		      "device",
+		      cli->sysroot);
+	else if (r < 0 && r != -ENOENT)
+		warnx("cannot scan '%s': %s", cli->sysroot, strerror(-r));
+	if (r < 0 && !(r == -ENOENT && allow_empty)) {
+		vd_model_done(ret_m);
+		return VD_EXIT_USAGE;
+	}
+	*ret_s = s;
+	return 0;
+}
+
+void vd_cli_done(struct vd_cli *cli)
+{
+	vd_sysfs_free(cli->root);
+	cli->root = NULL;
+	remove_unpacked(cli->unpacked);
+	cli->unpacked[0] = '\0';
+}

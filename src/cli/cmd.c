@@ -38,6 +38,15 @@ void vd_cli_print_global_options(FILE *out)
 	      out);
 }
 
+void vd_cli_print_help(const struct vd_cmd *cmd, FILE *out)
+{
+	fprintf(out, "\nUsage:\n%s", cmd->usage);
+	vd_cli_print_global_options(out);
+	if (cmd->help_extra)
+		cmd->help_extra(out);
+	fputs("\nFor more details see virtio-doctor(8).\n", out);
+}
+
 int vd_cli_common_option(struct vd_cli *cli, const struct vd_cmd *cmd, int c, char **argv)
 {
 	switch (c) {
@@ -48,7 +57,7 @@ int vd_cli_common_option(struct vd_cli *cli, const struct vd_cmd *cmd, int c, ch
 		printf("virtio-doctor %s\n", VD_VERSION);
 		return VD_EXIT_OK;
 	case 'h':
-		cmd->help(stdout);
+		vd_cli_print_help(cmd, stdout);
 		return VD_EXIT_OK;
 	case ':':
 		return vd_cli_usage_error("option '%s' requires an argument", argv[optind - 1]);

@@ -359,32 +359,26 @@ out:
 	return rc;
 }
 
-static void help_bind(FILE *out)
-{
-	fputs("\nUsage:\n"
-	      " virtio-doctor bind [options] --vsock | --type <list> | --all | DEVICE...\n"
-	      "\nPut the transport driver on a device at runtime (driver_override, then bind),\n"
-	      "load the virtio driver's module if needed, verify both levels (and the vsock\n"
-	      "CID), roll back on failure. A device bound at both levels is left alone.\n"
-	      "DEVICE is DDDD:BB:DD.F or BB:DD.F.\n"
-	      "\nOptions:\n"
-	      "     --vsock          the virtio vsock device(s)\n"
-	      " -t, --type <list>    devices of these virtio types (net,block,rng,...)\n"
-	      " -a, --all            every virtio PCI function not bound at both levels\n"
-	      " -n, --dry-run        print the writes as shell lines, change nothing\n"
-	      " -f, --force          take a device from another driver or override\n"
-	      "                      (twice: even when its disk or interface is in use)\n"
-	      "     --clear-override clear driver_override after a successful bind\n"
-	      " -w, --wait <secs>    wait up to <secs> for the virtio driver (and vsock CID)\n",
-	      out);
-	vd_cli_print_global_options(out);
-	fputs("\nFor more details see virtio-doctor(8).\n", out);
-}
+static const char usage_bind[] =
+	" virtio-doctor bind [options] --vsock | --type <list> | --all | DEVICE...\n"
+	"\nPut the transport driver on a device at runtime (driver_override, then bind),\n"
+	"load the virtio driver's module if needed, verify both levels (and the vsock\n"
+	"CID), roll back on failure. A device bound at both levels is left alone.\n"
+	"DEVICE is DDDD:BB:DD.F or BB:DD.F.\n"
+	"\nOptions:\n"
+	"     --vsock          the virtio vsock device(s)\n"
+	" -t, --type <list>    devices of these virtio types (net,block,rng,...)\n"
+	" -a, --all            every virtio PCI function not bound at both levels\n"
+	" -n, --dry-run        print the writes as shell lines, change nothing\n"
+	" -f, --force          take a device from another driver or override\n"
+	"                      (twice: even when its disk or interface is in use)\n"
+	"     --clear-override clear driver_override after a successful bind\n"
+	" -w, --wait <secs>    wait up to <secs> for the virtio driver (and vsock CID)\n";
 
 const struct vd_cmd vd_cmd_bind = {
 	.name = "bind",
 	.args = " [DEVICE...]",
+	.usage = usage_bind,
 	.summary = "bind virtio-pci, verify both levels",
 	.run = cmd_bind,
-	.help = help_bind,
 };

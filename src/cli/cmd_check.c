@@ -134,24 +134,18 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 	return rc;
 }
 
-static void help_check(FILE *out)
-{
-	fputs("\nUsage:\n"
-	      " virtio-doctor check [options]\n"
-	      "\nFor init scripts and monitors: silent, the exit status answers (0 every device,\n"
-	      "or every required one, is ok; 1 not).\n"
-	      "\nOptions:\n"
-	      " -R, --require <list> these virtio types must be present and ok (vsock,net,...)\n"
-	      " -v, --verbose        say what is wrong\n",
-	      out);
-	vd_cli_print_global_options(out);
-	fputs("\nFor more details see virtio-doctor(8).\n", out);
-}
+static const char usage_check[] =
+	" virtio-doctor check [options]\n"
+	"\nFor init scripts and monitors: silent, the exit status answers (0 every device,\n"
+	"or every required one, is ok; 1 not).\n"
+	"\nOptions:\n"
+	" -R, --require <list> these virtio types must be present and ok (vsock,net,...)\n"
+	" -v, --verbose        say what is wrong\n";
 
 const struct vd_cmd vd_cmd_check = {
 	.name = "check",
 	.args = "",
+	.usage = usage_check,
 	.summary = "exit 0 if every (or every required) device is ok",
 	.run = cmd_check,
-	.help = help_check,
 };

@@ -55,23 +55,17 @@ static int cmd_decode(struct vd_cli *cli, int argc, char **argv)
 	return info.cls.virtio ? VD_EXIT_OK : VD_EXIT_PROBLEM;
 }
 
-static void help_decode(FILE *out)
-{
-	fputs("\nUsage:\n"
-	      " virtio-doctor decode [options] VVVV:DDDD [SUBVENDOR:SUBDEVICE]\n"
-	      "\nWhat a PCI ID means, offline: a transitional ID is typed by its subsystem ID.\n"
-	      "Exit 0 for a virtio ID, 1 for another.\n"
-	      "\nOptions:\n"
-	      " -J, --json           use JSON output format\n",
-	      out);
-	vd_cli_print_global_options(out);
-	fputs("\nFor more details see virtio-doctor(8).\n", out);
-}
+static const char usage_decode[] =
+	" virtio-doctor decode [options] VVVV:DDDD [SUBVENDOR:SUBDEVICE]\n"
+	"\nWhat a PCI ID means, offline: a transitional ID is typed by its subsystem ID.\n"
+	"Exit 0 for a virtio ID, 1 for another.\n"
+	"\nOptions:\n"
+	" -J, --json           use JSON output format\n";
 
 const struct vd_cmd vd_cmd_decode = {
 	.name = "decode",
 	.args = " ID [SUBSYS]",
+	.usage = usage_decode,
 	.summary = "what a PCI ID (vvvv:dddd) means, offline",
 	.run = cmd_decode,
-	.help = help_decode,
 };

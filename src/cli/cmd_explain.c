@@ -161,27 +161,21 @@ out:
 	return rc;
 }
 
-static void help_explain(FILE *out)
-{
-	fputs("\nUsage:\n"
-	      " virtio-doctor explain [options] [DEVICE...]\n"
-	      "\nWhy a device has no working driver: a verdict code, the evidence (each line\n"
-	      "names its file or log line), the fix, and what could not be checked. Without\n"
-	      "DEVICE, every device that is not ok. DEVICE: 0000:00:04.0, 00:04.0, virtio3,\n"
-	      "1af4:1053, a type (vsock, net, ...) or a virtio-mmio device name.\n"
-	      "\nOptions:\n"
-	      " -a, --all            explain the ok devices too\n"
-	      " -J, --json           use JSON output format\n"
-	      " -k, --kmsg <file>    read the kernel log from a saved dmesg text\n",
-	      out);
-	vd_cli_print_global_options(out);
-	fputs("\nFor more details see virtio-doctor(8).\n", out);
-}
+static const char usage_explain[] =
+	" virtio-doctor explain [options] [DEVICE...]\n"
+	"\nWhy a device has no working driver: a verdict code, the evidence (each line\n"
+	"names its file or log line), the fix, and what could not be checked. Without\n"
+	"DEVICE, every device that is not ok. DEVICE: 0000:00:04.0, 00:04.0, virtio3,\n"
+	"1af4:1053, a type (vsock, net, ...) or a virtio-mmio device name.\n"
+	"\nOptions:\n"
+	" -a, --all            explain the ok devices too\n"
+	" -J, --json           use JSON output format\n"
+	" -k, --kmsg <file>    read the kernel log from a saved dmesg text\n";
 
 const struct vd_cmd vd_cmd_explain = {
 	.name = "explain",
 	.args = " [DEVICE...]",
+	.usage = usage_explain,
 	.summary = "why a device has no working driver: verdict, evidence, fix",
 	.run = cmd_explain,
-	.help = help_explain,
 };

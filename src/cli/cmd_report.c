@@ -82,24 +82,18 @@ out:
 	return rc;
 }
 
-static void help_report(FILE *out)
-{
-	fputs("\nUsage:\n"
-	      " virtio-doctor report [options]\n"
-	      "\nOne JSON document for collectors: tool, kernel, machine, every device with its\n"
-	      "verdict and evidence.\n"
-	      "\nOptions:\n"
-	      " -J, --json           (the report is always JSON)\n"
-	      " -k, --kmsg <file>    read the kernel log from a saved dmesg text\n",
-	      out);
-	vd_cli_print_global_options(out);
-	fputs("\nFor more details see virtio-doctor(8).\n", out);
-}
+static const char usage_report[] =
+	" virtio-doctor report [options]\n"
+	"\nOne JSON document for collectors: tool, kernel, machine, every device with its\n"
+	"verdict and evidence.\n"
+	"\nOptions:\n"
+	" -J, --json           (the report is always JSON)\n"
+	" -k, --kmsg <file>    read the kernel log from a saved dmesg text\n";
 
 const struct vd_cmd vd_cmd_report = {
 	.name = "report",
 	.args = "",
+	.usage = usage_report,
 	.summary = "one JSON document: machine, devices, verdicts",
 	.run = cmd_report,
-	.help = help_report,
 };

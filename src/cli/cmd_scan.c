@@ -18,6 +18,20 @@ static const int default_cols[] = {
 	VD_COL_PCIDRV, VD_COL_VIRTIO, VD_COL_DRIVER,	VD_COL_STATE,
 };
 
+enum {
+	OPT_OUTPUT_ALL = 0x100,
+};
+
+/* Each column and its meaning, as lsblk --list-columns prints them. */
+static void list_columns(FILE *out)
+{
+	for (int c = 0; c < _VD_COL_MAX; c++) {
+		const struct vd_colinfo *ci = vd_output_colinfo(c);
+
+		fprintf(out, " %10s  %s\n", ci->name, ci->help);
+	}
+}
+
 /* -J, -P and -r pick one output format, as in lsblk. */
 static int set_mode(struct vd_output_opts *o, enum vd_output_mode m, char *seen, int opt)
 {
@@ -72,6 +86,8 @@ static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "pairs", no_argument, NULL, 'P' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "list-columns", no_argument, NULL, 'H' },
+		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
 		VD_CLI_LONGOPTS,
 	};
 	int cols[64];
@@ -89,7 +105,7 @@ static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("aJno:Pr"), longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("aJno:PrH"), longopts, NULL)) != -1) {
 		char *bad = NULL;
 
 		switch (c) {
@@ -110,6 +126,13 @@ static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
 			break;
 		case 'n':
 			out.noheadings = true;
+			break;
+		case 'H':
+			list_columns(stdout);
+			return VD_EXIT_OK;
+		case OPT_OUTPUT_ALL:
+			for (out.ncols = 0; out.ncols < _VD_COL_MAX; out.ncols++)
+				cols[out.ncols] = (int)out.ncols;
 			break;
 		case 'o':
 			r = vd_output_parse_columns(optarg, cols, &out.ncols, ARRAY_SIZE(cols),
@@ -160,34 +183,31 @@ static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
 	return rc;
 }
 
-static void help_scan(FILE *out)
+static void print_columns(FILE *out)
 {
-	fputs("\nUsage:\n"
-	      " virtio-doctor [scan] [options]\n"
-	      "\nOne row per virtio device (PCI and virtio-mmio): IDs decoded, the driver of the\n"
-	      "transport (virtio-pci, virtio-mmio) and of the virtio device, and the state.\n"
-	      "\nOptions:\n"
-	      " -a, --all            also list PCI functions that are not virtio\n"
-	      " -J, --json           use JSON output format\n"
-	      " -n, --noheadings     don't print headings\n"
-	      " -o, --output <list>  output columns (a leading '+' appends to the default)\n"
-	      " -P, --pairs          use key=\"value\" output format\n"
-	      " -r, --raw            use raw output format\n",
-	      out);
-	vd_cli_print_global_options(out);
 	fputs("\nAvailable output columns:\n", out);
-	for (int c = 0; c < _VD_COL_MAX; c++) {
-		const struct vd_colinfo *ci = vd_output_colinfo(c);
-
-		fprintf(out, " %10s  %s\n", ci->name, ci->help);
-	}
-	fputs("\nFor more details see virtio-doctor(8).\n", out);
+	list_columns(out);
 }
+
+static const char usage_scan[] =
+	" virtio-doctor [scan] [options]\n"
+	"\nOne row per virtio device (PCI and virtio-mmio): IDs decoded, the driver of the\n"
+	"transport (virtio-pci, virtio-mmio) and of the virtio device, and the state.\n"
+	"\nOptions:\n"
+	" -a, --all            also list PCI functions that are not virtio\n"
+	" -J, --json           use JSON output format\n"
+	" -n, --noheadings     don't print headings\n"
+	" -o, --output <list>  output columns (a leading '+' appends to the default)\n"
+	" -P, --pairs          use key=\"value\" output format\n"
+	" -r, --raw            use raw output format\n"
+	"     --output-all     output all columns\n"
+	" -H, --list-columns   list the available columns\n";
 
 const struct vd_cmd vd_cmd_scan = {
 	.name = "scan",
 	.args = "",
+	.usage = usage_scan,
 	.summary = "list every virtio device and its drivers (default)",
 	.run = cmd_scan,
-	.help = help_scan,
+	.help_extra = print_columns,
 };

@@ -146,23 +146,17 @@ finish:
 	return VD_EXIT_OK;
 }
 
-static void help_snapshot(FILE *out)
-{
-	fputs("\nUsage:\n"
-	      " virtio-doctor snapshot [options] FILE.tar.gz|DIR|-\n"
-	      "\nWrite a support bundle of what the diagnosis reads (sysfs, config space, the\n"
-	      "kernel log, modules and their configuration); it is itself a valid --sysroot.\n"
-	      "\nOptions:\n"
-	      " -f, --force          replace an existing destination\n",
-	      out);
-	vd_cli_print_global_options(out);
-	fputs("\nFor more details see virtio-doctor(8).\n", out);
-}
+static const char usage_snapshot[] =
+	" virtio-doctor snapshot [options] FILE.tar.gz|DIR|-\n"
+	"\nWrite a support bundle of what the diagnosis reads (sysfs, config space, the\n"
+	"kernel log, modules and their configuration); it is itself a valid --sysroot.\n"
+	"\nOptions:\n"
+	" -f, --force          replace an existing destination\n";
 
 const struct vd_cmd vd_cmd_snapshot = {
 	.name = "snapshot",
 	.args = " DEST",
+	.usage = usage_snapshot,
 	.summary = "write a support bundle (FILE.tar.gz, DIR or -)",
 	.run = cmd_snapshot,
-	.help = help_snapshot,
 };

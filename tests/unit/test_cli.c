@@ -229,6 +229,16 @@ static void test_help_lists_columns(void **state)
 	}
 	assert_null(strstr(r.out, "STATUSRAW"));
 	run_done(&r);
+	/* -H: one line per column, nothing else */
+	{
+		char *h[] = { "scan", "-H", NULL };
+
+		run(h, &r);
+		assert_int_equal(r.rc, 0);
+		assert_non_null(strstr(r.out, "  STATUSRAW  "));
+		assert_null(strstr(r.out, "Usage"));
+		run_done(&r);
+	}
 	/* bind's help is bind's alone */
 	run(args3, &r);
 	assert_int_equal(r.rc, 0);

@@ -42,7 +42,8 @@ struct vd_cmd {
 	const char *args;    /* what follows the name in the summary, " [DEVICE...]" */
 	const char *summary; /* one line for 'virtio-doctor --help' */
 	int (*run)(struct vd_cli *cli, int argc, char **argv);
-	void (*help)(FILE *out);
+	const char *usage;	       /* its --help: the usage line, what it does, its options */
+	void (*help_extra)(FILE *out); /* more help after the global options, or NULL */
 };
 
 extern const struct vd_cmd vd_cmd_scan, vd_cmd_explain, vd_cmd_check, vd_cmd_snapshot,
@@ -76,8 +77,10 @@ int vd_cli_common_option(struct vd_cli *cli, const struct vd_cmd *cmd, int c, ch
 /* One line naming what is wrong plus the pointer to --help; returns VD_EXIT_USAGE. */
 int vd_cli_usage_error(const char *fmt, ...) VD_PRINTF(1, 2);
 
-/* The lines of the global options, for each help text. */
+/* The global options' lines, in every help text. */
 void vd_cli_print_global_options(FILE *out);
+/* A command's --help. */
+void vd_cli_print_help(const struct vd_cmd *cmd, FILE *out);
 
 /*
  * The root the options name, opened on first use (a bundle file is unpacked first) and

@@ -16,7 +16,6 @@
 
 #define POLL_MS 100
 #define IFF_UP_FLAG 0x1 /* include/uapi/linux/if.h */
-#define VIRTIO_ID_VSOCK 19
 
 /* ---------------------------------------------------------------- the real kernel */
 
@@ -798,7 +797,7 @@ static int verify(struct job *j, bool roll)
 				return fail_module(j, m, r, roll);
 			continue;
 		}
-		if (!bad && l.type_id == VIRTIO_ID_VSOCK) {
+		if (!bad && l.type_id == VD_VIRTIO_ID_VSOCK) {
 			uint32_t cid = VD_VSOCK_CID_ANY;
 			int r = ops->local_cid(ops->ctx, j->s, &cid);
 

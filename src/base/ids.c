@@ -184,21 +184,21 @@ static int transitional_type(uint16_t device)
 {
 	switch (device) {
 	case 0x1000:
-		return 1;
+		return VD_VIRTIO_ID_NET;
 	case 0x1001:
-		return 2;
+		return VD_VIRTIO_ID_BLOCK;
 	case 0x1002:
-		return 5;
+		return VD_VIRTIO_ID_BALLOON;
 	case 0x1003:
-		return 3;
+		return VD_VIRTIO_ID_CONSOLE;
 	case 0x1004:
-		return 8;
+		return VD_VIRTIO_ID_SCSI;
 	case 0x1005:
-		return 4;
+		return VD_VIRTIO_ID_RNG;
 	case 0x1009:
-		return 9;
+		return VD_VIRTIO_ID_9P;
 	case 0x1012:
-		return 19;
+		return VD_VIRTIO_ID_VSOCK;
 	default:
 		return -1;
 	}

@@ -15,7 +15,6 @@
 #include "vd/base/parse.h"
 #include "vd/base/sysfs.h"
 
-#define VSOCK_TYPE 19
 #define MAX_WAIT_S 3600
 
 enum {
@@ -146,7 +145,7 @@ static int no_vsock(const struct vd_model *m)
 	for (size_t i = 0; i < m->n; i++) {
 		const struct vd_device *d = &m->dev[i];
 
-		if (d->bus != VD_BUS_PCI && d->type_id == VSOCK_TYPE) {
+		if (d->bus != VD_BUS_PCI && d->type_id == VD_VIRTIO_ID_VSOCK) {
 			warnx("no virtio vsock PCI function; this guest has a virtio-mmio vsock "
 			      "device ('%s', %s), which bind does not handle (state %s)",
 			      d->name, d->virtio[0] ? d->virtio : "no virtio device",
@@ -300,7 +299,7 @@ static int cmd_bind(struct vd_cli *cli, int argc, char **argv)
 		bool hit = false;
 
 		for (size_t i = 0; i < m.n; i++)
-			if (m.dev[i].bus == VD_BUS_PCI && m.dev[i].type_id == VSOCK_TYPE)
+			if (m.dev[i].bus == VD_BUS_PCI && m.dev[i].type_id == VD_VIRTIO_ID_VSOCK)
 				picked[i] = hit = true;
 		if (!hit) {
 			rc = no_vsock(&m);

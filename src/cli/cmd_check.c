@@ -8,31 +8,17 @@
 #include <string.h>
 
 #include "vd/cli/cmd.h"
-#include "vd/diagnose/diagnose.h"
+#include "vd/diagnose/diagnosis.h"
 
 #define MAX_REQUIRE 32
 
 /* The explain verdict's one line, for --verbose. */
-static void say_why(struct vd_sysfs *s, const struct vd_model *m, struct vd_evidence **ev,
-		    const struct vd_device *d, const char *type)
+static void say_why(struct vd_diagnosis *dx, struct vd_device *d, const char *type)
 {
-	struct vd_finding *f = malloc(sizeof(*f));
-	struct vd_dev_ev de;
+	int r = vd_diagnosis_device(dx, d, NULL);
 
-	if (!f)
-		return;
-	if (!*ev && vd_evidence_open(s, m, NULL, ev) < 0)
-		*ev = NULL;
-	if (*ev) {
-		vd_evidence_device(*ev, d, &de);
-		vd_diagnose(d, &de, vd_evidence_sys(*ev), f);
-		printf("%s: %s %s: %s: %s\n", type, d->name, vd_state_name(d->state),
-		       vd_verdict_code(f->verdict), f->summary);
-	} else {
-		printf("%s: %s %s: %s\n", type, d->name, vd_state_name(d->state),
-		       d->problem ? d->problem : "");
-	}
-	free(f);
+	printf("%s: %s %s: %s%s%s\n", type, d->name, vd_state_name(d->state),
+	       r == 0 ? d->verdict : "", r == 0 ? ": " : "", d->problem ? d->problem : "");
 }
 
 static int cmd_check(struct vd_cli *cli, int argc, char **argv)
@@ -44,7 +30,7 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 	};
 	struct vd_scan_opts so = { 0 };
 	struct vd_sysfs *s = NULL;
-	struct vd_evidence *ev = NULL;
+	_cleanup_(vd_diagnosis_freep) struct vd_diagnosis *dx = NULL;
 	struct vd_model m = { 0 };
 	const struct vd_virtio_type *req[MAX_REQUIRE];
 	size_t nreq = 0;
@@ -89,17 +75,22 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 	rc = vd_cli_load_model(cli, &so, true, &s, &m);
 	if (rc)
 		return rc;
+	if (vd_diagnosis_new(s, &m, NULL, &dx) < 0) {
+		vd_model_done(&m);
+		warnx("cannot allocate memory");
+		return VD_EXIT_USAGE;
+	}
 
 	if (nreq == 0) {
 		for (size_t i = 0; i < m.n; i++) {
-			const struct vd_device *d = &m.dev[i];
+			struct vd_device *d = &m.dev[i];
 			char tbuf[32];
 
 			if (d->state == VD_STATE_OK || d->state == VD_STATE_NOT_VIRTIO)
 				continue;
 			rc = VD_EXIT_PROBLEM;
 			if (verbose)
-				say_why(s, &m, &ev, d,
+				say_why(dx, d,
 					d->type_id >= 0 ? vd_virtio_type_short((unsigned)d->type_id,
 									       tbuf, sizeof(tbuf))
 							: "virtio");
@@ -109,7 +100,7 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 		bool present = false;
 
 		for (size_t i = 0; i < m.n; i++) {
-			const struct vd_device *d = &m.dev[i];
+			struct vd_device *d = &m.dev[i];
 
 			if (d->type_id < 0 || (unsigned)d->type_id != req[k]->id)
 				continue;
@@ -117,7 +108,7 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 			if (d->state != VD_STATE_OK) {
 				rc = VD_EXIT_PROBLEM;
 				if (verbose)
-					say_why(s, &m, &ev, d, req[k]->name);
+					say_why(dx, d, req[k]->name);
 			}
 		}
 		if (!present) {
@@ -129,7 +120,6 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 	}
 	if (verbose && rc == VD_EXIT_OK)
 		printf("ok\n");
-	vd_evidence_free(ev);
 	vd_model_done(&m);
 	return rc;
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "vd/cli/cmd.h"
-#include "vd/diagnose/diagnose.h"
+#include "vd/diagnose/diagnosis.h"
 #include "vd/model/model.h"
 #include "vd/cli/output.h"
 #include "vd/base/sysfs.h"
@@ -45,7 +45,8 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 	};
 	struct vd_scan_opts so = { .want = VD_WANT_ALL };
 	struct vd_sysfs *s = NULL;
-	struct vd_evidence *ev = NULL;
+	_cleanup_(vd_diagnosis_freep) struct vd_diagnosis *dx = NULL;
+	const struct vd_sys_ev *se = NULL;
 	struct vd_model m = { 0 };
 	const struct vd_device **devs = NULL;
 	const struct vd_finding **fps = NULL;
@@ -120,23 +121,20 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (n > 0) {
-		r = vd_evidence_open(s, &m, kmsg, &ev);
-		if (r < 0) {
-			warnx("cannot collect evidence: %s", strerror(-r));
-			rc = VD_EXIT_USAGE;
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct vd_dev_ev de;
-
-		vd_evidence_device(ev, devs[i], &de);
-		vd_diagnose(devs[i], &de, vd_evidence_sys(ev), &findings[i]);
+	r = vd_diagnosis_new(s, &m, kmsg, &dx);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		r = vd_diagnosis_device(dx, &m.dev[devs[i] - m.dev], &findings[i]);
 		fps[i] = &findings[i];
 		if (findings[i].verdict != VD_V_OK)
 			rc = VD_EXIT_PROBLEM;
 	}
+	if (r < 0) {
+		warnx("cannot collect evidence: %s", strerror(-r));
+		rc = VD_EXIT_USAGE;
+		goto out;
+	}
+	if (n > 0)
+		se = vd_diagnosis_sys(dx);
 	if (json) {
 		if (vd_output_findings_json(stdout, devs, fps, n) < 0)
 			rc = VD_EXIT_USAGE;
@@ -147,13 +145,12 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 			print_finding(devs[i], &findings[i]);
 		}
 		/* said once, not per device: lspci -k would print an error here */
-		if (ev && !vd_evidence_sys(ev)->kmod_index)
+		if (se && !se->kmod_index)
 			printf("\nnote: %s; module facts come from /sys/module and the kernel "
 			       "config\n",
-			       vd_evidence_sys(ev)->kmod_problem);
+			       se->kmod_problem);
 	}
 out:
-	vd_evidence_free(ev);
 	free(findings);
 	free(fps);
 	free(devs);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "vd/cli/cmd.h"
-#include "vd/diagnose/diagnose.h"
+#include "vd/diagnose/diagnosis.h"
 #include "vd/cli/output.h"
 
 static int cmd_report(struct vd_cli *cli, int argc, char **argv)
@@ -20,7 +20,8 @@ static int cmd_report(struct vd_cli *cli, int argc, char **argv)
 	};
 	struct vd_scan_opts so = { .want = VD_WANT_ALL };
 	struct vd_sysfs *s = NULL;
-	struct vd_evidence *ev = NULL;
+	_cleanup_(vd_diagnosis_freep) struct vd_diagnosis *dx = NULL;
+	const struct vd_sys_ev *se;
 	struct vd_model m = { 0 };
 	struct vd_report_info info = { .version = VD_VERSION };
 	struct vd_finding *findings = NULL;
@@ -44,28 +45,26 @@ static int cmd_report(struct vd_cli *cli, int argc, char **argv)
 	if (rc)
 		return rc;
 	findings = calloc(m.n + 1, sizeof(*findings));
-	if (!findings || vd_evidence_open(s, &m, kmsg, &ev) < 0) {
+	if (!findings || vd_diagnosis_new(s, &m, kmsg, &dx) < 0 || !(se = vd_diagnosis_sys(dx))) {
 		warnx("cannot collect evidence");
 		rc = VD_EXIT_USAGE;
 		goto out;
 	}
 	for (size_t i = 0; i < m.n; i++) {
-		struct vd_dev_ev de;
-
 		if (m.dev[i].state == VD_STATE_NOT_VIRTIO)
 			continue;
-		vd_evidence_device(ev, &m.dev[i], &de);
-		vd_diagnose(&m.dev[i], &de, vd_evidence_sys(ev), &findings[i]);
-		m.dev[i].verdict = vd_verdict_code(findings[i].verdict);
-		if (findings[i].verdict != VD_V_OK) {
-			vd_device_set_problem(&m.dev[i], "%s", findings[i].summary);
-			rc = VD_EXIT_PROBLEM;
+		if (vd_diagnosis_device(dx, &m.dev[i], &findings[i]) < 0) {
+			warnx("cannot collect evidence");
+			rc = VD_EXIT_USAGE;
+			goto out;
 		}
+		if (findings[i].verdict != VD_V_OK)
+			rc = VD_EXIT_PROBLEM;
 	}
 	/* optional facts: a missing one is null in the report */
 	if (vd_sysfs_read(s, "proc/sys/kernel/osrelease", release, sizeof(release)) > 0)
 		info.release = release;
-	info.cmdline = vd_evidence_sys(ev)->cmdline_loaded ? vd_evidence_sys(ev)->cmdline : NULL;
+	info.cmdline = se->cmdline_loaded ? se->cmdline : NULL;
 	if (vd_sysfs_read(s, "sys/class/dmi/id/sys_vendor", vendor, sizeof(vendor)) > 0)
 		info.sys_vendor = vendor;
 	if (vd_sysfs_read(s, "sys/class/dmi/id/product_name", product, sizeof(product)) > 0)
@@ -76,7 +75,6 @@ static int cmd_report(struct vd_cli *cli, int argc, char **argv)
 		rc = VD_EXIT_USAGE;
 	}
 out:
-	vd_evidence_free(ev);
 	free(findings);
 	vd_model_done(&m);
 	return rc;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "vd/cli/cmd.h"
-#include "vd/diagnose/diagnose.h"
+#include "vd/diagnose/diagnosis.h"
 #include "vd/model/model.h"
 #include "vd/cli/output.h"
 #include "vd/base/sysfs.h"
@@ -49,32 +49,14 @@ static int set_mode(struct vd_output_opts *o, enum vd_output_mode m, char *seen,
  */
 static void diagnose_rows(struct vd_sysfs *s, struct vd_model *m)
 {
-	struct vd_evidence *ev = NULL;
+	_cleanup_(vd_diagnosis_freep) struct vd_diagnosis *dx = NULL;
 
-	for (size_t i = 0; i < m->n; i++) {
-		struct vd_device *d = &m->dev[i];
-		struct vd_finding *f;
-		struct vd_dev_ev de;
-
-		if (d->state == VD_STATE_NOT_VIRTIO)
-			continue;
-		if (d->state == VD_STATE_OK && d->type_id != 19) {
-			d->verdict = vd_verdict_code(VD_V_OK);
-			continue;
-		}
-		if (!ev && vd_evidence_open(s, m, NULL, &ev) < 0)
+	if (vd_diagnosis_new(s, m, NULL, &dx) < 0)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->dev[i].state != VD_STATE_NOT_VIRTIO &&
+		    vd_diagnosis_device(dx, &m->dev[i], NULL) < 0)
 			return;
-		f = malloc(sizeof(*f));
-		if (!f)
-			break;
-		vd_evidence_device(ev, d, &de);
-		vd_diagnose(d, &de, vd_evidence_sys(ev), f);
-		d->verdict = vd_verdict_code(f->verdict);
-		if (f->verdict != VD_V_OK)
-			vd_device_set_problem(d, "%s", f->summary);
-		free(f);
-	}
-	vd_evidence_free(ev);
 }
 
 static int cmd_scan(struct vd_cli *cli, int argc, char **argv)

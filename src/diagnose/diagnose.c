@@ -571,7 +571,7 @@ static void diagnose_unbound_pci(const struct vd_device *d, const struct vd_dev_
 
 static bool other_vsock_bound(const struct vd_device *d, const struct vd_sys_ev *se)
 {
-	return d->type_id == 19 && se->vsock_bound > 0 && !d->driver[0];
+	return d->type_id == VD_VIRTIO_ID_VSOCK && se->vsock_bound > 0 && !d->driver[0];
 }
 
 static void vsock_evidence(const struct vd_sys_ev *se, struct vd_finding *f)
@@ -609,7 +609,7 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 	else
 		EVIDENCE(f, "%s/sys/bus/virtio/devices/%s/driver: no link", se->root, d->virtio);
 	log_evidence(de, se, f);
-	if (d->type_id == 19)
+	if (d->type_id == VD_VIRTIO_ID_VSOCK)
 		vsock_evidence(se, f);
 
 	if (d->have_status && (d->status & VD_STATUS_NEEDS_RESET)) {
@@ -641,7 +641,7 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 				  "needs; update the device model or the kernel");
 			return;
 		}
-		if (d->type_id == 19 &&
+		if (d->type_id == VD_VIRTIO_ID_VSOCK &&
 		    (se->vsock_bound > 0 || (has_event(de, VD_KLOG_PROBE_FAILED, &ev) &&
 					     de->events[ev].error == -EBUSY))) {
 			verdict(f, VD_V_VSOCK_SECOND_DEVICE,
@@ -685,7 +685,7 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 		EVIDENCE(f, "%s/sys/bus/virtio/drivers/%s: registered", se->root, t->driver);
 	else
 		EVIDENCE(f, "%s/sys/bus/virtio/drivers/%s: does not exist", se->root, t->driver);
-	if (d->type_id == 19 && (se->vmci_loaded || se->hv_sock_loaded)) {
+	if (d->type_id == VD_VIRTIO_ID_VSOCK && (se->vmci_loaded || se->hv_sock_loaded)) {
 		verdict(f, VD_V_VSOCK_COMPETING_TRANSPORT,
 			"%s is loaded and holds the guest-to-host vsock slot, so virtio's transport "
 			"cannot register",
@@ -765,7 +765,7 @@ void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const st
 	}
 	switch (d->state) {
 	case VD_STATE_OK:
-		if (d->type_id == 19 && se->vsock_err == 0 && se->vsock_cid == 0xffffffffu) {
+		if (d->type_id == VD_VIRTIO_ID_VSOCK && se->vsock_err == 0 && se->vsock_cid == 0xffffffffu) {
 			vsock_evidence(se, f);
 			verdict(f, VD_V_VSOCK_NO_DEVICE,
 				"the vsock device is bound but the vsock core reports no CID");
@@ -783,7 +783,7 @@ void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const st
 		if (d->have_status)
 			EVIDENCE(f, "%s/sys/bus/virtio/devices/%s/status: 0x%08x", se->root,
 				 d->virtio, d->status);
-		if (d->type_id == 19)
+		if (d->type_id == VD_VIRTIO_ID_VSOCK)
 			vsock_evidence(se, f);
 		return;
 	case VD_STATE_UNBOUND:

@@ -116,7 +116,7 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 	se->vmci_loaded = vd_sysfs_access(s, "sys/module/vmw_vsock_vmci_transport") == 0;
 	se->hv_sock_loaded = vd_sysfs_access(s, "sys/module/hv_sock") == 0;
 	for (size_t i = 0; m && i < m->n; i++)
-		if (m->dev[i].type_id == 19 && m->dev[i].driver[0])
+		if (m->dev[i].type_id == VD_VIRTIO_ID_VSOCK && m->dev[i].driver[0])
 			se->vsock_bound++;
 	*ret = e;
 	return 0;

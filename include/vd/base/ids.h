@@ -20,6 +20,18 @@ enum vd_transport {
 	_VD_TRANSPORT_MAX,
 };
 
+/* The virtio type IDs the code names (include/uapi/linux/virtio_ids.h); the table has all. */
+enum {
+	VD_VIRTIO_ID_NET = 1,
+	VD_VIRTIO_ID_BLOCK = 2,
+	VD_VIRTIO_ID_CONSOLE = 3,
+	VD_VIRTIO_ID_RNG = 4,
+	VD_VIRTIO_ID_BALLOON = 5,
+	VD_VIRTIO_ID_SCSI = 8,
+	VD_VIRTIO_ID_9P = 9,
+	VD_VIRTIO_ID_VSOCK = 19,
+};
+
 /* One row of Linux's include/uapi/linux/virtio_ids.h, with the spec's name. */
 struct vd_virtio_type {
 	unsigned int id;

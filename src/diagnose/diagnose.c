@@ -765,7 +765,8 @@ void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const st
 	}
 	switch (d->state) {
 	case VD_STATE_OK:
-		if (d->type_id == VD_VIRTIO_ID_VSOCK && se->vsock_err == 0 && se->vsock_cid == 0xffffffffu) {
+		if (d->type_id == VD_VIRTIO_ID_VSOCK && se->vsock_err == 0 &&
+		    se->vsock_cid == 0xffffffffu) {
 			vsock_evidence(se, f);
 			verdict(f, VD_V_VSOCK_NO_DEVICE,
 				"the vsock device is bound but the vsock core reports no CID");

@@ -121,7 +121,6 @@ int vd_sysfs_kind(struct vd_sysfs *s, const char *path);
  */
 int vd_sysfs_open_special(struct vd_sysfs *s, const char *path, int flags);
 
-
 static inline void vd_sysfs_freep(struct vd_sysfs **s)
 {
 	vd_sysfs_free(*s);

@@ -20,7 +20,7 @@ VD_HARDEN    = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 VD_CFLAGS    = -std=gnu11 $(VD_WARN) $(VD_HARDEN)
 VD_LDFLAGS   = -pie -Wl,-z,relro,-z,now
 # libkmod and libarchive are dlopen()ed on first use (src/base/dlib.c): headers only.
-DEPS         = libpci smartcols zlib
+DEPS         = smartcols zlib
 DLOPEN_DEPS  = libkmod libarchive
 DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags $(DEPS) $(DLOPEN_DEPS))
 DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs $(DEPS)) -ldl

@@ -365,11 +365,44 @@ const char *vd_sysfs_shown_path(const struct vd_sysfs *s, const char *path, char
 	return buf;
 }
 
+/*
+ * Open a file for reading or writing. Under a tree that is not the live root, the file is
+ * looked at (O_PATH, which opens nothing) before it is opened: a device node's open() runs
+ * its driver, a FIFO's or a socket's reaches another process, and a bundle can hold any of
+ * them. Only a regular file is then opened, and it must still be the same inode.
+ */
+static int open_file(struct vd_sysfs *s, const char *path, int flags)
+{
+	struct stat st, st2;
+	int pfd, fd;
+
+	if (s->live)
+		return open_in_root(s, path, flags);
+	pfd = open_in_root(s, path, O_PATH);
+	if (pfd < 0)
+		return pfd;
+	if (fstat(pfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+
+		close(pfd);
+		return r;
+	}
+	close(pfd);
+	fd = open_in_root(s, path, flags);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st2) < 0 || st2.st_ino != st.st_ino || st2.st_dev != st.st_dev) {
+		close(fd);
+		return -ESTALE; /* replaced between the look and the open */
+	}
+	return fd;
+}
+
 /* Open a regular file for reading; refuse anything that could block or never end. */
 static int open_regular(struct vd_sysfs *s, const char *path)
 {
 	struct stat st;
-	int fd = open_in_root(s, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	int fd = open_file(s, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0)
 		return fd;
@@ -420,7 +453,7 @@ int vd_sysfs_read(struct vd_sysfs *s, const char *path, char *buf, size_t size)
 	 * empty read (an empty file, or a FIFO without a writer). One fstat() per
 	 * attribute saved on the path every scan takes.
 	 */
-	fd = open_in_root(s, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	fd = open_file(s, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return fd;
 	n = read_full(fd, buf, size - 1);
@@ -744,7 +777,7 @@ static int write_whole(int fd, const void *data, size_t len, int short_err)
 
 int vd_sysfs_write(struct vd_sysfs *s, const char *path, const char *value, size_t len)
 {
-	int fd = open_in_root(s, path, O_WRONLY | O_TRUNC | O_NOCTTY);
+	int fd = open_file(s, path, O_WRONLY | O_TRUNC | O_NOCTTY);
 
 	if (fd < 0)
 		return fd;
@@ -753,6 +786,9 @@ int vd_sysfs_write(struct vd_sysfs *s, const char *path, const char *value, size
 
 int vd_sysfs_open_special(struct vd_sysfs *s, const char *path, int flags)
 {
+	/* a tree's device nodes are the analyst's devices, never the tree's */
+	if (!s->live)
+		return -EXDEV;
 	return open_in_root(s, path, flags);
 }
 

@@ -368,6 +368,11 @@ static void mod_evidence(const struct vd_mod_ev *m, const struct vd_sys_ev *se,
 	if (m->kconfig && m->kconfig_val)
 		EVIDENCE(f, "%s: CONFIG_%s=%c%s", se->kconfig_source, m->kconfig, m->kconfig_val,
 			 m->kconfig_val == 'n' ? " (not set)" : "");
+	if (se->kmod_skipped[0])
+		UNCHECKED(
+			f,
+			"modprobe.d: not read, so a blacklist or install line there is unseen: %s",
+			se->kmod_skipped);
 	if (!m->looked_up)
 		return;
 	if (i->builtin)
@@ -432,7 +437,7 @@ static void diagnose_no_pci_driver(const struct vd_device *d, const struct vd_de
 			return;
 		}
 		if (!m->info.on_disk && !se->kmod_index) {
-			EVIDENCE(f, "libkmod: %s", se->kmod_problem);
+			EVIDENCE(f, "modules: %s", se->kmod_problem);
 			verdict(f, VD_V_PCI_DRIVER_MISSING,
 				"virtio_pci is a module (CONFIG_VIRTIO_PCI=m) but no module tree "
 				"for this kernel is installed");
@@ -734,7 +739,7 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 		verdict(f, VD_V_VIRTIO_DRIVER_MISSING,
 			"%s is a module of this kernel but is not installed", t->driver);
 		if (!se->kmod_index)
-			EVIDENCE(f, "libkmod: %s", se->kmod_problem);
+			EVIDENCE(f, "modules: %s", se->kmod_problem);
 		REMEDY(f, "install the modules of the running kernel, then: modprobe %s",
 		       t->driver);
 		return;

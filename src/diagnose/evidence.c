@@ -93,9 +93,12 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 	r = vd_kmod_open(s, e->cl, &e->km);
 	if (r < 0) {
 		e->km = NULL;
-		snprintf(se->kmod_problem, sizeof(se->kmod_problem), "libkmod: %s", strerror(-r));
+		snprintf(se->kmod_problem, sizeof(se->kmod_problem), "modules: %s", strerror(-r));
 	} else {
 		se->kmod_index = vd_kmod_has_index(e->km);
+		if (vd_kmod_skipped_config(e->km))
+			snprintf(se->kmod_skipped, sizeof(se->kmod_skipped), "%s",
+				 vd_kmod_skipped_config(e->km));
 		if (!se->kmod_index)
 			snprintf(se->kmod_problem, sizeof(se->kmod_problem), "%s",
 				 vd_kmod_index_problem(e->km));

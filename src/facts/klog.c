@@ -602,11 +602,11 @@ int vd_klog_load(struct vd_sysfs *s, const char *file, struct vd_klog *ret)
 		r = vd_sysfs_access(s, "dev/kmsg");
 		if (r == 0)
 			r = is_kmsg_device(s, "dev/kmsg") ? read_kmsg(s, "dev/kmsg", &b) : -ENODEV;
-	} else if (is_kmsg_device(s, "dev/kmsg")) {
-		/* a chroot with /dev mounted: the same kernel's log */
-		snprintf(k.source, sizeof(k.source), "dev/kmsg");
-		r = read_kmsg(s, "dev/kmsg", &b);
 	} else {
+		/*
+		 * A tree: its kmsg.txt, never a dev/kmsg in it. A device node there is this
+		 * machine's device (a chroot's /dev, or one a bundle's sender put there).
+		 */
 		snprintf(k.source, sizeof(k.source), "kmsg.txt");
 		r = read_text(s, "kmsg.txt", &b);
 	}

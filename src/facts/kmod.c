@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* virtio-doctor -- kernel modules through libkmod, module state through our sysfs layer */
+/*
+ * virtio-doctor -- kernel modules: through libkmod on the live system, through our own
+ * readers of the tree's indexes and modprobe.d under a sysroot (kmodtree.c); module state
+ * through our sysfs layer
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -13,6 +17,7 @@
 
 #include "vd/base/dlib.h"
 #include "vd/facts/kmod.h"
+#include "vd/facts/kmodtree.h"
 
 /*
  * libkmod's functions, resolved on first use (see vd/dlib.h). File scope: the loader's
@@ -55,10 +60,10 @@ static int load_libkmod(char *err, size_t errsz)
 struct vd_kmod {
 	struct vd_sysfs *s;
 	struct kmod_ctx *ctx;
+	struct vd_kmodtree *tree;   /* under a sysroot, instead of ctx */
 	struct vd_cmdline *cmdline; /* our own copy; NULL when none was given */
 	bool has_index;
 	char release[128];
-	char dirname[PATH_MAX]; /* what libkmod was given, "" for its default */
 	char problem[512];
 	char log[256]; /* libkmod's last error message */
 };
@@ -118,11 +123,7 @@ static void module_name_normalize(char *dst, size_t size, const char *src)
 
 int vd_kmod_open(struct vd_sysfs *s, const struct vd_cmdline *cmdline, struct vd_kmod **ret)
 {
-	const char *root = vd_sysfs_root(s);
-	char paths_buf[3][PATH_MAX];
-	const char *paths[4] = { NULL };
 	struct vd_kmod *k;
-	size_t rlen;
 	int r;
 
 	k = calloc(1, sizeof(*k));
@@ -149,43 +150,25 @@ int vd_kmod_open(struct vd_sysfs *s, const struct vd_cmdline *cmdline, struct vd
 		/* no release, no module tree to open; modprobe.d still helps */
 	}
 
+	if (!is_live(k)) {
+		/* a tree: libkmod would leave it (links, /proc/cmdline); our readers do not */
+		r = vd_kmodtree_open(s, k->release, &k->tree);
+		if (r < 0)
+			goto fail;
+		k->has_index = vd_kmodtree_has_index(k->tree);
+		if (!k->has_index)
+			snprintf(k->problem, sizeof(k->problem), "%s",
+				 vd_kmodtree_problem(k->tree));
+		*ret = k;
+		return 0;
+	}
 	if (load_libkmod(k->problem, sizeof(k->problem)) < 0) {
 		/* no libkmod: module facts come from sys/module and the kernel config */
 		*ret = k;
 		return 0;
-	} else if (is_live(k)) {
-		/* libkmod's defaults: /lib/modules/$(uname -r), the usual modprobe.d */
-		k->ctx = kmod_new_quiet(NULL, NULL);
-	} else {
-		static const char *const dirs[3] = { "etc/modprobe.d", "lib/modprobe.d",
-						     "run/modprobe.d" };
-
-		rlen = strlen(root);
-		while (rlen > 1 && root[rlen - 1] == '/')
-			rlen--;
-		for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-			if (snprintf(paths_buf[i], PATH_MAX, "%.*s/%s", (int)rlen, root, dirs[i]) >=
-			    PATH_MAX) {
-				r = -ENAMETOOLONG;
-				goto fail;
-			}
-			paths[i] = paths_buf[i];
-		}
-		if (k->release[0] &&
-		    snprintf(k->dirname, sizeof(k->dirname), "%.*s/lib/modules/%s", (int)rlen, root,
-			     k->release) >= (int)sizeof(k->dirname)) {
-			r = -ENAMETOOLONG;
-			goto fail;
-		}
-		/*
-		 * Without a release, point libkmod at a directory without indexes
-		 * rather than letting it fall back to this machine's /lib/modules.
-		 */
-		if (!k->release[0])
-			snprintf(k->dirname, sizeof(k->dirname), "%.*s/lib/modules/.unknown",
-				 (int)rlen, root);
-		k->ctx = kmod_new_quiet(k->dirname, paths);
 	}
+	/* libkmod's defaults: /lib/modules/$(uname -r), the usual modprobe.d */
+	k->ctx = kmod_new_quiet(NULL, NULL);
 	if (!k->ctx) {
 		r = -ENOMEM;
 		goto fail;
@@ -218,6 +201,7 @@ void vd_kmod_free(struct vd_kmod *k)
 		return;
 	if (k->ctx)
 		vd_dl.kmod_unref(k->ctx);
+	vd_kmodtree_free(k->tree);
 	vd_cmdline_free(k->cmdline);
 	free(k);
 }
@@ -230,6 +214,11 @@ bool vd_kmod_has_index(const struct vd_kmod *k)
 const char *vd_kmod_index_problem(const struct vd_kmod *k)
 {
 	return k && k->problem[0] ? k->problem : NULL;
+}
+
+const char *vd_kmod_skipped_config(const struct vd_kmod *k)
+{
+	return k ? vd_kmodtree_skipped(k->tree) : NULL;
 }
 
 const char *vd_kmod_release(const struct vd_kmod *k)
@@ -362,6 +351,82 @@ static int fill_info(struct vd_kmod *k, struct kmod_module *mod, const struct km
 	return in_sysfs;
 }
 
+/* fill_info() for a tree: m came from a lookup when in_list, else from its name only */
+static int tree_fill(struct vd_kmod *k, const struct vd_kmodtree_mod *m, bool in_list,
+		     struct vd_module_info *info)
+{
+	bool sys_builtin, sys_loaded;
+	const char *cmd;
+	int in_sysfs;
+
+	memset(info, 0, sizeof(*info));
+	snprintf(info->name, sizeof(info->name), "%s", m->name);
+	in_sysfs = sysfs_state(k, info->name, &sys_builtin, &sys_loaded);
+	info->loaded = sys_loaded;
+	info->builtin = sys_builtin;
+	if (k->has_index) {
+		info->on_disk = vd_kmodtree_path(k->tree, m->name, info->path, sizeof(info->path)) >
+				0;
+		if (in_list && (m->builtin || vd_kmodtree_is_builtin(k->tree, m->name)))
+			info->builtin = true;
+	}
+	info->blacklisted = vd_kmodtree_blacklisted(k->tree, m->name);
+	info->cmdline_blacklisted = cmdline_blacklisted(k, m->name);
+	cmd = vd_kmodtree_install(k->tree, m->name, m->install_exact);
+	if (cmd) {
+		info->install_override = true;
+		snprintf(info->install_cmd, sizeof(info->install_cmd), "%s", cmd);
+	}
+	return in_sysfs;
+}
+
+#define VD_KMOD_LOOKUP_MAX 32
+
+static int tree_lookup_alias(struct vd_kmod *k, const char *modalias, struct vd_module_info *ret,
+			     size_t max, size_t *ret_n)
+{
+	struct vd_kmodtree_mod mods[VD_KMOD_LOOKUP_MAX];
+	size_t n = 0;
+	int r;
+
+	r = vd_kmodtree_lookup(k->tree, modalias, mods,
+			       max < VD_KMOD_LOOKUP_MAX ? max : VD_KMOD_LOOKUP_MAX, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++)
+		tree_fill(k, &mods[i], true, &ret[i]);
+	*ret_n = n;
+	return 0;
+}
+
+/* vd_kmod_module() for a tree: the lookup's module of that name, else the name alone */
+static int tree_module(struct vd_kmod *k, const char *norm, struct vd_module_info *ret)
+{
+	struct vd_kmodtree_mod mods[VD_KMOD_LOOKUP_MAX], *mod = NULL, byname = { 0 };
+	struct vd_module_info info;
+	bool sys_builtin, sys_loaded;
+	size_t n = 0;
+	int in_sysfs, r;
+
+	if (k->has_index) {
+		r = vd_kmodtree_lookup(k->tree, norm, mods, VD_KMOD_LOOKUP_MAX, &n);
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < n && !mod; i++)
+			if (!strcmp(mods[i].name, norm))
+				mod = &mods[i];
+	}
+	if (!mod)
+		snprintf(byname.name, sizeof(byname.name), "%s", norm);
+	in_sysfs = tree_fill(k, mod ? mod : &byname, mod != NULL, &info);
+	if (strcmp(info.name, norm))
+		in_sysfs = sysfs_state(k, norm, &sys_builtin, &sys_loaded);
+	if (!in_sysfs && !info.on_disk && !info.builtin)
+		return -ENOENT;
+	*ret = info;
+	return 0;
+}
+
 int vd_kmod_lookup_alias(struct vd_kmod *k, const char *modalias, struct vd_module_info *ret,
 			 size_t max, size_t *ret_n)
 {
@@ -376,6 +441,8 @@ int vd_kmod_lookup_alias(struct vd_kmod *k, const char *modalias, struct vd_modu
 		*ret_n = 0;
 		return 0;
 	}
+	if (k->tree)
+		return tree_lookup_alias(k, modalias, ret, max, ret_n);
 	r = vd_dl.kmod_module_new_from_lookup(k->ctx, modalias, &list);
 	if (r < 0)
 		return r;
@@ -410,6 +477,8 @@ int vd_kmod_module(struct vd_kmod *k, const char *name, struct vd_module_info *r
 		return -EINVAL;
 	module_name_normalize(norm, sizeof(norm), name);
 
+	if (k->tree)
+		return tree_module(k, norm, ret);
 	if (!k->ctx) {
 		/* without libkmod only sys/module speaks */
 		memset(&info, 0, sizeof(info));
@@ -466,7 +535,7 @@ int vd_kmod_load(struct vd_kmod *k, const char *name, bool apply_blacklist, bool
 	if (!k || !name || !*name)
 		return -EINVAL;
 	/* modules from a sysroot's tree are never loaded into the running kernel */
-	if (!vd_sysfs_is_live(k->s))
+	if (!is_live(k))
 		return -EXDEV;
 	if (strlen(name) >= sizeof(norm) || strchr(name, '/'))
 		return -EINVAL;

@@ -32,13 +32,11 @@ struct vparent {
 	size_t idx;	 /* into vnames/vpaths */
 };
 
-/* Scan state: the root, the options, the result being built, libpci when needed. */
+/* Scan state: the root, the options, the result being built. */
 struct scan {
 	struct vd_sysfs *s;
 	const struct vd_scan_opts *o;
 	struct vd_model *m;
-	struct vd_pci *pci;
-	bool pci_failed;
 	bool nomem; /* a string could not be kept: the scan fails with -ENOMEM */
 	/* driver names seen so far: thousands of devices share a handful */
 	const char *drvnames[16];
@@ -384,19 +382,7 @@ static void read_config(struct scan *sc, struct vd_device *d)
 	uint8_t cfg[256];
 	int r;
 
-	if (!sc->pci && !sc->pci_failed) {
-		char err[300];
-
-		if (vd_pci_open(sc->s, &sc->pci, err, sizeof(err)) < 0) {
-			warn(sc, "%s", err);
-			sc->pci_failed = true;
-		}
-	}
-	if (!sc->pci) {
-		d->cfg_len = -EIO;
-		return;
-	}
-	r = vd_pci_read_config(sc->pci, &d->bdf, cfg, sizeof(cfg));
+	r = vd_pci_read_config(sc->s, &d->bdf, cfg, sizeof(cfg));
 	d->cfg_len = r;
 	if (r < 0) {
 		char path[400];
@@ -669,7 +655,6 @@ out:
 	vd_names_done(&sc.vnames);
 	for (size_t i = 0; i < ARRAY_SIZE(sc.drivers); i++)
 		vd_names_done(&sc.drivers[i]);
-	vd_pci_free(sc.pci);
 	if (r < 0 && r != -ENOENT) {
 		vd_model_done(&m);
 		return r;

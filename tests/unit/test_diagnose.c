@@ -433,7 +433,7 @@ static const struct {
 	{ "pci not loaded", m_pci_not_loaded, VD_V_PCI_DRIVER_NOT_LOADED,
 	  "drivers/virtio-pci: does not exist" },
 	{ "pci missing", m_pci_missing, VD_V_PCI_DRIVER_MISSING, "CONFIG_VIRTIO_PCI=m" },
-	{ "pci missing noindex", m_pci_missing_noindex, VD_V_PCI_DRIVER_MISSING, "libkmod" },
+	{ "pci missing noindex", m_pci_missing_noindex, VD_V_PCI_DRIVER_MISSING, "modules: " },
 	{ "pci unknown", m_pci_unknown, VD_V_PCI_DRIVER_NOT_REGISTERED, "does not exist" },
 	{ "override none", m_override_none, VD_V_OVERRIDE_NONE, "driver_override: 'none'" },
 	{ "override other", m_override_other, VD_V_OVERRIDE_OTHER, "'pci-stub'" },

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virtio-doctor tests -- the config-space capability walker */
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vd_test.h"
 
@@ -144,21 +147,18 @@ static void test_every_byte_chain_terminates(void **state)
 	assert_false(c.loop);
 }
 
-/* libpci reads what the kernel exposes: the firecracker capture was taken as root. */
-static void test_libpci_reads_fixture(void **state)
+/* config space as the kernel exposes it: the firecracker capture was taken as root. */
+static void test_reads_fixture(void **state)
 {
 	struct vd_sysfs *s;
-	struct vd_pci *p;
 	struct vd_bdf b = { 0, 0, 4, 0 };
 	uint8_t cfg[256];
 	struct vd_pcicfg c;
-	char err[256];
 	int n;
 
 	(void)state;
 	assert_int_equal(vd_sysfs_open(VD_FIXTURE("firecracker-6.18"), &s), 0);
-	assert_int_equal(vd_pci_open(s, &p, err, sizeof(err)), 0);
-	n = vd_pci_read_config(p, &b, cfg, sizeof(cfg));
+	n = vd_pci_read_config(s, &b, cfg, sizeof(cfg));
 	assert_int_equal(n, 256);
 	assert_int_equal(vd_pcicfg_parse(cfg, (size_t)n, &c), 0);
 	assert_int_equal(c.device, 0x1053);
@@ -166,16 +166,52 @@ static void test_libpci_reads_fixture(void **state)
 	assert_non_null(vd_pcicfg_find(&c, VD_CAP_ISR));
 	assert_non_null(vd_pcicfg_find(&c, VD_CAP_NOTIFY));
 	b.dev = 9; /* no such function */
-	assert_true(vd_pci_read_config(p, &b, cfg, sizeof(cfg)) < 0);
-	vd_pci_free(p);
+	assert_true(vd_pci_read_config(s, &b, cfg, sizeof(cfg)) < 0);
+	/* a buffer for the header only gets the header */
+	b.dev = 4;
+	assert_int_equal(vd_pci_read_config(s, &b, cfg, 64), 64);
+	assert_int_equal(vd_pci_read_config(s, &b, cfg, 63), -EINVAL);
 	vd_sysfs_free(s);
 
 	assert_int_equal(vd_sysfs_open(VD_FIXTURE("qemu-6.1-mixed-nonroot"), &s), 0);
-	assert_int_equal(vd_pci_open(s, &p, err, sizeof(err)), 0);
-	b.dev = 4;
-	assert_int_equal(vd_pci_read_config(p, &b, cfg, sizeof(cfg)), 64);
-	vd_pci_free(p);
+	assert_int_equal(vd_pci_read_config(s, &b, cfg, sizeof(cfg)), 64);
 	vd_sysfs_free(s);
+}
+
+/* config linked out of the tree: read inside it (where nothing is), never the target */
+static void test_config_link_stays_in_root(void **state)
+{
+	char root[] = "/tmp/vd-pcicfg-XXXXXX", secret[] = "/tmp/vd-pcicfg-secret-XXXXXX";
+	char path[PATH_MAX];
+	struct vd_sysfs *s;
+	struct vd_bdf b = { 0, 0, 4, 0 };
+	uint8_t cfg[256];
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	fd = mkstemp(secret);
+	assert_true(fd >= 0);
+	memset(cfg, 0x5a, sizeof(cfg));
+	assert_int_equal(write(fd, cfg, sizeof(cfg)), (ssize_t)sizeof(cfg));
+	close(fd);
+	snprintf(path, sizeof(path), "%s/sys/bus/pci/devices/0000:00:04.0", root);
+	{
+		char cmd[PATH_MAX * 3];
+
+		snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && ln -s '%s' '%s/config'", path, secret,
+			 path);
+		assert_int_equal(system(cmd), 0);
+	}
+	assert_int_equal(vd_sysfs_open(root, &s), 0);
+	assert_int_equal(vd_pci_read_config(s, &b, cfg, sizeof(cfg)), -ENOENT);
+	vd_sysfs_free(s);
+	{
+		char cmd[PATH_MAX * 2];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", root, secret);
+		assert_int_equal(system(cmd), 0);
+	}
 }
 
 int main(void)
@@ -186,7 +222,8 @@ int main(void)
 		cmocka_unit_test(test_nonroot_64_bytes),
 		cmocka_unit_test(test_loop_and_bad_pointers),
 		cmocka_unit_test(test_every_byte_chain_terminates),
-		cmocka_unit_test(test_libpci_reads_fixture),
+		cmocka_unit_test(test_reads_fixture),
+		cmocka_unit_test(test_config_link_stays_in_root),
 	};
 	return cmocka_run_group_tests_name("pcicfg", tests, NULL, NULL);
 }

@@ -113,7 +113,12 @@ int vd_sysfs_remove_tree(struct vd_sysfs *s, const char *path);
 /* What path is, without following a final link: 'f' file, 'd' dir, 'l' link, 'o' other. */
 int vd_sysfs_kind(struct vd_sysfs *s, const char *path);
 
-/* Open a character device or other special file under the root (for /dev/vsock, kmsg). */
+/*
+ * Open a character device or other special file (/dev/vsock, /dev/kmsg): on the live root
+ * only. Under any other root -EXDEV, and the other functions here refuse (-EINVAL) to
+ * open anything but a regular file or a directory there: a tree's device nodes, FIFOs and
+ * sockets are never opened.
+ */
 int vd_sysfs_open_special(struct vd_sysfs *s, const char *path, int flags);
 
 static inline void vd_sysfs_freep(struct vd_sysfs **s)

@@ -83,6 +83,8 @@ struct vd_sys_ev {
 	bool pci_nomsi;
 	bool kmod_index;
 	char kmod_problem[256];
+	/* under --sysroot, modprobe.d files named but not read (links out, FIFOs, devices) */
+	char kmod_skipped[512];
 	int klog_err; /* 0 read, -errno otherwise */
 	char klog_source[400];
 	int vsock_err; /* 0: vsock_cid valid */

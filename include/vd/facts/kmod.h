@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* virtio-doctor -- kernel modules through libkmod, module state through our sysfs layer */
+/* virtio-doctor -- kernel modules: libkmod on the live system, the tree's files under a sysroot */
 #ifndef VD_KMOD_H
 #define VD_KMOD_H
 
@@ -15,7 +15,7 @@ struct vd_module_info {
 	char name[64];		  /* module name, underscores: "virtio_pci" */
 	bool builtin;		  /* in modules.builtin (or sys/module/NAME without initstate) */
 	bool loaded;		  /* sys/module/NAME/initstate is "live" */
-	bool on_disk;		  /* libkmod knows a path for it */
+	bool on_disk;		  /* modules.dep knows a path for it */
 	char path[256];		  /* its .ko path, root-relative, if on disk */
 	bool blacklisted;	  /* modprobe.d "blacklist" (KMOD_FILTER_BLACKLIST) */
 	bool cmdline_blacklisted; /* module_blacklist= or modprobe.blacklist= */
@@ -24,14 +24,15 @@ struct vd_module_info {
 };
 
 /*
- * Open libkmod on lib/modules/<release> under the root (release from
- * proc/sys/kernel/osrelease), with the root's etc/, lib/ and run/modprobe.d; on the live
- * root, libkmod's own defaults. Succeeds even without index files: then
- * vd_kmod_has_index() is false and lookups fall back to sys/module and (when the caller
- * has it) the kernel config. cmdline (may be NULL) is copied: module_blacklist= and
- * modprobe.blacklist= there set cmdline_blacklisted. s must outlive k. libkmod's log is
- * captured, never printed. Note: libkmod itself also reads this machine's /proc/cmdline
- * for modprobe.blacklist=, whatever the root.
+ * Module facts of the root. The live root: libkmod with its own defaults
+ * (/lib/modules/$(uname -r), the usual modprobe.d, /proc/cmdline). Any other root: never
+ * libkmod, which would open paths itself and follow links out of the tree; the tree's
+ * lib/modules/<release>/modules.*.bin (release from proc/sys/kernel/osrelease) and its
+ * etc/, run/, usr/local/lib/ and lib/modprobe.d are read through s and answered the way
+ * libkmod does (kmodtree.c). Succeeds even without index files: then vd_kmod_has_index()
+ * is false and lookups fall back to sys/module and (when the caller has it) the kernel
+ * config. cmdline (may be NULL) is copied: module_blacklist= and modprobe.blacklist= there
+ * set cmdline_blacklisted. s must outlive k. libkmod's log is captured, never printed.
  */
 int vd_kmod_open(struct vd_sysfs *s, const struct vd_cmdline *cmdline, struct vd_kmod **ret);
 void vd_kmod_free(struct vd_kmod *k);
@@ -39,6 +40,8 @@ bool vd_kmod_has_index(const struct vd_kmod *k);
 /* Why there is no index: "no lib/modules/6.18.44 (libkmod: No such file ...)". */
 const char *vd_kmod_index_problem(const struct vd_kmod *k);
 const char *vd_kmod_release(const struct vd_kmod *k);
+/* Under a sysroot: modprobe.d files that were named but not read, with why; else NULL. */
+const char *vd_kmod_skipped_config(const struct vd_kmod *k);
 
 /*
  * Modules a modalias resolves to ("virtio:d00000013v00001AF4"): 0 with *ret_n = 0 means

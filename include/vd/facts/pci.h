@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* virtio-doctor -- libpci adapter: config space of one function, under the root */
+/* virtio-doctor -- config space of one function, read through the root-confined layer */
 #ifndef VD_PCI_H
 #define VD_PCI_H
 
@@ -9,21 +9,13 @@
 #include "vd/base/parse.h"
 #include "vd/base/sysfs.h"
 
-struct vd_pci;
-
 /*
- * libpci with method PCI_ACCESS_SYS_BUS_PCI (never AUTO: on a virtio-mmio guest it
- * would poke I/O ports) and sysfs.path under the root. On failure err holds libpci's
- * message.
- */
-int vd_pci_open(struct vd_sysfs *s, struct vd_pci **ret, char *err, size_t errsz);
-void vd_pci_free(struct vd_pci *p);
-
-/*
- * Read the standard config space (up to 256 bytes) of a function. Returns the number of
+ * Read the standard config space (up to 256 bytes) of a function from
+ * sys/bus/pci/devices/ADDR/config under the root, in one read(). Returns the number of
  * bytes readable: 256 as root, 64 for everyone else (the kernel's pci_read_config limit),
- * -errno when the config file cannot be read at all.
+ * -EIO when the file holds less than the 64-byte header, -errno when it cannot be read
+ * (-EINVAL: not a regular file). size must be at least 64.
  */
-int vd_pci_read_config(struct vd_pci *p, const struct vd_bdf *b, uint8_t *buf, size_t size);
+int vd_pci_read_config(struct vd_sysfs *s, const struct vd_bdf *b, uint8_t *buf, size_t size);
 
 #endif

@@ -93,8 +93,8 @@ enum {
 struct vd_scan_opts {
 	bool all_pci; /* also every non-virtio PCI function, as not-virtio */
 	/*
-	 * Leave a transitional device's TRANSPORT unknown rather than open libpci for its
-	 * config space (bind's boot-time path must stay cheap and needs no transport).
+	 * Leave a transitional device's TRANSPORT unknown rather than read its config
+	 * space (bind's boot-time path must stay cheap and needs no transport).
 	 */
 	bool skip_transport;
 	unsigned int want; /* VD_WANT_* */

@@ -413,6 +413,28 @@ const char *vd_sysfs_shown_path(const struct vd_sysfs *s, const char *path, char
 	return buf;
 }
 
+bool vd_sysfs_failed(int r)
+{
+	switch (r) {
+	case 0:
+	case -ENOENT:
+	case -ENOTDIR:
+	case -EISDIR:
+	case -ELOOP:
+	case -ENOLINK:
+	case -EFBIG:
+	case -EINVAL:
+	case -ENAMETOOLONG:
+	case -ENODATA:
+	case -ENXIO:
+	case -ENODEV:
+	case -EXDEV:
+		return false;
+	default:
+		return r < 0;
+	}
+}
+
 /* Open a regular file for reading; refuse anything that could block or never end. */
 static int open_regular(struct vd_sysfs *s, const char *path)
 {

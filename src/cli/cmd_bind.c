@@ -140,9 +140,25 @@ static int report(struct vd_sysfs *s, const struct vd_device *d, const struct vd
 	return VD_EXIT_PROBLEM;
 }
 
+/* A device whose state could not be read may be of any type: "none found" cannot be said. */
+static bool unknown_type(const struct vd_model *m, const char *what)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct vd_device *d = &m->dev[i];
+
+		if (d->state == VD_STATE_UNKNOWN && d->type_id < 0) {
+			warnx("cannot tell whether '%s' is %s: %s", d->name, what, d->problem);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* --vsock found nothing on PCI: is there a virtio-mmio one? */
 static int no_vsock(const struct vd_model *m)
 {
+	if (unknown_type(m, "a virtio vsock device"))
+		return VD_EXIT_USAGE;
 	for (size_t i = 0; i < m->n; i++) {
 		const struct vd_device *d = &m->dev[i];
 
@@ -316,6 +332,10 @@ static int cmd_bind(struct vd_cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < m.n; i++)
 			if (m.dev[i].bus == VD_BUS_PCI && m.dev[i].type_id == (int)t)
 				picked[i] = hit = true;
+		if (!hit && unknown_type(&m, "of that type")) {
+			rc = VD_EXIT_USAGE;
+			goto out;
+		}
 		if (!hit) {
 			warnx("no virtio PCI function of type '%s'",
 			      vd_virtio_type_short((unsigned)t, tb, sizeof(tb)));
@@ -342,6 +362,12 @@ static int cmd_bind(struct vd_cli *cli, int argc, char **argv)
 
 		if (!picked[i])
 			continue;
+		if (m.dev[i].state == VD_STATE_UNKNOWN) {
+			/* what it is and what holds it are not known: nothing is planned */
+			warnx("cannot bind '%s': %s", m.dev[i].name, m.dev[i].problem);
+			rc = VD_EXIT_PROBLEM;
+			continue;
+		}
 		r = vd_bind_device(s, &m.dev[i], &bo, &ops, &res);
 		if (r < 0) {
 			warnx("cannot bind '%s': %s", m.dev[i].name, strerror(-r));

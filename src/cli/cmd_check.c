@@ -47,6 +47,7 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 	struct vd_evidence *ev = NULL;
 	struct vd_model m = { 0 };
 	const struct vd_virtio_type *req[MAX_REQUIRE];
+	const struct vd_device *untyped = NULL; /* unknown state and type: could be any */
 	size_t nreq = 0;
 	bool verbose = false;
 	int c, rc = VD_EXIT_OK;
@@ -97,7 +98,7 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 
 			if (d->state == VD_STATE_OK || d->state == VD_STATE_NOT_VIRTIO)
 				continue;
-			rc = VD_EXIT_PROBLEM;
+			rc = vd_cli_state_rc(rc, d->state);
 			if (verbose)
 				say_why(s, &m, &ev, d,
 					d->type_id >= 0 ? vd_virtio_type_short((unsigned)d->type_id,
@@ -105,6 +106,9 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 							: "virtio");
 		}
 	}
+	for (size_t i = 0; i < m.n; i++)
+		if (m.dev[i].state == VD_STATE_UNKNOWN && m.dev[i].type_id < 0 && !untyped)
+			untyped = &m.dev[i];
 	for (size_t k = 0; k < nreq; k++) {
 		bool present = false;
 
@@ -115,12 +119,19 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 				continue;
 			present = true;
 			if (d->state != VD_STATE_OK) {
-				rc = VD_EXIT_PROBLEM;
+				rc = vd_cli_state_rc(rc, d->state);
 				if (verbose)
 					say_why(s, &m, &ev, d, req[k]->name);
 			}
 		}
-		if (!present) {
+		if (!present && untyped) {
+			/* a device whose type could not be read may be this one */
+			rc = vd_cli_state_rc(rc, VD_STATE_UNKNOWN);
+			if (verbose)
+				printf("%s: unknown: cannot tell whether a %s device is present: "
+				       "%s\n",
+				       req[k]->name, req[k]->spec_name, untyped->problem);
+		} else if (!present) {
 			rc = VD_EXIT_PROBLEM;
 			if (verbose)
 				printf("%s: absent: no %s device on this machine\n", req[k]->name,

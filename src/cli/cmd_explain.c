@@ -135,7 +135,8 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 		vd_diagnose(devs[i], &de, vd_evidence_sys(ev), &findings[i]);
 		fps[i] = &findings[i];
 		if (findings[i].verdict != VD_V_OK)
-			rc = VD_EXIT_PROBLEM;
+			rc = vd_cli_state_rc(rc, devs[i]->state == VD_STATE_OK ? VD_STATE_FAILED
+									       : devs[i]->state);
 	}
 	if (json) {
 		if (vd_output_findings_json(stdout, devs, fps, n) < 0)

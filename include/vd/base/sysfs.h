@@ -113,6 +113,14 @@ int vd_sysfs_remove_tree(struct vd_sysfs *s, const char *path);
 /* What path is, without following a final link: 'f' file, 'd' dir, 'l' link, 'o' other. */
 int vd_sysfs_kind(struct vd_sysfs *s, const char *path);
 
+/*
+ * Whether an error from the functions above means the read itself failed (EIO, EACCES,
+ * ENOMEM, EAGAIN, ...) rather than saying something about the tree: absent (ENOENT), not
+ * a file or directory, a dangling or looping link, too large, a device node. After a
+ * failed read nothing is known, and nothing may be concluded from the absence of a value.
+ */
+bool vd_sysfs_failed(int r);
+
 /* Open a character device or other special file under the root (for /dev/vsock, kmsg). */
 int vd_sysfs_open_special(struct vd_sysfs *s, const char *path, int flags);
 

@@ -128,7 +128,7 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 			/* a device whose type could not be read may be this one */
 			rc = vd_cli_state_rc(rc, VD_STATE_UNKNOWN);
 			if (verbose)
-				printf("%s: unknown: cannot tell whether a %s device is present: "
+				printf("%s: unknown: cannot tell whether a %s is present: "
 				       "%s\n",
 				       req[k]->name, req[k]->spec_name, untyped->problem);
 		} else if (!present) {

@@ -72,6 +72,7 @@ struct walk {
 	int small[16];
 	unsigned int links;
 	unsigned int retries; /* left of VD_WALK_RETRIES */
+	bool beneath; /* RESOLVE_BENEATH: an absolute link or ".." above the root is EXDEV */
 	/* what is left to walk: the tail of path; links are put in the space before it */
 	char *rest;
 	char path[2 * PATH_MAX];
@@ -141,6 +142,8 @@ static int walk_follow(struct walk *w, int dfd, const char *name, int not_link)
 		return -ENAMETOOLONG;
 	if (n == 0)
 		return -ENOENT; /* an empty link body: the kernel's answer */
+	if (target[0] == '/' && w->beneath)
+		return -EXDEV;
 	w->rest -= n;
 	memcpy(w->rest, target, (size_t)n);
 	if (target[0] == '/')
@@ -223,6 +226,8 @@ static int walk(struct walk *w, const char *path, int flags)
 		if (!strcmp(name, "."))
 			continue;
 		if (!strcmp(name, "..")) {
+			if (!w->n && w->beneath)
+				return -EXDEV;
 			walk_pop(w);
 			continue;
 		}
@@ -254,17 +259,23 @@ static int walk(struct walk *w, const char *path, int flags)
 }
 
 /* The path opened with flags (never O_CREAT) inside root_fd, as RESOLVE_IN_ROOT would. */
-static int resolve_in_root(int root_fd, const char *path, int flags)
+static int resolve_walk(int root_fd, const char *path, int flags, bool beneath)
 {
 	struct walk w = { .root_fd = root_fd,
 			  .cap = ARRAY_SIZE(w.small),
-			  .retries = VD_WALK_RETRIES };
+			  .retries = VD_WALK_RETRIES,
+			  .beneath = beneath };
 	int fd;
 
 	w.fds = w.small;
 	fd = walk(&w, path, flags);
 	walk_done(&w);
 	return fd;
+}
+
+static int resolve_in_root(int root_fd, const char *path, int flags)
+{
+	return resolve_walk(root_fd, path, flags, false);
 }
 
 /*
@@ -411,6 +422,54 @@ const char *vd_sysfs_shown_path(const struct vd_sysfs *s, const char *path, char
 {
 	snprintf(buf, size, "%s/%s", s->live ? "" : s->root, rel(path));
 	return buf;
+}
+
+int vd_sysfs_beneath(struct vd_sysfs *s, const char *path)
+{
+	int fd = -1;
+
+	if (s->live)
+		return 0;
+#if defined(VD_HAVE_OPENAT2_H) && defined(SYS_openat2)
+	if (!s->no_openat2) {
+		struct open_how how = {
+			.flags = O_PATH | O_CLOEXEC,
+			.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+		};
+
+		for (int i = 0; i < VD_OPENAT2_TRIES; i++) {
+			fd = (int)syscall(SYS_openat2, s->root_fd, rel(path), &how, sizeof(how));
+			if (fd >= 0 || (errno != EAGAIN && errno != EINTR))
+				break;
+		}
+		if (fd < 0 && errno != EAGAIN && errno != ENOSYS && errno != EPERM)
+			return -errno;
+	}
+#endif
+	if (fd < 0)
+		fd = resolve_walk(s->root_fd, rel(path), O_PATH, true);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+int vd_sysfs_real_path(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = open_in_root(s, path, O_PATH);
+	char proc[64];
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, buf, size);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return buf[0] == '/' ? 0 : -ENOENT; /* "anon_inode:..." or a detached "(deleted)" */
 }
 
 bool vd_sysfs_failed(int r)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vd/cli/cmd.h"
+#include "vd/cli/output.h"
 #include "vd/diagnose/diagnose.h"
 
 #define MAX_REQUIRE 32
@@ -26,11 +27,11 @@ static void say_why(struct vd_sysfs *s, const struct vd_model *m, struct vd_evid
 	if (*ev) {
 		vd_evidence_device(*ev, d, &de);
 		vd_diagnose(d, &de, vd_evidence_sys(*ev), f);
-		printf("%s: %s %s: %s: %s\n", type, d->name, vd_state_name(d->state),
-		       vd_verdict_code(f->verdict), f->summary);
+		vd_output_printf(stdout, "%s: %s %s: %s: %s\n", type, d->name,
+				 vd_state_name(d->state), vd_verdict_code(f->verdict), f->summary);
 	} else {
-		printf("%s: %s %s: %s\n", type, d->name, vd_state_name(d->state),
-		       d->problem ? d->problem : "");
+		vd_output_printf(stdout, "%s: %s %s: %s\n", type, d->name, vd_state_name(d->state),
+				 d->problem ? d->problem : "");
 	}
 	free(f);
 }
@@ -128,9 +129,11 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 			/* a device whose type could not be read may be this one */
 			rc = vd_cli_state_rc(rc, VD_STATE_UNKNOWN);
 			if (verbose)
-				printf("%s: unknown: cannot tell whether a %s is present: "
-				       "%s\n",
-				       req[k]->name, req[k]->spec_name, untyped->problem);
+				vd_output_printf(
+					stdout,
+					"%s: unknown: cannot tell whether a %s is present: "
+					"%s\n",
+					req[k]->name, req[k]->spec_name, untyped->problem);
 		} else if (!present) {
 			rc = VD_EXIT_PROBLEM;
 			if (verbose)

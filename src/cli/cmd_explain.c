@@ -16,7 +16,7 @@
 static void print_lines(const char *label, const char *base, size_t stride, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		printf("  %-10s%s\n", i ? "" : label, base + i * stride);
+		vd_output_printf(stdout, "  %-10s%s\n", i ? "" : label, base + i * stride);
 }
 
 static void print_finding(const struct vd_device *d, const struct vd_finding *f)
@@ -27,9 +27,10 @@ static void print_finding(const struct vd_device *d, const struct vd_finding *f)
 				   : "";
 
 	vd_device_id(d, id, sizeof(id));
-	printf("%s%s%s%s%s: %s\n", d->name, id[0] ? " " : "", id, type[0] ? " " : "", type,
-	       vd_state_name(d->state));
-	printf("  %-10s%s: %s\n", "verdict", vd_verdict_code(f->verdict), f->summary);
+	vd_output_printf(stdout, "%s%s%s%s%s: %s\n", d->name, id[0] ? " " : "", id,
+			 type[0] ? " " : "", type, vd_state_name(d->state));
+	vd_output_printf(stdout, "  %-10s%s: %s\n", "verdict", vd_verdict_code(f->verdict),
+			 f->summary);
 	print_lines("evidence", f->evidence[0], sizeof(f->evidence[0]), f->n_evidence);
 	print_lines("fix", f->remedy[0], sizeof(f->remedy[0]), f->n_remedy);
 	print_lines("unchecked", f->unchecked[0], sizeof(f->unchecked[0]), f->n_unchecked);
@@ -149,9 +150,11 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 		}
 		/* said once, not per device: lspci -k would print an error here */
 		if (ev && !vd_evidence_sys(ev)->kmod_index)
-			printf("\nnote: %s; module facts come from /sys/module and the kernel "
-			       "config\n",
-			       vd_evidence_sys(ev)->kmod_problem);
+			vd_output_printf(
+				stdout,
+				"\nnote: %s; module facts come from /sys/module and the kernel "
+				"config\n",
+				vd_evidence_sys(ev)->kmod_problem);
 	}
 out:
 	vd_evidence_free(ev);

@@ -149,12 +149,13 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 			print_finding(devs[i], &findings[i]);
 		}
 		/* said once, not per device: lspci -k would print an error here */
-		if (ev && !vd_evidence_sys(ev)->kmod_index)
-			vd_output_printf(
-				stdout,
-				"\nnote: %s; module facts come from /sys/module and the kernel "
-				"config\n",
-				vd_evidence_sys(ev)->kmod_problem);
+		if (ev && !vd_evidence_sys(ev)->kmod_index) {
+			putchar('\n');
+			vd_output_printf(stdout,
+					 "note: %s; module facts come from /sys/module and the "
+					 "kernel config\n",
+					 vd_evidence_sys(ev)->kmod_problem);
+		}
 	}
 out:
 	vd_evidence_free(ev);

@@ -228,7 +228,18 @@ struct live {
 	bool have_status;
 	uint32_t status;
 	int type_id;
+	/* the first read that failed (vd_sysfs_failed) and its file: nothing rests on it */
+	int err;
+	char err_path[400];
 };
+
+static void live_failed(struct live *l, const char *path, int r)
+{
+	if (vd_sysfs_failed(r) && !l->err) {
+		l->err = r;
+		snprintf(l->err_path, sizeof(l->err_path), "%s", path);
+	}
+}
 
 /* dir/name into buf; false when it does not fit (the path is then not used) */
 static bool join(char *buf, size_t size, const char *dir, const char *name)
@@ -239,24 +250,34 @@ static bool join(char *buf, size_t size, const char *dir, const char *name)
 }
 
 /* A driver link's last component, "" when there is none. */
-static void read_link(struct vd_sysfs *s, const char *dir, char *buf, size_t size)
+static void read_link(struct vd_sysfs *s, struct live *l, const char *dir, char *buf, size_t size)
 {
 	char path[400];
+	int r;
 
-	if (!join(path, sizeof(path), dir, "driver") || vd_sysfs_link_base(s, path, buf, size) < 0)
+	buf[0] = '\0';
+	if (!join(path, sizeof(path), dir, "driver"))
+		return;
+	r = vd_sysfs_link_base(s, path, buf, size);
+	if (r < 0) {
 		buf[0] = '\0';
+		live_failed(l, path, r);
+	}
 }
 
 static void read_live(struct vd_sysfs *s, const char *dev, struct live *l)
 {
 	struct vd_names names = { 0 };
-	char buf[64];
+	char buf[64], path[400];
 	uint32_t v;
+	int r;
 
 	memset(l, 0, sizeof(*l));
 	l->type_id = -1;
-	read_link(s, dev, l->pcidrv, sizeof(l->pcidrv));
-	if (vd_sysfs_list(s, dev, &names) < 0)
+	read_link(s, l, dev, l->pcidrv, sizeof(l->pcidrv));
+	r = vd_sysfs_list(s, dev, &names);
+	live_failed(l, dev, r);
+	if (r < 0)
 		return;
 	for (size_t i = 0; i < names.n; i++) {
 		unsigned int num;
@@ -272,10 +293,12 @@ static void read_live(struct vd_sysfs *s, const char *dev, struct live *l)
 		return;
 	if (!join(l->vpath, sizeof(l->vpath), dev, l->virtio))
 		return;
-	read_link(s, l->vpath, l->driver, sizeof(l->driver));
-	if (vd_sysfs_readf(s, buf, sizeof(buf), "%s/status", l->vpath) >= 0 &&
-	    vd_parse_hex(buf, UINT32_MAX, &l->status) == 0)
+	read_link(s, l, l->vpath, l->driver, sizeof(l->driver));
+	r = vd_sysfs_readf(s, buf, sizeof(buf), "%s/status", l->vpath);
+	if (r >= 0 && vd_parse_hex(buf, UINT32_MAX, &l->status) == 0)
 		l->have_status = true;
+	if (join(path, sizeof(path), l->vpath, "status"))
+		live_failed(l, path, r);
 	if (vd_sysfs_readf(s, buf, sizeof(buf), "%s/device", l->vpath) >= 0 &&
 	    vd_parse_hex(buf, 0xffff, &v) == 0)
 		l->type_id = (int)v;
@@ -543,6 +566,17 @@ static void VD_PRINTF(4, 5) set_why(struct job *j, int err, const char *path, co
 	vsnprintf(j->r->why, sizeof(j->r->why), fmt, ap);
 	va_end(ap);
 	printable(j->r->why);
+}
+
+/* A read that decides what to write failed: no plan, no write rests on it. */
+static int cannot_read(struct job *j, int err, const char *path)
+{
+	char shown[512];
+
+	j->r->outcome = VD_BIND_FAILED;
+	set_why(j, err, path, "cannot read '%s': %s",
+		vd_sysfs_shown_path(j->s, path, shown, sizeof(shown)), strerror(-err));
+	return 0;
 }
 
 static void after(struct job *j)
@@ -918,6 +952,8 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 
 	/* 2. already bound at both levels: write nothing (the boot-time common case) */
 	read_live(s, j.dev, &l);
+	if (l.err)
+		return cannot_read(&j, l.err, l.err_path);
 	memcpy(ret->prev_driver, l.pcidrv, sizeof(l.pcidrv));
 	if (live_ok(&l)) {
 		ret->outcome = VD_BIND_ALREADY;
@@ -974,7 +1010,10 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 	}
 
 	/* 3. virtio-pci not registered: load virtio_pci (its registration probes) */
-	if (vd_sysfs_access(s, "sys/bus/pci/drivers/" VD_PCI_DRIVER) < 0) {
+	r = vd_sysfs_access(s, "sys/bus/pci/drivers/" VD_PCI_DRIVER);
+	if (vd_sysfs_failed(r))
+		return cannot_read(&j, r, "sys/bus/pci/drivers/" VD_PCI_DRIVER);
+	if (r < 0) {
 		r = load(&j, "virtio_pci");
 		if (r < 0)
 			return fail_module(&j, "virtio_pci", r, false);
@@ -988,6 +1027,8 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 				return 0;
 			}
 			read_live(s, j.dev, &l);
+			if (l.err)
+				return cannot_read(&j, l.err, l.err_path);
 			if (!strcmp(l.pcidrv, VD_PCI_DRIVER))
 				return verify(&j, false);
 		}

@@ -52,6 +52,14 @@ static const char *rel(const char *path)
 /* The kernel's MAXSYMLINKS: links followed in one resolution before -ELOOP. */
 #define VD_MAXSYMLINKS 40
 
+/*
+ * A component looked at twice (opened O_NOFOLLOW, then read as a link) can change in
+ * between: a link when opened, a directory or file when read, because a rename put
+ * something else there. The kernel retries a lookup that raced a rename; the walk asks
+ * the component again, this many times per resolution, before it answers with what it saw.
+ */
+#define VD_WALK_RETRIES 8
+
 struct walk {
 	int root_fd;
 	/*
@@ -63,6 +71,8 @@ struct walk {
 	size_t n, cap;
 	int small[16];
 	unsigned int links;
+	unsigned int retries; /* left of VD_WALK_RETRIES */
+	bool beneath; /* RESOLVE_BENEATH: an absolute link or ".." above the root is EXDEV */
 	/* what is left to walk: the tail of path; links are put in the space before it */
 	char *rest;
 	char path[2 * PATH_MAX];
@@ -111,7 +121,8 @@ static void walk_done(struct walk *w)
 /*
  * name in dfd is a symlink (or, when reading it fails with EINVAL, not one: not_link is
  * the answer then). Put its target in front of the rest of the path, which is "" or
- * "/...", so a link that is the last component stays the last one.
+ * "/...", so a link that is the last component stays the last one. Returns 1 when name
+ * was a link when opened and is none now (a rename raced us): the caller asks again.
  */
 static int walk_follow(struct walk *w, int dfd, const char *name, int not_link)
 {
@@ -119,6 +130,10 @@ static int walk_follow(struct walk *w, int dfd, const char *name, int not_link)
 	ssize_t n;
 
 	n = readlinkat(dfd, name, target, sizeof(target));
+	if (n < 0 && errno == EINVAL && *name && w->retries) {
+		w->retries--;
+		return 1;
+	}
 	if (n < 0)
 		return errno == EINVAL ? not_link : -errno;
 	if (++w->links > VD_MAXSYMLINKS)
@@ -127,6 +142,8 @@ static int walk_follow(struct walk *w, int dfd, const char *name, int not_link)
 		return -ENAMETOOLONG;
 	if (n == 0)
 		return -ENOENT; /* an empty link body: the kernel's answer */
+	if (target[0] == '/' && w->beneath)
+		return -EXDEV;
 	w->rest -= n;
 	memcpy(w->rest, target, (size_t)n);
 	if (target[0] == '/')
@@ -138,7 +155,8 @@ static int walk_follow(struct walk *w, int dfd, const char *name, int not_link)
 /*
  * The last component, with the caller's flags on its parent dfd, so a write is still one
  * open() of the real file. Returns the fd in *ret_fd, or 0 with *ret_fd -1 when it was a
- * link to follow (now spliced into w->rest), or -errno.
+ * link to follow (now spliced into w->rest), 1 to open it again (it changed meanwhile),
+ * or -errno.
  */
 static int walk_last(struct walk *w, int dfd, const char *name, int flags, int *ret_fd)
 {
@@ -208,11 +226,15 @@ static int walk(struct walk *w, const char *path, int flags)
 		if (!strcmp(name, "."))
 			continue;
 		if (!strcmp(name, "..")) {
+			if (!w->n && w->beneath)
+				return -EXDEV;
 			walk_pop(w);
 			continue;
 		}
 		if (!*w->rest) {
-			r = walk_last(w, walk_top(w), name, flags, &fd);
+			do
+				r = walk_last(w, walk_top(w), name, flags, &fd);
+			while (r == 1);
 			if (r < 0 || fd >= 0)
 				return r < 0 ? r : fd;
 			continue;
@@ -221,22 +243,28 @@ static int walk(struct walk *w, const char *path, int flags)
 		 * More follows (a trailing '/' too): a directory, or a link to follow. O_DIRECTORY
 		 * tells both from a file in the one openat(): a link gives ENOTDIR, as a file does.
 		 */
-		fd = openat(walk_top(w), name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0)
-			r = walk_push(w, fd);
-		else if (errno == ENOTDIR)
-			r = walk_follow(w, walk_top(w), name, -ENOTDIR);
-		else
-			r = -errno;
+		do {
+			fd = openat(walk_top(w), name,
+				    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0)
+				r = walk_push(w, fd);
+			else if (errno == ENOTDIR)
+				r = walk_follow(w, walk_top(w), name, -ENOTDIR);
+			else
+				r = -errno;
+		} while (r == 1);
 		if (r < 0)
 			return r;
 	}
 }
 
 /* The path opened with flags (never O_CREAT) inside root_fd, as RESOLVE_IN_ROOT would. */
-static int resolve_in_root(int root_fd, const char *path, int flags)
+static int resolve_walk(int root_fd, const char *path, int flags, bool beneath)
 {
-	struct walk w = { .root_fd = root_fd, .cap = ARRAY_SIZE(w.small) };
+	struct walk w = { .root_fd = root_fd,
+			  .cap = ARRAY_SIZE(w.small),
+			  .retries = VD_WALK_RETRIES,
+			  .beneath = beneath };
 	int fd;
 
 	w.fds = w.small;
@@ -245,46 +273,77 @@ static int resolve_in_root(int root_fd, const char *path, int flags)
 	return fd;
 }
 
-/* Without openat2(). On the live root the kernel's own resolution is the same, and cheaper. */
-static int open_fallback(const struct vd_sysfs *s, const char *path, int flags)
+static int resolve_in_root(int root_fd, const char *path, int flags)
+{
+	return resolve_walk(root_fd, path, flags, false);
+}
+
+/*
+ * openat2(RESOLVE_IN_ROOT) answers EAGAIN when a rename or a mount anywhere on the system
+ * raced a walk through "..", the links of sys/bus/ included: it cannot prove that ".."
+ * stayed inside the root, and expects to be asked again (fs/namei.c, the rename_lock and
+ * mount_lock seqcounts). On a machine where udev or a compiler renames all the time a
+ * few tries can all lose; the walk in userspace takes no seqcount and cannot lose, so it
+ * answers after this many.
+ */
+#define VD_OPENAT2_TRIES 8
+
+static int open_openat2(struct vd_sysfs *s, const char *path, int flags)
+{
+#if defined(VD_HAVE_OPENAT2_H) && defined(SYS_openat2)
+	struct open_how how = {
+		.flags = (unsigned long long)flags | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	for (int i = 0; i < VD_OPENAT2_TRIES; i++) {
+		fd = (int)syscall(SYS_openat2, s->root_fd, rel(path), &how, sizeof(how));
+		if (fd >= 0)
+			return fd;
+		if (errno != EAGAIN && errno != EINTR)
+			break;
+	}
+	if (errno == EAGAIN)
+		return resolve_in_root(s->root_fd, rel(path), flags);
+	if (errno != ENOSYS && errno != EPERM)
+		return -errno;
+	/*
+	 * ENOSYS: Linux before 5.6, or valgrind. EPERM: a seccomp filter in some containers
+	 * answers it for syscalls it does not know, but EPERM is also a real answer (an
+	 * immutable file opened for writing): only a walk that then succeeds proves
+	 * openat2() is filtered.
+	 */
+	if (errno == ENOSYS)
+		s->no_openat2 = true;
+	fd = resolve_in_root(s->root_fd, rel(path), flags);
+	if (fd >= 0)
+		s->no_openat2 = true;
+	return fd;
+#else
+	s->no_openat2 = true;
+	return resolve_in_root(s->root_fd, rel(path), flags);
+#endif
+}
+
+/*
+ * On the live root a plain openat() is RESOLVE_IN_ROOT already: the root fd is the
+ * process's root, where absolute links start and ".." stops, so the kernel's own walk
+ * cannot leave it. It is one syscall, takes no seqcount and so never answers EAGAIN.
+ */
+static int open_in_root(struct vd_sysfs *s, const char *path, int flags)
 {
 	int fd;
 
-	if (!s->live)
-		return resolve_in_root(s->root_fd, rel(path), flags);
-	fd = openat(s->root_fd, rel(path), flags | O_CLOEXEC, 0);
-	return fd < 0 ? -errno : fd;
-}
-
-static int open_in_root(struct vd_sysfs *s, const char *path, int flags)
-{
-#if defined(VD_HAVE_OPENAT2_H) && defined(SYS_openat2)
-	if (!s->no_openat2) {
-		struct open_how how = {
-			.flags = (unsigned long long)flags | O_CLOEXEC,
-			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-		};
-		int fd = (int)syscall(SYS_openat2, s->root_fd, rel(path), &how, sizeof(how));
-
-		if (fd >= 0)
-			return fd;
-		if (errno != ENOSYS && errno != EPERM)
-			return -errno;
-		/*
-		 * ENOSYS: Linux before 5.6, or valgrind. EPERM: a seccomp filter in some
-		 * containers answers it for syscalls it does not know, but EPERM is also a real
-		 * answer (an immutable file opened for writing): only a fallback that then
-		 * succeeds proves openat2() is filtered.
-		 */
-		if (errno == ENOSYS)
-			s->no_openat2 = true;
-		fd = open_fallback(s, path, flags);
-		if (fd >= 0)
-			s->no_openat2 = true;
-		return fd;
+	if (s->live) {
+		do
+			fd = openat(s->root_fd, rel(path), flags | O_CLOEXEC, 0);
+		while (fd < 0 && errno == EINTR);
+		return fd < 0 ? -errno : fd;
 	}
-#endif
-	return open_fallback(s, path, flags);
+	if (s->no_openat2)
+		return resolve_in_root(s->root_fd, rel(path), flags);
+	return open_openat2(s, path, flags);
 }
 
 /* "/", "//": the live system, where absolute links and ".." already stay in the root. */
@@ -396,6 +455,76 @@ static int open_file(struct vd_sysfs *s, const char *path, int flags)
 		return -ESTALE; /* replaced between the look and the open */
 	}
 	return fd;
+}
+
+int vd_sysfs_beneath(struct vd_sysfs *s, const char *path)
+{
+	int fd = -1;
+
+	if (s->live)
+		return 0;
+#if defined(VD_HAVE_OPENAT2_H) && defined(SYS_openat2)
+	if (!s->no_openat2) {
+		struct open_how how = {
+			.flags = O_PATH | O_CLOEXEC,
+			.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+		};
+
+		for (int i = 0; i < VD_OPENAT2_TRIES; i++) {
+			fd = (int)syscall(SYS_openat2, s->root_fd, rel(path), &how, sizeof(how));
+			if (fd >= 0 || (errno != EAGAIN && errno != EINTR))
+				break;
+		}
+		if (fd < 0 && errno != EAGAIN && errno != ENOSYS && errno != EPERM)
+			return -errno;
+	}
+#endif
+	if (fd < 0)
+		fd = resolve_walk(s->root_fd, rel(path), O_PATH, true);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+int vd_sysfs_real_path(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = open_in_root(s, path, O_PATH);
+	char proc[64];
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	n = readlink(proc, buf, size);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return buf[0] == '/' ? 0 : -ENOENT; /* "anon_inode:..." or a detached "(deleted)" */
+}
+
+bool vd_sysfs_failed(int r)
+{
+	switch (r) {
+	case 0:
+	case -ENOENT:
+	case -ENOTDIR:
+	case -EISDIR:
+	case -ELOOP:
+	case -ENOLINK:
+	case -EFBIG:
+	case -EINVAL:
+	case -ENAMETOOLONG:
+	case -ENODATA:
+	case -ENXIO:
+	case -ENODEV:
+	case -EXDEV:
+		return false;
+	default:
+		return r < 0;
+	}
 }
 
 /* Open a regular file for reading; refuse anything that could block or never end. */

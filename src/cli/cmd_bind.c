@@ -9,6 +9,7 @@
 
 #include "vd/act/bind.h"
 #include "vd/cli/cmd.h"
+#include "vd/cli/output.h"
 #include "vd/base/ids.h"
 #include "vd/facts/klog.h"
 #include "vd/model/model.h"
@@ -54,18 +55,52 @@ static void print_shell_path(FILE *out, const char *p)
 	fputc('\'', out);
 }
 
-static void print_plan(FILE *out, struct vd_sysfs *s, const struct vd_device *d,
-		       const struct vd_bind_result *r)
+/*
+ * The path a plan line writes to. Under --sysroot a shell resolves it on this machine:
+ * where a link in the tree leaves the root (absolute, or ".." above it), the line names
+ * the file it resolves to inside the root instead, with no link left to follow; what
+ * cannot be resolved inside the root is refused. 0, or -errno.
+ */
+static int plan_path(struct vd_sysfs *s, const char *path, char *buf, size_t size)
 {
-	char id[16], tb[32];
+	int r = vd_sysfs_beneath(s, path);
 
+	if (r == -EXDEV)
+		return vd_sysfs_real_path(s, path, buf, size);
+	if (r < 0 && r != -ENOENT && r != -ENOTDIR)
+		return r;
+	vd_sysfs_shown_path(s, path, buf, size);
+	return 0;
+}
+
+static int print_plan(FILE *out, struct vd_sysfs *s, const struct vd_device *d,
+		      const struct vd_bind_result *r)
+{
+	char id[16], tb[32], sh[VD_BIND_MAX_STEPS][512];
+
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const struct vd_bind_step *st = &r->steps[i];
+		int e;
+
+		if (st->kind != VD_STEP_WRITE)
+			continue;
+		e = plan_path(s, st->path, sh[i], sizeof(sh[i]));
+		if (e < 0) {
+			vd_output_warnx("cannot plan '%s': '%s' does not resolve inside the "
+					"sysroot: %s",
+					r->name,
+					vd_sysfs_shown_path(s, st->path, sh[i], sizeof(sh[i])),
+					strerror(-e));
+			return VD_EXIT_PROBLEM;
+		}
+	}
 	vd_device_id(d, id, sizeof(id));
-	fprintf(out, "# %s %s %s: %s\n", r->name,
+	vd_output_printf(
+		out, "# %s %s %s: %s\n", r->name,
 		d->type_id >= 0 ? vd_virtio_type_short((unsigned)d->type_id, tb, sizeof(tb)) : "?",
 		id, d->problem ? d->problem : vd_state_name(d->state));
 	for (size_t i = 0; i < r->nsteps; i++) {
 		const struct vd_bind_step *st = &r->steps[i];
-		char sh[400];
 
 		if (st->kind == VD_STEP_MODPROBE) {
 			fprintf(out, "modprobe %s\n", st->value);
@@ -76,9 +111,10 @@ static void print_plan(FILE *out, struct vd_sysfs *s, const struct vd_device *d,
 			fputs("echo > ", out);
 		else
 			fprintf(out, "echo %s > ", st->value);
-		print_shell_path(out, vd_sysfs_shown_path(s, st->path, sh, sizeof(sh)));
+		print_shell_path(out, sh[i]);
 		fputc('\n', out);
 	}
+	return VD_EXIT_OK;
 }
 
 /* Recognised kernel log lines about this device or its virtio child. */
@@ -99,7 +135,7 @@ static void print_klog(struct vd_sysfs *s, struct vd_klog *klog, bool *loaded,
 			continue;
 		if (strcmp(ev.device, r->name) && (!r->virtio[0] || strcmp(ev.device, r->virtio)))
 			continue;
-		fprintf(stderr, "  kernel: %s\n", klog->lines[i]);
+		vd_output_printf(stderr, "  kernel: %s\n", klog->lines[i]);
 		shown++;
 	}
 }
@@ -111,37 +147,54 @@ static int report(struct vd_sysfs *s, const struct vd_device *d, const struct vd
 
 	switch (r->outcome) {
 	case VD_BIND_ALREADY:
-		printf("%s%s: already bound (%s, %s)\n", hash, r->name, r->pcidrv, r->driver);
+		vd_output_printf(stdout, "%s%s: already bound (%s, %s)\n", hash, r->name, r->pcidrv,
+				 r->driver);
 		return VD_EXIT_OK;
 	case VD_BIND_DONE:
-		printf("%s: bound (%s, %s", r->name, r->pcidrv, r->driver);
+		vd_output_printf(stdout, "%s: bound (%s, %s", r->name, r->pcidrv, r->driver);
 		if (r->have_cid)
 			printf(", cid %u", r->cid);
-		printf(")%s%s\n", r->note[0] ? "; " : "", r->note);
+		vd_output_printf(stdout, ")%s%s\n", r->note[0] ? "; " : "", r->note);
 		return VD_EXIT_OK;
 	case VD_BIND_PLANNED:
-		print_plan(stdout, s, d, r);
-		return VD_EXIT_OK;
+		return print_plan(stdout, s, d, r);
 	case VD_BIND_REFUSED:
 	case VD_BIND_FAILED:
 	default:
 		break;
 	}
 	if (r->explain)
-		warnx("cannot bind '%s' to '%s': %s: see 'virtio-doctor explain %s'", r->name,
-		      VD_PCI_DRIVER, r->why, r->name);
+		vd_output_warnx("cannot bind '%s' to '%s': %s: see 'virtio-doctor explain %s'",
+				r->name, VD_PCI_DRIVER, r->why, r->name);
 	else
-		warnx("cannot bind '%s' to '%s': %s", r->name, VD_PCI_DRIVER, r->why);
+		vd_output_warnx("cannot bind '%s' to '%s': %s", r->name, VD_PCI_DRIVER, r->why);
 	if (r->rollback[0])
-		warnx("'%s' was not left as it was: %s", r->name, r->rollback);
+		vd_output_warnx("'%s' was not left as it was: %s", r->name, r->rollback);
 	if (r->outcome == VD_BIND_FAILED && r->explain && !dry_run)
 		print_klog(s, klog, klog_loaded, r);
 	return VD_EXIT_PROBLEM;
 }
 
+/* A device whose state could not be read may be of any type: "none found" cannot be said. */
+static bool unknown_type(const struct vd_model *m, const char *what)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct vd_device *d = &m->dev[i];
+
+		if (d->state == VD_STATE_UNKNOWN && d->type_id < 0) {
+			vd_output_warnx("cannot tell whether '%s' is %s: %s", d->name, what,
+					d->problem);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* --vsock found nothing on PCI: is there a virtio-mmio one? */
 static int no_vsock(const struct vd_model *m)
 {
+	if (unknown_type(m, "a virtio vsock device"))
+		return VD_EXIT_USAGE;
 	for (size_t i = 0; i < m->n; i++) {
 		const struct vd_device *d = &m->dev[i];
 
@@ -315,6 +368,10 @@ static int cmd_bind(struct vd_cli *cli, int argc, char **argv)
 		for (size_t i = 0; i < m.n; i++)
 			if (m.dev[i].bus == VD_BUS_PCI && m.dev[i].type_id == (int)t)
 				picked[i] = hit = true;
+		if (!hit && unknown_type(&m, "of that type")) {
+			rc = VD_EXIT_USAGE;
+			goto out;
+		}
 		if (!hit) {
 			warnx("no virtio PCI function of type '%s'",
 			      vd_virtio_type_short((unsigned)t, tb, sizeof(tb)));
@@ -341,6 +398,12 @@ static int cmd_bind(struct vd_cli *cli, int argc, char **argv)
 
 		if (!picked[i])
 			continue;
+		if (m.dev[i].state == VD_STATE_UNKNOWN) {
+			/* what it is and what holds it are not known: nothing is planned */
+			vd_output_warnx("cannot bind '%s': %s", m.dev[i].name, m.dev[i].problem);
+			rc = VD_EXIT_PROBLEM;
+			continue;
+		}
 		r = vd_bind_device(s, &m.dev[i], &bo, &ops, &res);
 		if (r < 0) {
 			warnx("cannot bind '%s': %s", m.dev[i].name, strerror(-r));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vd/cli/cmd.h"
+#include "vd/cli/output.h"
 #include "vd/diagnose/diagnosis.h"
 
 #define MAX_REQUIRE 32
@@ -17,8 +18,9 @@ static void say_why(struct vd_diagnosis *dx, struct vd_device *d, const char *ty
 {
 	int r = vd_diagnosis_device(dx, d, NULL);
 
-	printf("%s: %s %s: %s%s%s\n", type, d->name, vd_state_name(d->state),
-	       r == 0 ? d->verdict : "", r == 0 ? ": " : "", d->problem ? d->problem : "");
+	vd_output_printf(stdout, "%s: %s %s: %s%s%s\n", type, d->name, vd_state_name(d->state),
+			 r == 0 ? d->verdict : "", r == 0 ? ": " : "",
+			 d->problem ? d->problem : "");
 }
 
 static int cmd_check(struct vd_cli *cli, int argc, char **argv)
@@ -33,6 +35,7 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 	_cleanup_(vd_diagnosis_freep) struct vd_diagnosis *dx = NULL;
 	struct vd_model m = { 0 };
 	const struct vd_virtio_type *req[MAX_REQUIRE];
+	const struct vd_device *untyped = NULL; /* unknown state and type: could be any */
 	size_t nreq = 0;
 	bool verbose = false;
 	int c, rc = VD_EXIT_OK;
@@ -88,7 +91,7 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 
 			if (d->state == VD_STATE_OK || d->state == VD_STATE_NOT_VIRTIO)
 				continue;
-			rc = VD_EXIT_PROBLEM;
+			rc = vd_cli_state_rc(rc, d->state);
 			if (verbose)
 				say_why(dx, d,
 					d->type_id >= 0 ? vd_virtio_type_short((unsigned)d->type_id,
@@ -96,6 +99,9 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 							: "virtio");
 		}
 	}
+	for (size_t i = 0; i < m.n; i++)
+		if (m.dev[i].state == VD_STATE_UNKNOWN && m.dev[i].type_id < 0 && !untyped)
+			untyped = &m.dev[i];
 	for (size_t k = 0; k < nreq; k++) {
 		bool present = false;
 
@@ -106,12 +112,21 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 				continue;
 			present = true;
 			if (d->state != VD_STATE_OK) {
-				rc = VD_EXIT_PROBLEM;
+				rc = vd_cli_state_rc(rc, d->state);
 				if (verbose)
 					say_why(dx, d, req[k]->name);
 			}
 		}
-		if (!present) {
+		if (!present && untyped) {
+			/* a device whose type could not be read may be this one */
+			rc = vd_cli_state_rc(rc, VD_STATE_UNKNOWN);
+			if (verbose)
+				vd_output_printf(
+					stdout,
+					"%s: unknown: cannot tell whether a %s is present: "
+					"%s\n",
+					req[k]->name, req[k]->spec_name, untyped->problem);
+		} else if (!present) {
 			rc = VD_EXIT_PROBLEM;
 			if (verbose)
 				printf("%s: absent: no %s device on this machine\n", req[k]->name,

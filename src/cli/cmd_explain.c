@@ -16,7 +16,7 @@
 static void print_lines(const char *label, const char *base, size_t stride, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		printf("  %-10s%s\n", i ? "" : label, base + i * stride);
+		vd_output_printf(stdout, "  %-10s%s\n", i ? "" : label, base + i * stride);
 }
 
 static void print_finding(const struct vd_device *d, const struct vd_finding *f)
@@ -27,9 +27,10 @@ static void print_finding(const struct vd_device *d, const struct vd_finding *f)
 				   : "";
 
 	vd_device_id(d, id, sizeof(id));
-	printf("%s%s%s%s%s: %s\n", d->name, id[0] ? " " : "", id, type[0] ? " " : "", type,
-	       vd_state_name(d->state));
-	printf("  %-10s%s: %s\n", "verdict", vd_verdict_code(f->verdict), f->summary);
+	vd_output_printf(stdout, "%s%s%s%s%s: %s\n", d->name, id[0] ? " " : "", id,
+			 type[0] ? " " : "", type, vd_state_name(d->state));
+	vd_output_printf(stdout, "  %-10s%s: %s\n", "verdict", vd_verdict_code(f->verdict),
+			 f->summary);
 	print_lines("evidence", f->evidence[0], sizeof(f->evidence[0]), f->n_evidence);
 	print_lines("fix", f->remedy[0], sizeof(f->remedy[0]), f->n_remedy);
 	print_lines("unchecked", f->unchecked[0], sizeof(f->unchecked[0]), f->n_unchecked);
@@ -126,7 +127,8 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 		r = vd_diagnosis_device(dx, &m.dev[devs[i] - m.dev], &findings[i]);
 		fps[i] = &findings[i];
 		if (findings[i].verdict != VD_V_OK)
-			rc = VD_EXIT_PROBLEM;
+			rc = vd_cli_state_rc(rc, devs[i]->state == VD_STATE_OK ? VD_STATE_FAILED
+									       : devs[i]->state);
 	}
 	if (r < 0) {
 		warnx("cannot collect evidence: %s", strerror(-r));
@@ -145,10 +147,13 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 			print_finding(devs[i], &findings[i]);
 		}
 		/* said once, not per device: lspci -k would print an error here */
-		if (se && !se->kmod_index)
-			printf("\nnote: %s; module facts come from /sys/module and the kernel "
-			       "config\n",
-			       se->kmod_problem);
+		if (se && !se->kmod_index) {
+			putchar('\n');
+			vd_output_printf(stdout,
+					 "note: %s; module facts come from /sys/module and the "
+					 "kernel config\n",
+					 se->kmod_problem);
+		}
 	}
 out:
 	free(findings);

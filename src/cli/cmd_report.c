@@ -59,7 +59,8 @@ static int cmd_report(struct vd_cli *cli, int argc, char **argv)
 			goto out;
 		}
 		if (findings[i].verdict != VD_V_OK)
-			rc = VD_EXIT_PROBLEM;
+			rc = vd_cli_state_rc(rc, m.dev[i].state == VD_STATE_OK ? VD_STATE_FAILED
+									       : m.dev[i].state);
 	}
 	/* optional facts: a missing one is null in the report */
 	if (vd_sysfs_read(s, "proc/sys/kernel/osrelease", release, sizeof(release)) > 0)

@@ -152,8 +152,7 @@ static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
 	}
 	for (size_t i = 0; i < m.n; i++) {
 		rows[nrows++] = &m.dev[i];
-		if (m.dev[i].state != VD_STATE_OK && m.dev[i].state != VD_STATE_NOT_VIRTIO)
-			rc = VD_EXIT_PROBLEM;
+		rc = vd_cli_state_rc(rc, m.dev[i].state);
 	}
 	r = vd_output_devices(stdout, rows, nrows, &out);
 	if (r < 0) {

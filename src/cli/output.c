@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virtio-doctor -- libsmartcols tables over the model: text, -J, -P, -r, -n, -o */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,48 @@
 #include <libsmartcols.h>
 
 #include "vd/cli/output.h"
+
+static int vput_escaped(FILE *out, const char *fmt, va_list ap)
+{
+	char *text = NULL;
+	int n = vasprintf(&text, fmt, ap);
+
+	if (n < 0)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if ((c < 0x20 && !(c == '\n' && i == n - 1)) || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+	free(text);
+	return 0;
+}
+
+int vd_output_printf(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vput_escaped(out, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void vd_output_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vput_escaped(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
 
 static const struct vd_colinfo cols[_VD_COL_MAX] = {
 	[VD_COL_DEVICE] = { "DEVICE", 12, 0, SCOLS_JSON_STRING, 0,

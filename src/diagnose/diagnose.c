@@ -758,6 +758,23 @@ void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const st
 {
 	memset(f, 0, sizeof(*f));
 
+	/* a read that failed decides nothing: not the state, not the verdict */
+	if (d->state == VD_STATE_UNKNOWN) {
+		verdict(f, VD_V_CANNOT_TELL, "%s", d->problem ? d->problem : "state unknown");
+		REMEDY(f, "run again; if the read keeps failing, check the kernel log for I/O "
+			  "errors");
+		return;
+	}
+	if (d->state != VD_STATE_OK && d->state != VD_STATE_NOT_VIRTIO &&
+	    (de->unread[0] || se->unread[0])) {
+		verdict(f, VD_V_CANNOT_TELL,
+			"%s, but the evidence that decides why is not "
+			"readable: cannot read '%s",
+			vd_state_name(d->state), de->unread[0] ? de->unread : se->unread);
+		REMEDY(f, "run again; if the read keeps failing, check the kernel log for I/O "
+			  "errors");
+		return;
+	}
 	if (d->bus != VD_BUS_PCI && !d->pcidrv[0]) {
 		EVIDENCE(f, "%s/%s/driver: no link", se->root, d->path);
 		if (se->kc_virtio_mmio)
@@ -824,6 +841,7 @@ void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const st
 		diagnose_virtio(d, de, se, f);
 		return;
 	case VD_STATE_NOT_VIRTIO:
+	case VD_STATE_UNKNOWN:
 	case _VD_STATE_MAX:
 		break;
 	}

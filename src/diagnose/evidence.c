@@ -40,6 +40,14 @@ static int read_int(struct vd_sysfs *s, const char *path, int *ret)
 	return 0;
 }
 
+/* Remember the first read that failed: a verdict must not rest on it. */
+static int note_unread(char *buf, size_t size, const char *root, const char *path, int r)
+{
+	if (vd_sysfs_failed(r) && !buf[0])
+		snprintf(buf, size, "%s/%s': %s", root, path, strerror(-r));
+	return r;
+}
+
 static void module_ev(struct vd_evidence *e, const char *name, const char *kconfig,
 		      struct vd_mod_ev *ret)
 {
@@ -68,8 +76,10 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 	se = &e->sys;
 	snprintf(se->root, sizeof(se->root), "%s", vd_sysfs_is_live(s) ? "" : root);
 
-	if (read_int(s, "sys/bus/pci/drivers_autoprobe", &se->pci_autoprobe) < 0)
+	r = read_int(s, "sys/bus/pci/drivers_autoprobe", &se->pci_autoprobe);
+	if (r < 0)
 		se->pci_autoprobe = -1;
+	note_unread(se->unread, sizeof(se->unread), se->root, "sys/bus/pci/drivers_autoprobe", r);
 
 	r = vd_kconfig_load(s, &e->kc, kc_rel, sizeof(kc_rel));
 	se->kconfig_loaded = r == 0;
@@ -104,7 +114,10 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 				 vd_kmod_index_problem(e->km));
 	}
 	module_ev(e, "virtio_pci", "VIRTIO_PCI", &se->virtio_pci);
-	se->virtio_pci.registered = vd_sysfs_access(s, "sys/bus/pci/drivers/" VD_PCI_DRIVER) == 0;
+	r = vd_sysfs_access(s, "sys/bus/pci/drivers/" VD_PCI_DRIVER);
+	se->virtio_pci.registered = r == 0;
+	note_unread(se->unread, sizeof(se->unread), se->root, "sys/bus/pci/drivers/" VD_PCI_DRIVER,
+		    r);
 
 	se->klog_err = vd_klog_load(s, kmsg_file, &e->klog);
 	if (kmsg_file)
@@ -116,8 +129,13 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 		snprintf(se->klog_source, sizeof(se->klog_source), "/dev/kmsg");
 
 	se->vsock_err = vd_vsock_local_cid(s, &se->vsock_cid);
-	se->vmci_loaded = vd_sysfs_access(s, "sys/module/vmw_vsock_vmci_transport") == 0;
-	se->hv_sock_loaded = vd_sysfs_access(s, "sys/module/hv_sock") == 0;
+	r = vd_sysfs_access(s, "sys/module/vmw_vsock_vmci_transport");
+	se->vmci_loaded = r == 0;
+	note_unread(se->unread, sizeof(se->unread), se->root, "sys/module/vmw_vsock_vmci_transport",
+		    r);
+	r = vd_sysfs_access(s, "sys/module/hv_sock");
+	se->hv_sock_loaded = r == 0;
+	note_unread(se->unread, sizeof(se->unread), se->root, "sys/module/hv_sock", r);
 	for (size_t i = 0; m && i < m->n; i++)
 		if (m->dev[i].type_id == VD_VIRTIO_ID_VSOCK && m->dev[i].driver[0])
 			se->vsock_bound++;
@@ -217,14 +235,18 @@ int vd_evidence_device(struct vd_evidence *e, const struct vd_device *d, struct 
 {
 	const struct vd_virtio_type *t =
 		d->type_id >= 0 ? vd_virtio_type_by_id((unsigned)d->type_id) : NULL;
+	const char *root = e->sys.root;
 	char path[400], buf[128];
 	struct vd_names msi;
+	int r;
 
 	memset(de, 0, sizeof(*de));
 	de->enable = de->irq = de->msi_count = de->pf_autoprobe = -1;
 	if (d->bus == VD_BUS_PCI) {
 		snprintf(path, sizeof(path), "%s/driver_override", d->path);
-		if (vd_sysfs_read(e->s, path, buf, sizeof(buf)) >= 0) {
+		r = vd_sysfs_read(e->s, path, buf, sizeof(buf));
+		note_unread(de->unread, sizeof(de->unread), root, path, r);
+		if (r >= 0) {
 			de->have_override = true;
 			/* the kernel prints an unset override as "(null)" */
 			snprintf(de->override, sizeof(de->override), "%s",
@@ -241,16 +263,21 @@ int vd_evidence_device(struct vd_evidence *e, const struct vd_device *d, struct 
 		}
 		read_bars(e, d, de);
 		snprintf(path, sizeof(path), "%s/physfn", d->path);
-		de->is_vf = vd_sysfs_access(e->s, path) == 0;
+		r = vd_sysfs_access(e->s, path);
+		de->is_vf = r == 0;
+		note_unread(de->unread, sizeof(de->unread), root, path, r);
 		if (de->is_vf) {
 			snprintf(path, sizeof(path), "%s/physfn/sriov_drivers_autoprobe", d->path);
-			read_int(e->s, path, &de->pf_autoprobe);
+			r = read_int(e->s, path, &de->pf_autoprobe);
+			note_unread(de->unread, sizeof(de->unread), root, path, r);
 		}
 	}
 	if (t && t->driver) {
 		module_ev(e, t->driver, t->kconfig, &de->vdrv);
 		snprintf(path, sizeof(path), "sys/bus/virtio/drivers/%s", t->driver);
-		de->vdrv.registered = vd_sysfs_access(e->s, path) == 0;
+		r = vd_sysfs_access(e->s, path);
+		de->vdrv.registered = r == 0;
+		note_unread(de->unread, sizeof(de->unread), root, path, r);
 	}
 	collect_events(e, d, de);
 	return 0;

@@ -15,6 +15,7 @@ const char *vd_state_name(enum vd_state s)
 		[VD_STATE_OK] = "ok",		[VD_STATE_UNBOUND] = "unbound",
 		[VD_STATE_FOREIGN] = "foreign", [VD_STATE_NO_DRIVER] = "no-driver",
 		[VD_STATE_FAILED] = "failed",	[VD_STATE_NOT_VIRTIO] = "not-virtio",
+		[VD_STATE_UNKNOWN] = "unknown",
 	};
 	return (unsigned)s < _VD_STATE_MAX ? names[s] : "";
 }
@@ -49,6 +50,12 @@ struct scan {
 	/* virtio devices ordered by the name of their parent, for a lookup per PCI function */
 	struct vparent *vbyparent;
 	size_t nbyparent;
+	/*
+	 * A virtio bus entry (or the listing) whose read failed: which transport device it
+	 * sits under is unknown, so a virtio transport without a child cannot be called failed.
+	 */
+	const char *vbus_unread;
+	int vbus_err;
 	/* driver directories per bus, listed on first need (VD_BUS_OTHER: the virtio bus) */
 	struct vd_names drivers[3];
 	bool drivers_read[3];
@@ -156,6 +163,23 @@ static const char *keep(struct scan *sc, const char *str)
 	return keep_n(sc, str, strlen(str));
 }
 
+/*
+ * A read that decides d's state failed: the state is unknown, the first such file named.
+ * Returns whether r was such a failure.
+ */
+static bool unread(struct scan *sc, struct vd_device *d, const char *path, int r)
+{
+	char buf[1200];
+
+	if (!vd_sysfs_failed(r))
+		return false;
+	if (!d->unread_err) {
+		d->unread = keep(sc, shown(sc, path, buf, sizeof(buf)));
+		d->unread_err = r;
+	}
+	return true;
+}
+
 static int cmp_name(const void *a, const void *b)
 {
 	return strverscmp((const char *)a, *(char *const *)b);
@@ -195,7 +219,8 @@ static const char *driver_name(struct scan *sc, const char *name)
  * link's name is trusted when the bus lists that driver: one directory listing per bus
  * instead of a path walk per device. Anything else gets the full check for its errno.
  */
-static const char *read_driver(struct scan *sc, const char *dir, enum vd_bus bus)
+static const char *read_driver(struct scan *sc, struct vd_device *d, const char *dir,
+			       enum vd_bus bus)
 {
 	const struct vd_names *drv = bus_drivers(sc, bus);
 	char path[512], target[512], buf[256];
@@ -213,6 +238,7 @@ static const char *read_driver(struct scan *sc, const char *dir, enum vd_bus bus
 	r = vd_sysfs_link_base(sc->s, path, buf, sizeof(buf));
 	if (r < 0) {
 		warn_file(sc, path, r);
+		unread(sc, d, path, r);
 		return "";
 	}
 	return driver_name(sc, buf);
@@ -295,6 +321,10 @@ static int load_virtio_bus(struct scan *sc)
 		if (r < 0) {
 			warn_file(sc, link, r);
 			sc->vused[i] = true;
+			if (vd_sysfs_failed(r) && !sc->vbus_err) {
+				sc->vbus_unread = keep(sc, link);
+				sc->vbus_err = r;
+			}
 			continue;
 		}
 		sc->vpaths[i] = keep(sc, path);
@@ -329,9 +359,12 @@ static void read_virtio_child(struct scan *sc, struct vd_device *d, size_t vi)
 	d->virtio = keep(sc, sc->vnames.v[vi]);
 	d->vpath = sc->vpaths[vi];
 
-	if (read_hex(sc, d->vpath, "status", UINT32_MAX, false, &d->status) == 0)
+	r = read_hex(sc, d->vpath, "status", UINT32_MAX, false, &d->status);
+	if (r == 0)
 		d->have_status = true;
-	d->driver = read_driver(sc, d->vpath, VD_BUS_OTHER);
+	snprintf(path, sizeof(path), "%s/status", d->vpath);
+	unread(sc, d, path, r);
+	d->driver = read_driver(sc, d, d->vpath, VD_BUS_OTHER);
 
 	/* features decide transitional vs legacy for free: VERSION_1 means modern caps */
 	if ((sc->o->want & VD_WANT_FEATURES) || d->transport == VD_TRANSPORT_UNKNOWN) {
@@ -347,8 +380,11 @@ static void read_virtio_child(struct scan *sc, struct vd_device *d, size_t vi)
 	if (d->type_id < 0) {
 		uint32_t t;
 
-		if (read_hex(sc, d->vpath, "device", 0xffff, false, &t) == 0)
+		r = read_hex(sc, d->vpath, "device", 0xffff, false, &t);
+		if (r == 0)
 			d->type_id = (int)t;
+		snprintf(path, sizeof(path), "%s/device", d->vpath);
+		unread(sc, d, path, r);
 	}
 }
 
@@ -429,24 +465,63 @@ static void decide_transport(struct scan *sc, struct vd_device *d)
 		d->transport = VD_TRANSPORT_LEGACY; /* the whole chain was seen: no virtio cap */
 }
 
+static struct vd_device *new_pci_device(struct scan *sc, const char *name, struct vd_bdf bdf,
+					const char *path)
+{
+	struct vd_device *d = new_device(sc);
+
+	if (!d)
+		return NULL;
+	d->bus = VD_BUS_PCI;
+	d->bdf = bdf;
+	d->name = keep(sc, name);
+	d->path = keep(sc, path);
+	return d;
+}
+
+/*
+ * Neither the IDs nor the modalias could be read, and a read failed (rather than finding
+ * garbage): the function may be a virtio device, so it gets a row whose state is unknown,
+ * and its virtio child is not taken for a device of another transport.
+ */
+static int unidentified(struct scan *sc, const char *name, struct vd_bdf bdf, const char *path,
+			const char *attr, int r)
+{
+	struct vd_device *d = new_pci_device(sc, name, bdf, path);
+	char file[160];
+	long vi;
+
+	if (!d)
+		return -ENOMEM;
+	snprintf(file, sizeof(file), "%s/%s", path, attr);
+	unread(sc, d, file, r);
+	d->cls.virtio = true; /* as far as anyone can tell */
+	vi = child_of(sc, name);
+	if (vi >= 0) {
+		sc->vused[vi] = true;
+		d->virtio = keep(sc, sc->vnames.v[vi]);
+		d->vpath = sc->vpaths[vi];
+	}
+	d->pcidrv = read_driver(sc, d, path, VD_BUS_PCI);
+	return vd_device_evaluate(d);
+}
+
 static int scan_pci_function(struct scan *sc, const char *name)
 {
 	struct vd_device *d;
 	struct vd_bdf bdf;
-	char path[128], buf[128];
+	char path[128], buf[1200];
 	uint32_t v, dev, x;
-	bool have_v, have_d;
+	int rv, rd, r;
 
 	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s", name);
 	if (vd_parse_bdf(name, false, &bdf) < 0) {
-		char sh[1200];
-
-		warn(sc, "ignoring '%s': not a PCI address", shown(sc, path, sh, sizeof(sh)));
+		warn(sc, "ignoring '%s': not a PCI address", shown(sc, path, buf, sizeof(buf)));
 		return 0;
 	}
-	have_v = read_hex(sc, path, "vendor", 0xffff, false, &v) == 0;
-	have_d = read_hex(sc, path, "device", 0xffff, false, &dev) == 0;
-	if (!have_v || !have_d) {
+	rv = read_hex(sc, path, "vendor", 0xffff, false, &v);
+	rd = read_hex(sc, path, "device", 0xffff, false, &dev);
+	if (rv < 0 || rd < 0) {
 		/* the modalias carries the same IDs; the kernel writes both */
 		struct vd_pci_modalias ma;
 		char mpath[160];
@@ -455,25 +530,23 @@ static int scan_pci_function(struct scan *sc, const char *name)
 		if (vd_sysfs_read(sc->s, mpath, buf, sizeof(buf)) < 0 ||
 		    vd_parse_pci_modalias(buf, &ma) < 0 || ma.vendor > 0xffff ||
 		    ma.device > 0xffff) {
-			char sh[1200];
-
+			if (vd_sysfs_failed(rv) || vd_sysfs_failed(rd))
+				return unidentified(sc, name, bdf, path,
+						    vd_sysfs_failed(rv) ? "vendor" : "device",
+						    vd_sysfs_failed(rv) ? rv : rd);
 			warn(sc, "skipping '%s': its vendor and device IDs cannot be read",
-			     shown(sc, path, sh, sizeof(sh)));
+			     shown(sc, path, buf, sizeof(buf)));
 			return 0;
 		}
-		if (!have_v)
+		if (rv < 0)
 			v = ma.vendor;
-		if (!have_d)
+		if (rd < 0)
 			dev = ma.device;
 	}
 
-	d = new_device(sc);
+	d = new_pci_device(sc, name, bdf, path);
 	if (!d)
 		return -ENOMEM;
-	d->bus = VD_BUS_PCI;
-	d->bdf = bdf;
-	d->name = keep(sc, name);
-	d->path = keep(sc, path);
 	d->have_id = true;
 	d->vendor = (uint16_t)v;
 	d->device = (uint16_t)dev;
@@ -485,7 +558,11 @@ static int scan_pci_function(struct scan *sc, const char *name)
 	}
 	/* transitional devices take their type from the subsystem device ID */
 	if ((d->cls.virtio && !d->cls.modern) || (sc->o->want & VD_WANT_SUBSYS)) {
-		if (read_hex(sc, path, "subsystem_device", 0xffff, false, &x) == 0) {
+		r = read_hex(sc, path, "subsystem_device", 0xffff, false, &x);
+		snprintf(buf, sizeof(buf), "%s/subsystem_device", path);
+		if (d->cls.virtio && !d->cls.modern)
+			unread(sc, d, buf, r); /* it gives a transitional device its type */
+		if (r == 0) {
 			d->subdevice = (uint16_t)x;
 			if (read_hex(sc, path, "subsystem_vendor", 0xffff, false, &x) == 0) {
 				d->subvendor = (uint16_t)x;
@@ -505,7 +582,7 @@ static int scan_pci_function(struct scan *sc, const char *name)
 		d->class = x;
 		d->have_class = true;
 	}
-	d->pcidrv = read_driver(sc, path, VD_BUS_PCI);
+	d->pcidrv = read_driver(sc, d, path, VD_BUS_PCI);
 
 	if (d->cls.virtio) {
 		d->transport = d->cls.modern ? VD_TRANSPORT_MODERN : VD_TRANSPORT_UNKNOWN;
@@ -513,6 +590,8 @@ static int scan_pci_function(struct scan *sc, const char *name)
 
 		if (vi >= 0)
 			read_virtio_child(sc, d, (size_t)vi);
+		else if (sc->vbus_err && !d->unread_err)
+			unread(sc, d, sc->vbus_unread, sc->vbus_err);
 		if (sc->o->want & VD_WANT_CONFIG)
 			read_config(sc, d);
 		decide_transport(sc, d);
@@ -561,7 +640,7 @@ static int add_nonpci(struct scan *sc, size_t vi)
 								      : VD_BUS_OTHER;
 	d->transport = d->bus == VD_BUS_PLATFORM ? VD_TRANSPORT_MMIO : VD_TRANSPORT_NONE;
 	d->cls.virtio = true;
-	d->pcidrv = read_driver(sc, d->path, VD_BUS_PLATFORM);
+	d->pcidrv = read_driver(sc, d, d->path, VD_BUS_PLATFORM);
 	read_virtio_child(sc, d, vi);
 	return vd_device_evaluate(d);
 }
@@ -600,7 +679,7 @@ static int scan_unbound_mmio(struct scan *sc)
 		d->cls.virtio = true;
 		d->name = keep(sc, names.v[i]);
 		d->path = keep(sc, path);
-		d->pcidrv = read_driver(sc, d->path, VD_BUS_PLATFORM);
+		d->pcidrv = read_driver(sc, d, d->path, VD_BUS_PLATFORM);
 		if (vd_device_evaluate(d) < 0) {
 			vd_names_done(&names);
 			return -ENOMEM;
@@ -625,10 +704,19 @@ int vd_model_scan(struct vd_sysfs *s, const struct vd_scan_opts *o, struct vd_mo
 			r = rv;
 			goto out;
 		}
+		if (vd_sysfs_failed(rv)) {
+			sc.vbus_unread = "sys/bus/virtio/devices";
+			sc.vbus_err = rv;
+		}
 	}
 	rp = vd_sysfs_list(s, "sys/bus/pci/devices", &pci);
 	if (rp < 0 && rp != -ENOENT)
 		warn_file(&sc, "sys/bus/pci/devices", rp);
+	if (vd_sysfs_failed(rp)) {
+		/* which PCI functions exist is unknown: no row, no answer */
+		r = rp;
+		goto out;
+	}
 	/* every row comes from one of the two listings, but for unbound mmio transports */
 	sc.cap = pci.n + sc.vnames.n + 4;
 	m.dev = calloc(sc.cap, sizeof(*m.dev));
@@ -708,6 +796,11 @@ int vd_device_evaluate(struct vd_device *d)
 		d->type_id >= 0 ? vd_virtio_type_by_id((unsigned)d->type_id) : NULL;
 
 	vd_device_set_problem(d, NULL);
+	if (d->unread_err) {
+		d->state = VD_STATE_UNKNOWN;
+		return vd_device_set_problem(d, "cannot read '%s': %s", d->unread,
+					     strerror(-d->unread_err));
+	}
 	if (!d->cls.virtio) {
 		d->state = VD_STATE_NOT_VIRTIO;
 		return 0;

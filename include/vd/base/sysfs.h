@@ -114,6 +114,24 @@ int vd_sysfs_remove_tree(struct vd_sysfs *s, const char *path);
 int vd_sysfs_kind(struct vd_sysfs *s, const char *path);
 
 /*
+ * For a path a shell will be given (bind's dry-run plan): 0 when resolving it on the host
+ * ends where it does inside the root (no absolute link, no ".." above the root: openat2's
+ * RESOLVE_BENEATH), -EXDEV when a link leaves the root, another -errno when it cannot be
+ * resolved. The live root: always 0.
+ */
+int vd_sysfs_beneath(struct vd_sysfs *s, const char *path);
+/* The absolute path, free of links, of what path resolves to inside the root. */
+int vd_sysfs_real_path(struct vd_sysfs *s, const char *path, char *buf, size_t size);
+
+/*
+ * Whether an error from the functions above means the read itself failed (EIO, EACCES,
+ * ENOMEM, EAGAIN, ...) rather than saying something about the tree: absent (ENOENT), not
+ * a file or directory, a dangling or looping link, too large, a device node. After a
+ * failed read nothing is known, and nothing may be concluded from the absence of a value.
+ */
+bool vd_sysfs_failed(int r);
+
+/*
  * Open a character device or other special file (/dev/vsock, /dev/kmsg): on the live root
  * only. Under any other root -EXDEV, and the other functions here refuse (-EINVAL) to
  * open anything but a regular file or a directory there: a tree's device nodes, FIFOs and

@@ -23,6 +23,19 @@ enum {
 };
 
 /*
+ * The exit code once one more device's state is counted: a problem found (1) outranks a
+ * state that could not be read (2, an environment error), which outranks ok (0).
+ */
+static inline int vd_cli_state_rc(int rc, enum vd_state st)
+{
+	if (st == VD_STATE_OK || st == VD_STATE_NOT_VIRTIO)
+		return rc;
+	if (st == VD_STATE_UNKNOWN)
+		return rc == VD_EXIT_OK ? VD_EXIT_USAGE : rc;
+	return VD_EXIT_PROBLEM;
+}
+
+/*
  * Global options, the only state the program keeps outside its layers, and the root they
  * name, opened once for the run by the first command that needs it (vd_cli_root()).
  */

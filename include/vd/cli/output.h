@@ -71,6 +71,17 @@ unsigned int vd_output_want(const int *cols, size_t ncols);
 /* Whether they need explain's diagnosis (VERDICT, PROBLEM). */
 bool vd_output_needs_diagnosis(const int *cols, size_t ncols);
 
+/*
+ * printf to out, every control character of the result but a final newline shown as \xNN,
+ * as libsmartcols shows them in a table: text read from the tree (a driver_override, a
+ * link name, a log line) cannot move the cursor, set a title, or start a line that looks
+ * like one of ours. Every text line that carries such text goes through here (or the
+ * warning below); JSON needs none of it, libsmartcols escapes it there.
+ */
+int vd_output_printf(FILE *out, const char *fmt, ...) VD_PRINTF(2, 3);
+/* warnx() through the same escaping: "virtio-doctor: TEXT" on stderr. */
+void vd_output_warnx(const char *fmt, ...) VD_PRINTF(1, 2);
+
 /* Print devices (as selected by the caller) as a table named "devices". */
 int vd_output_devices(FILE *out, const struct vd_device *const *devs, size_t n,
 		      const struct vd_output_opts *o);

@@ -91,6 +91,8 @@ struct vd_sys_ev {
 	uint32_t vsock_cid;
 	bool vmci_loaded, hv_sock_loaded;
 	size_t vsock_bound; /* vsock devices bound at the virtio level */
+	/* the first machine-wide file whose read failed (vd_sysfs_failed), with why; "" none */
+	char unread[400];
 };
 
 #define VD_EV_EVENTS 8
@@ -110,6 +112,8 @@ struct vd_dev_ev {
 	size_t n_events;
 	struct vd_klog_event events[VD_EV_EVENTS];
 	char event_lines[VD_EV_EVENTS][256];
+	/* the first of this device's files whose read failed, with why; "" when none */
+	char unread[400];
 };
 
 #define VD_FINDING_LINES 16

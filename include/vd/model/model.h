@@ -20,6 +20,7 @@ enum vd_state {
 	VD_STATE_NO_DRIVER,  /* virtio device without a driver */
 	VD_STATE_FAILED,     /* FAILED/NEEDS_RESET, no virtio device, or no DRIVER_OK */
 	VD_STATE_NOT_VIRTIO, /* listed with --all only */
+	VD_STATE_UNKNOWN,    /* a file that decides the state could not be read (unread) */
 	_VD_STATE_MAX,
 };
 
@@ -68,6 +69,15 @@ struct vd_device {
 	int cfg_len;	       /* 0 not read, > 0 bytes read, < 0 -errno */
 	struct vd_pcicfg *cfg; /* decoded when cfg_len > 0; owned, freed with the model */
 
+	/*
+	 * The first file that decides the state and whose read failed (vd_sysfs_failed: not
+	 * absent, failed), as the user knows it ("/sys/...", "DIR/sys/..."), and the -errno;
+	 * "" and 0 when every such read answered. The state is then unknown: nothing is
+	 * concluded from a read that failed.
+	 */
+	const char *unread;
+	int unread_err;
+
 	enum vd_state state;
 	char *problem;	     /* what is wrong, NULL when nothing; owned (vd_device_set_problem) */
 	const char *verdict; /* explain's verdict code, once a diagnosis ran; NULL before */
@@ -77,7 +87,7 @@ struct vd_device {
 #define VD_DEVICE_INIT                                                                             \
 	{                                                                                          \
 		.name = "", .path = "", .pcidrv = "", .virtio = "", .vpath = "", .driver = "",     \
-		.type_id = -1,                                                                     \
+		.unread = "", .type_id = -1,                                                       \
 	}
 
 /* What a scan reads beyond what STATE needs: only the files a row shows. */

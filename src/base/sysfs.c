@@ -87,7 +87,8 @@ static int walk_top(const struct walk *w)
 static int walk_push(struct walk *w, int fd)
 {
 	if (w->n == w->cap) {
-		int *nf = malloc(w->cap * 2 * sizeof(*nf));
+		size_t ncap = w->cap ? w->cap * 2 : ARRAY_SIZE(w->small);
+		int *nf = malloc(ncap * sizeof(*nf));
 
 		if (!nf) {
 			close(fd);
@@ -97,7 +98,7 @@ static int walk_push(struct walk *w, int fd)
 		if (w->fds != w->small)
 			free(w->fds);
 		w->fds = nf;
-		w->cap *= 2;
+		w->cap = ncap;
 	}
 	w->fds[w->n++] = fd;
 	return 0;

@@ -77,11 +77,14 @@ static int print_plan(FILE *out, struct vd_sysfs *s, const struct vd_device *d,
 		      const struct vd_bind_result *r)
 {
 	char id[16], tb[32], sh[VD_BIND_MAX_STEPS][512];
+	/* read once: the printing below must walk the steps whose paths were checked */
+	const size_t nsteps = r->nsteps < VD_BIND_MAX_STEPS ? r->nsteps : VD_BIND_MAX_STEPS;
 
-	for (size_t i = 0; i < r->nsteps; i++) {
+	for (size_t i = 0; i < nsteps; i++) {
 		const struct vd_bind_step *st = &r->steps[i];
 		int e;
 
+		sh[i][0] = '\0';
 		if (st->kind != VD_STEP_WRITE)
 			continue;
 		e = plan_path(s, st->path, sh[i], sizeof(sh[i]));
@@ -99,7 +102,7 @@ static int print_plan(FILE *out, struct vd_sysfs *s, const struct vd_device *d,
 		out, "# %s %s %s: %s\n", r->name,
 		d->type_id >= 0 ? vd_virtio_type_short((unsigned)d->type_id, tb, sizeof(tb)) : "?",
 		id, d->problem ? d->problem : vd_state_name(d->state));
-	for (size_t i = 0; i < r->nsteps; i++) {
+	for (size_t i = 0; i < nsteps; i++) {
 		const struct vd_bind_step *st = &r->steps[i];
 
 		if (st->kind == VD_STEP_MODPROBE) {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* virtio-doctor -- support bundles: capture what scan and explain read, unpack one */
+/* virtio-doctor -- support bundles: capture what scan and explain read */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -24,15 +24,10 @@
 /* libarchive's functions, resolved on first use (see vd/dlib.h). */
 /* clang-format off */
 #define ARCHIVE_SYMS(X) \
-	X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_new) \
-	X(archive_entry_pathname) X(archive_entry_set_filetype) \
+	X(archive_entry_free) X(archive_entry_new) X(archive_entry_set_filetype) \
 	X(archive_entry_set_mtime) X(archive_entry_set_pathname) \
 	X(archive_entry_set_perm) X(archive_entry_set_size) \
-	X(archive_entry_set_symlink) X(archive_entry_size) X(archive_entry_symlink) \
-	X(archive_errno) X(archive_read_data) X(archive_read_free) X(archive_read_new) \
-	X(archive_read_next_header) X(archive_read_open_filename) \
-	X(archive_read_support_filter_gzip) X(archive_read_support_filter_none) \
-	X(archive_read_support_format_tar) X(archive_write_add_filter_gzip) \
+	X(archive_entry_set_symlink) X(archive_errno) X(archive_write_add_filter_gzip) \
 	X(archive_write_close) X(archive_write_data) X(archive_write_free) \
 	X(archive_write_header) X(archive_write_new) X(archive_write_open_fd) \
 	X(archive_write_set_format_pax_restricted)
@@ -675,110 +670,4 @@ int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const c
 	free(sn.manifest);
 	pathset_done(&sn.done);
 	return w->error;
-}
-
-/* ---- unpacking ---- */
-
-static bool safe_member(const char *p)
-{
-	size_t len = strlen(p);
-
-	if (!len || len > 1000 || p[0] == '/')
-		return false;
-	for (const char *c = p; *c;) {
-		const char *end = strchrnul(c, '/');
-
-		if (end - c == 2 && c[0] == '.' && c[1] == '.')
-			return false;
-		c = *end ? end + 1 : end;
-	}
-	return true;
-}
-
-int vd_bundle_unpack(const char *archive, struct vd_sysfs *dest)
-{
-	struct archive *a;
-	struct archive_entry *e;
-	char *buf = NULL;
-	int r = 0, ar;
-
-	if (load_libarchive() < 0)
-		return -ENOENT;
-	a = vd_dl.archive_read_new();
-	if (!a)
-		return -ENOMEM;
-	vd_dl.archive_read_support_filter_gzip(a);
-	vd_dl.archive_read_support_filter_none(a);
-	vd_dl.archive_read_support_format_tar(a);
-	/* the archive is a path the user gave, not a file under any root */
-	if (vd_dl.archive_read_open_filename(a, archive, 64 * 1024) != ARCHIVE_OK) {
-		r = vd_dl.archive_errno(a) > 0 ? -vd_dl.archive_errno(a) : -EINVAL;
-		goto out;
-	}
-	buf = malloc(MAX_FILE);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out;
-	}
-	while ((ar = vd_dl.archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char *name = vd_dl.archive_entry_pathname(e);
-		unsigned int type = vd_dl.archive_entry_filetype(e);
-		char parent[1024], path[1024];
-		const char *slash;
-		size_t len;
-
-		if (!name || !safe_member(name)) {
-			r = -EINVAL;
-			break;
-		}
-		while (name[0] == '.' && name[1] == '/')
-			name += 2;
-		/* tar writes directories as "proc/" */
-		len = strlen(name);
-		while (len > 1 && name[len - 1] == '/')
-			len--;
-		memcpy(path, name, len);
-		path[len] = '\0';
-		if (!*path || !strcmp(path, "."))
-			continue;
-		slash = strrchr(path, '/');
-		if (slash && (size_t)(slash - path) < sizeof(parent)) {
-			memcpy(parent, path, (size_t)(slash - path));
-			parent[slash - path] = '\0';
-			r = vd_sysfs_mkdir_p(dest, parent);
-			if (r < 0)
-				break;
-		}
-		if (type == AE_IFDIR) {
-			r = vd_sysfs_mkdir(dest, path, 0755);
-		} else if (type == AE_IFLNK) {
-			const char *t = vd_dl.archive_entry_symlink(e);
-
-			r = t ? vd_sysfs_symlink(dest, t, path) : -EINVAL;
-		} else if (type == AE_IFREG) {
-			la_int64_t size = vd_dl.archive_entry_size(e);
-			la_ssize_t got;
-
-			if (size < 0 || size > (la_int64_t)MAX_FILE) {
-				r = -EFBIG;
-				break;
-			}
-			got = vd_dl.archive_read_data(a, buf, (size_t)size);
-			if (got != size) {
-				r = -EIO;
-				break;
-			}
-			r = vd_sysfs_create_file(dest, path, buf, (size_t)size);
-		}
-		/* hard links, devices and FIFOs have no place in a bundle: skipped */
-		if (r < 0 && r != -EEXIST)
-			break;
-		r = 0;
-	}
-	if (r == 0 && ar != ARCHIVE_EOF)
-		r = -EINVAL;
-out:
-	free(buf);
-	vd_dl.archive_read_free(a);
-	return r;
 }

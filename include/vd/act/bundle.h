@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* virtio-doctor -- support bundles: capture what scan and explain read, unpack one */
+/* virtio-doctor -- support bundles: capture what scan and explain read */
 #ifndef VD_BUNDLE_H
 #define VD_BUNDLE_H
 
@@ -29,10 +29,6 @@ int vd_bundle_writer_close(struct vd_bundle_writer *w);
  */
 int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const char *version);
 
-/*
- * Unpack a tar.gz bundle into the root of dest (an empty directory). Entries with
- * absolute paths or ".." are refused (-EINVAL), as are files over 64 MiB.
- */
-int vd_bundle_unpack(const char *archive, struct vd_sysfs *dest);
+/* Unpacking one: vd/act/unpack.h. */
 
 #endif

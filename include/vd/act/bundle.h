@@ -24,10 +24,16 @@ int vd_bundle_writer_close(struct vd_bundle_writer *w);
  * proc/sys/kernel/osrelease, the kernel config, lib/modules/RELEASE index files, the
  * modprobe.d configuration, the kernel log as text (kmsg.txt), the vsock CID
  * (virtio-doctor/vsock-cid) and virtio-doctor/MANIFEST listing every entry. Symlinks are
- * kept as the links they are. Files that cannot be read are listed in the manifest with
+ * kept as the links they are; a link that leads out of these places is not followed (the
+ * manifest says so). Files that cannot be read are listed in the manifest with
  * the reason, never fatal. Returns 0 or the writer's error.
  */
-int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const char *version);
+enum {
+	/* mask addresses, the host name and command line values (vd/act/redact.h) */
+	VD_SNAPSHOT_REDACT = 1 << 0,
+};
+int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const char *version,
+		       unsigned int flags);
 
 /* Unpacking one: vd/act/unpack.h. */
 

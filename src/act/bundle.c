@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* virtio-doctor -- support bundles: capture what scan and explain read, unpack one */
+/* virtio-doctor -- support bundles: capture what scan and explain read */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -15,6 +15,7 @@
 #include <archive_entry.h>
 
 #include "vd/act/bundle.h"
+#include "vd/act/redact.h"
 #include "vd/base/dlib.h"
 #include "vd/facts/klog.h"
 #include "vd/model/model.h"
@@ -24,15 +25,10 @@
 /* libarchive's functions, resolved on first use (see vd/dlib.h). */
 /* clang-format off */
 #define ARCHIVE_SYMS(X) \
-	X(archive_entry_filetype) X(archive_entry_free) X(archive_entry_new) \
-	X(archive_entry_pathname) X(archive_entry_set_filetype) \
+	X(archive_entry_free) X(archive_entry_new) X(archive_entry_set_filetype) \
 	X(archive_entry_set_mtime) X(archive_entry_set_pathname) \
 	X(archive_entry_set_perm) X(archive_entry_set_size) \
-	X(archive_entry_set_symlink) X(archive_entry_size) X(archive_entry_symlink) \
-	X(archive_errno) X(archive_read_data) X(archive_read_free) X(archive_read_new) \
-	X(archive_read_next_header) X(archive_read_open_filename) \
-	X(archive_read_support_filter_gzip) X(archive_read_support_filter_none) \
-	X(archive_read_support_format_tar) X(archive_write_add_filter_gzip) \
+	X(archive_entry_set_symlink) X(archive_errno) X(archive_write_add_filter_gzip) \
 	X(archive_write_close) X(archive_write_data) X(archive_write_free) \
 	X(archive_write_header) X(archive_write_new) X(archive_write_open_fd) \
 	X(archive_write_set_format_pax_restricted)
@@ -261,6 +257,7 @@ struct snap {
 	struct pathset done;
 	char *manifest;
 	size_t mlen, mcap;
+	struct vd_redact *red; /* snapshot --redact */
 };
 
 static void VD_PRINTF(2, 3) note(struct snap *sn, const char *fmt, ...)
@@ -294,6 +291,44 @@ static void werr(struct snap *sn, int r)
 {
 	if (r < 0 && !sn->w->error)
 		sn->w->error = r;
+}
+
+/*
+ * What a bundle collects. A link whose target leaves it (modprobe.d/x.conf -> /root/secret)
+ * is kept as the link it is and not followed: the bundle never carries a file from
+ * elsewhere on the customer's machine.
+ */
+static const char *const collected_exact[] = {
+	"proc/cmdline",
+	"proc/sys/kernel/osrelease",
+	"proc/config.gz",
+};
+static const char *const collected_under[] = {
+	"sys/bus/",	   "sys/devices/",     "sys/module/",	      "sys/class/",
+	"lib/modules/",	   "usr/lib/modules/", "boot/config-",	      "etc/modprobe.d/",
+	"lib/modprobe.d/", "run/modprobe.d/",  "usr/lib/modprobe.d/",
+};
+
+/* 1 inside what a bundle collects, or a directory on the way there ("usr/lib"); else 0 */
+static bool collected(const char *p)
+{
+	size_t len = strlen(p);
+
+	for (size_t i = 0; i < sizeof(collected_exact) / sizeof(collected_exact[0]); i++) {
+		const char *c = collected_exact[i];
+
+		if (!strcmp(p, c) || (!strncmp(c, p, len) && c[len] == '/'))
+			return true;
+	}
+	for (size_t i = 0; i < sizeof(collected_under) / sizeof(collected_under[0]); i++) {
+		const char *c = collected_under[i];
+		size_t cl = strlen(c);
+
+		if (!strncmp(p, c, cl) || (len < cl && !strncmp(c, p, len) && c[len] == '/') ||
+		    (len + 1 == cl && !strncmp(c, p, len)))
+			return true;
+	}
+	return false;
 }
 
 static int canonical(struct snap *sn, const char *path, char *out, size_t size, int depth);
@@ -361,6 +396,12 @@ static int canonical(struct snap *sn, const char *path, char *out, size_t size, 
 				return -EINVAL;
 			add_parents(sn, cand);
 			copy_link(sn, cand);
+			if (!collected(resolved)) {
+				note(sn,
+				     "# not followed: %s (it leads out of what a bundle collects)",
+				     cand);
+				return -EXDEV;
+			}
 			r = canonical(sn, resolved, cur, sizeof(cur), depth + 1);
 			if (r < 0)
 				return r;
@@ -372,6 +413,28 @@ static int canonical(struct snap *sn, const char *path, char *out, size_t size, 
 	if (strlen(cur) >= size)
 		return -ENAMETOOLONG;
 	strcpy(out, cur);
+	return 0;
+}
+
+/* snapshot --redact: the command line, and the modprobe.d files (addresses, host name) */
+static bool is_redacted(const char *canon)
+{
+	return !strcmp(canon, "proc/cmdline") || strstr(canon, "modprobe.d/");
+}
+
+static int redact(struct snap *sn, const char *canon, char **data, size_t *len)
+{
+	char *m;
+
+	if (!is_redacted(canon))
+		return 0;
+	m = !strcmp(canon, "proc/cmdline") ? vd_redact_cmdline(sn->red, *data)
+					   : vd_redact_text(sn->red, *data);
+	if (!m)
+		return -ENOMEM;
+	free(*data);
+	*data = m;
+	*len = strlen(m);
 	return 0;
 }
 
@@ -406,8 +469,13 @@ static void copy(struct snap *sn, const char *path)
 		note(sn, "f %s 0 (unreadable: %s)", canon, strerror(-r));
 		return;
 	}
+	if (sn->red && redact(sn, canon, &data, &len) < 0) {
+		werr(sn, -ENOMEM);
+		free(data);
+		return;
+	}
 	werr(sn, sn->w->file(sn->w, canon, data, len));
-	note(sn, "f %s %zu", canon, len);
+	note(sn, "f %s %zu%s", canon, len, sn->red && is_redacted(canon) ? " (redacted)" : "");
 	free(data);
 }
 
@@ -621,21 +689,48 @@ static void write_klog(struct snap *sn)
 	if (text) {
 		for (size_t i = 0; i < k.n; i++)
 			len += (size_t)sprintf(text + len, "%s\n", k.lines[i]);
-		if (pathset_add(&sn->done, "kmsg.txt") == 1) {
-			werr(sn, sn->w->file(sn->w, "kmsg.txt", text, len));
-			note(sn, "f kmsg.txt %zu (kernel log from %s)", len, k.source);
+		if (sn->red) {
+			char *m = vd_redact_klog(sn->red, text);
+
+			free(text);
+			text = m;
+			len = m ? strlen(m) : 0;
 		}
-		free(text);
 	}
+	if (text && pathset_add(&sn->done, "kmsg.txt") == 1) {
+		werr(sn, sn->w->file(sn->w, "kmsg.txt", text, len));
+		note(sn, "f kmsg.txt %zu (kernel log from %s%s)", len, k.source,
+		     sn->red ? ", redacted" : "");
+	} else if (!text) {
+		werr(sn, -ENOMEM);
+	}
+	free(text);
 	vd_klog_done(&k);
 }
 
-int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const char *version)
+/* The host name --redact masks: the kernel's, else /etc/hostname. */
+static void redact_init(struct snap *sn, struct vd_redact *red)
+{
+	char host[256];
+
+	if (vd_sysfs_read(sn->s, "proc/sys/kernel/hostname", host, sizeof(host)) <= 0 &&
+	    vd_sysfs_read(sn->s, "etc/hostname", host, sizeof(host)) <= 0)
+		host[0] = '\0';
+	vd_redact_init(red, host);
+	sn->red = red;
+}
+
+int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const char *version,
+		       unsigned int flags)
 {
 	struct snap sn = { .s = src, .w = w };
+	struct vd_redact red;
 	uint32_t cid;
 	char meta[512];
 	int n;
+
+	if (flags & VD_SNAPSHOT_REDACT)
+		redact_init(&sn, &red);
 
 	note(&sn, "# virtio-doctor %s bundle: every entry, as type path [size|-> target]", version);
 	copy(&sn, "proc/cmdline");
@@ -670,115 +765,13 @@ int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const c
 		     version, (long long)time(NULL), vd_sysfs_root(src));
 	werr(&sn, w->file(w, "virtio-doctor/META", meta, (size_t)n));
 	note(&sn, "f virtio-doctor/META %d", n);
+	if (sn.red) {
+		vd_redact_summary(sn.red, meta, sizeof(meta));
+		note(&sn, "%s", meta);
+	}
 	note(&sn, "f virtio-doctor/MANIFEST");
 	werr(&sn, w->file(w, "virtio-doctor/MANIFEST", sn.manifest ? sn.manifest : "", sn.mlen));
 	free(sn.manifest);
 	pathset_done(&sn.done);
 	return w->error;
-}
-
-/* ---- unpacking ---- */
-
-static bool safe_member(const char *p)
-{
-	size_t len = strlen(p);
-
-	if (!len || len > 1000 || p[0] == '/')
-		return false;
-	for (const char *c = p; *c;) {
-		const char *end = strchrnul(c, '/');
-
-		if (end - c == 2 && c[0] == '.' && c[1] == '.')
-			return false;
-		c = *end ? end + 1 : end;
-	}
-	return true;
-}
-
-int vd_bundle_unpack(const char *archive, struct vd_sysfs *dest)
-{
-	struct archive *a;
-	struct archive_entry *e;
-	char *buf = NULL;
-	int r = 0, ar;
-
-	if (load_libarchive() < 0)
-		return -ENOENT;
-	a = vd_dl.archive_read_new();
-	if (!a)
-		return -ENOMEM;
-	vd_dl.archive_read_support_filter_gzip(a);
-	vd_dl.archive_read_support_filter_none(a);
-	vd_dl.archive_read_support_format_tar(a);
-	/* the archive is a path the user gave, not a file under any root */
-	if (vd_dl.archive_read_open_filename(a, archive, 64 * 1024) != ARCHIVE_OK) {
-		r = vd_dl.archive_errno(a) > 0 ? -vd_dl.archive_errno(a) : -EINVAL;
-		goto out;
-	}
-	buf = malloc(MAX_FILE);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out;
-	}
-	while ((ar = vd_dl.archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char *name = vd_dl.archive_entry_pathname(e);
-		unsigned int type = vd_dl.archive_entry_filetype(e);
-		char parent[1024], path[1024];
-		const char *slash;
-		size_t len;
-
-		if (!name || !safe_member(name)) {
-			r = -EINVAL;
-			break;
-		}
-		while (name[0] == '.' && name[1] == '/')
-			name += 2;
-		/* tar writes directories as "proc/" */
-		len = strlen(name);
-		while (len > 1 && name[len - 1] == '/')
-			len--;
-		memcpy(path, name, len);
-		path[len] = '\0';
-		if (!*path || !strcmp(path, "."))
-			continue;
-		slash = strrchr(path, '/');
-		if (slash && (size_t)(slash - path) < sizeof(parent)) {
-			memcpy(parent, path, (size_t)(slash - path));
-			parent[slash - path] = '\0';
-			r = vd_sysfs_mkdir_p(dest, parent);
-			if (r < 0)
-				break;
-		}
-		if (type == AE_IFDIR) {
-			r = vd_sysfs_mkdir(dest, path, 0755);
-		} else if (type == AE_IFLNK) {
-			const char *t = vd_dl.archive_entry_symlink(e);
-
-			r = t ? vd_sysfs_symlink(dest, t, path) : -EINVAL;
-		} else if (type == AE_IFREG) {
-			la_int64_t size = vd_dl.archive_entry_size(e);
-			la_ssize_t got;
-
-			if (size < 0 || size > (la_int64_t)MAX_FILE) {
-				r = -EFBIG;
-				break;
-			}
-			got = vd_dl.archive_read_data(a, buf, (size_t)size);
-			if (got != size) {
-				r = -EIO;
-				break;
-			}
-			r = vd_sysfs_create_file(dest, path, buf, (size_t)size);
-		}
-		/* hard links, devices and FIFOs have no place in a bundle: skipped */
-		if (r < 0 && r != -EEXIST)
-			break;
-		r = 0;
-	}
-	if (r == 0 && ar != ARCHIVE_EOF)
-		r = -EINVAL;
-out:
-	free(buf);
-	vd_dl.archive_read_free(a);
-	return r;
 }

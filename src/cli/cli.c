@@ -108,8 +108,8 @@ static int dispatch(int argc, char **argv)
 		}
 	}
 	rc = run_command(&cli, argc - i, argv + i);
-	vd_cli_done(&cli);
-	return rc;
+	i = vd_cli_done(&cli);
+	return rc ? rc : i;
 }
 
 int vd_cli_main(int argc, char **argv)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vd/act/bundle.h"
+#include "vd/act/unpack.h"
 #include "vd/cli/cmd.h"
 
 int vd_cli_usage_error(const char *fmt, ...)
@@ -70,45 +70,38 @@ int vd_cli_common_option(struct vd_cli *cli, const struct vd_cmd *cmd, int c, ch
 
 /*
  * A bundle given as --sysroot FILE.tar.gz is unpacked into a private temporary directory
- * for the run and removed by vd_cli_done(). Returns 0, or an exit code.
+ * for the run and removed by vd_cli_done() (vd/act/unpack.h). Returns 0, or an exit code.
  */
-static int unpack_sysroot(struct vd_cli *cli, char *tmp, size_t size)
+static int unpack_sysroot(struct vd_cli *cli)
 {
-	struct vd_sysfs *s = NULL, *probe = NULL;
-	const char *tmpdir = getenv("TMPDIR");
+	struct vd_unpack_limits lim;
+	const char *bad;
+	char err[512];
 	int r;
 
-	r = vd_sysfs_open(cli->sysroot, &probe);
-	vd_sysfs_free(probe);
-	if (r != -ENOTDIR)
-		return 0; /* a directory (or an error the command reports) */
-	snprintf(tmp, size, "%s/virtio-doctor-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-	if (!mkdtemp(tmp)) {
-		warn("cannot create a directory to unpack '%s'", cli->sysroot);
-		tmp[0] = '\0';
+	if (vd_unpack_limits_env(&lim, &bad) < 0) {
+		warnx("%s: not a positive number (with an optional K, M or G)", bad);
 		return VD_EXIT_USAGE;
 	}
-	r = vd_sysfs_open(tmp, &s);
-	if (r == 0)
-		r = vd_bundle_unpack(cli->sysroot, s);
-	vd_sysfs_free(s);
+	r = vd_unpack_sysroot(cli->sysroot, &lim, &cli->unpacked, err, sizeof(err));
 	if (r < 0) {
-		warnx("cannot unpack bundle '%s': %s", cli->sysroot,
-		      r == -EINVAL ? "not a tar.gz bundle, or an unsafe member" : strerror(-r));
+		warnx("cannot unpack bundle '%s': %s", cli->sysroot, err);
 		return VD_EXIT_USAGE;
 	}
-	cli->sysroot = tmp;
+	if (r > 0)
+		cli->sysroot = cli->unpacked.path;
 	return 0;
 }
 
-static void remove_unpacked(const char *tmp)
+static int remove_unpacked(struct vd_unpacked *u)
 {
-	struct vd_sysfs *s = NULL;
+	int r = vd_unpack_remove(u);
 
-	if (!tmp[0] || vd_sysfs_open("/", &s) < 0)
-		return;
-	vd_sysfs_remove_tree(s, tmp);
-	vd_sysfs_free(s);
+	if (r < 0) {
+		warnx("cannot remove the unpacked bundle '%s': %s", u->path, strerror(-r));
+		return VD_EXIT_USAGE;
+	}
+	return 0;
 }
 
 int vd_cli_root(struct vd_cli *cli, struct vd_sysfs **ret)
@@ -118,7 +111,7 @@ int vd_cli_root(struct vd_cli *cli, struct vd_sysfs **ret)
 	if (!cli->root) {
 		if (!*cli->sysroot)
 			return vd_cli_usage_error("option '--sysroot' requires a directory");
-		r = unpack_sysroot(cli, cli->unpacked, sizeof(cli->unpacked));
+		r = unpack_sysroot(cli);
 		if (r)
 			return r;
 		r = vd_sysfs_open(cli->sysroot, &cli->root);
@@ -157,10 +150,9 @@ int vd_cli_load_model(struct vd_cli *cli, const struct vd_scan_opts *so, bool al
 	return 0;
 }
 
-void vd_cli_done(struct vd_cli *cli)
+int vd_cli_done(struct vd_cli *cli)
 {
 	vd_sysfs_free(cli->root);
 	cli->root = NULL;
-	remove_unpacked(cli->unpacked);
-	cli->unpacked[0] = '\0';
+	return remove_unpacked(&cli->unpacked);
 }

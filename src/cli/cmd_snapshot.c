@@ -45,6 +45,7 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "redact", no_argument, NULL, 'R' },
 		VD_CLI_LONGOPTS,
 	};
 	struct vd_sysfs *src = NULL;
@@ -53,6 +54,7 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 	const char *dest, *base;
 	char parent[1024], tmp[300];
 	bool force = false, archive;
+	unsigned int flags = 0;
 	int c, r, fd = -1;
 
 	optind = 0;
@@ -60,6 +62,8 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("f"), longopts, NULL)) != -1) {
 		if (c == 'f')
 			force = true;
+		else if (c == 'R')
+			flags |= VD_SNAPSHOT_REDACT;
 		else if ((c = vd_cli_common_option(cli, &vd_cmd_snapshot, c, argv)) != VD_CLI_NEXT)
 			return c;
 	}
@@ -80,7 +84,7 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 		r = vd_bundle_writer_tar(STDOUT_FILENO, &w);
 		if (r < 0)
 			return fail("libarchive", dest, r);
-		r = vd_bundle_snapshot(src, w, VD_VERSION);
+		r = vd_bundle_snapshot(src, w, VD_VERSION, flags);
 		r = r < 0 ? r : 0;
 		c = vd_bundle_writer_close(w);
 		return r < 0 || c < 0 ? fail("standard output", dest, r < 0 ? r : c) : VD_EXIT_OK;
@@ -100,7 +104,8 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 	/* everything goes to a temporary name first: no half-written bundle is ever left */
 	snprintf(tmp, sizeof(tmp), ".%.200s.tmp-%ld", base, (long)getpid());
 	if (archive) {
-		fd = vd_sysfs_create(dir, tmp, 0644);
+		/* the kernel log it carries is root-only on most machines */
+		fd = vd_sysfs_create(dir, tmp, 0600);
 		if (fd < 0)
 			return fail("cannot create a temporary file", dest, fd);
 		r = vd_bundle_writer_tar(fd, &w);
@@ -108,7 +113,7 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 		struct vd_sysfs *tree = NULL;
 		char p[1400];
 
-		r = vd_sysfs_mkdir(dir, tmp, 0755);
+		r = vd_sysfs_mkdir(dir, tmp, 0700);
 		if (r < 0)
 			return fail("cannot create a temporary directory", dest, r);
 		snprintf(p, sizeof(p), "%s/%s", parent, tmp);
@@ -116,7 +121,7 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 		if (r == 0)
 			r = vd_bundle_writer_dir(tree, &w);
 		if (r == 0) {
-			r = vd_bundle_snapshot(src, w, VD_VERSION);
+			r = vd_bundle_snapshot(src, w, VD_VERSION, flags);
 			c = vd_bundle_writer_close(w);
 			w = NULL;
 			r = r < 0 ? r : c;
@@ -125,7 +130,7 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 		goto finish;
 	}
 	if (r == 0) {
-		r = vd_bundle_snapshot(src, w, VD_VERSION);
+		r = vd_bundle_snapshot(src, w, VD_VERSION, flags);
 		c = vd_bundle_writer_close(w);
 		w = NULL;
 		r = r < 0 ? r : c;
@@ -151,7 +156,8 @@ static const char usage_snapshot[] =
 	"\nWrite a support bundle of what the diagnosis reads (sysfs, config space, the\n"
 	"kernel log, modules and their configuration); it is itself a valid --sysroot.\n"
 	"\nOptions:\n"
-	" -f, --force          replace an existing destination\n";
+	" -f, --force          replace an existing destination\n"
+	"     --redact         mask addresses, host name, command line values\n";
 
 const struct vd_cmd vd_cmd_snapshot = {
 	.name = "snapshot",

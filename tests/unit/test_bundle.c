@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virtio-doctor tests -- snapshot round trips, check exit codes, the report schema */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -395,12 +396,139 @@ static void test_live_round_trip(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The lines of a JSON output that hold a verdict or a device's name, in order. */
+static char *verdicts(const char *json)
+{
+	size_t n = 0;
+	char *out = malloc(strlen(json) + 1);
+
+	assert_non_null(out);
+	for (const char *p = json; *p;) {
+		const char *end = strchrnul(p, '\n');
+
+		if (strstr(p, "\"verdict\":") && strstr(p, "\"verdict\":") < end) {
+			memcpy(out + n, p, (size_t)(end - p) + 1);
+			n += (size_t)(end - p) + 1;
+		}
+		p = *end ? end + 1 : end;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/*
+ * snapshot --redact of every fixture gives the same verdicts (explain --all) and the same
+ * scan as the fixture itself: what it masks is nothing the diagnosis reads.
+ */
+static void test_redact_verdicts(void **state)
+{
+	char tmp[] = "/tmp/vd-bundle-XXXXXX", cmd[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(VD_SRCDIR "/tests/fixtures");
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(d);
+	assert_non_null(mkdtemp(tmp));
+	while ((de = readdir(d))) {
+		char root[PATH_MAX], tgz[PATH_MAX];
+		char *snap[] = { "--sysroot", root, "snapshot", "--redact", tgz, NULL };
+		struct run a, b;
+
+		snprintf(root, sizeof(root), VD_SRCDIR "/tests/fixtures/%s", de->d_name);
+		if (de->d_name[0] == '.' || access(root, X_OK) || !strcmp(de->d_name, "README.md"))
+			continue;
+		snprintf(tgz, sizeof(tgz), "%s/%s.tar.gz", tmp, de->d_name);
+		run(snap, &a);
+		if (a.rc != 0)
+			fail_msg("snapshot --redact of %s: %d: %s", de->d_name, a.rc, a.err);
+		run_done(&a);
+		for (int c = 0; c < 2; c++) {
+			char *x, *y;
+
+			run_cmd(root, c ? "explain" : "scan", c ? "--all" : NULL, &a);
+			run_cmd(tgz, c ? "explain" : "scan", c ? "--all" : NULL, &b);
+			x = c ? verdicts(a.out) : strdup(a.out);
+			y = c ? verdicts(b.out) : strdup(b.out);
+			if (a.rc != b.rc || strcmp(x, y))
+				fail_msg("%s %s: exit %d, redacted %d:\n%s\n---\n%s", de->d_name,
+					 c ? "explain" : "scan", a.rc, b.rc, x, y);
+			free(x);
+			free(y);
+			run_done(&a);
+			run_done(&b);
+		}
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 14);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * The bundle is the customer's: created 0600 (a directory 0700), and a link that leads
+ * out of what a bundle collects (modprobe.d/x.conf -> /root/secret) is kept as a link,
+ * never followed, and the manifest says so.
+ */
+static void test_snapshot_private(void **state)
+{
+	char tmp[] = "/tmp/vd-bundle-XXXXXX", root[64], path[128], cmd[2048];
+	char tgz[64], dir[64];
+	char *to_tgz[] = { "--sysroot", root, "snapshot", tgz, NULL };
+	char *to_dir[] = { "--sysroot", root, "snapshot", dir, NULL };
+	struct stat st;
+	struct run r;
+	char *m;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	snprintf(root, sizeof(root), "%s/root", tmp);
+	snprintf(tgz, sizeof(tgz), "%s/b.tar.gz", tmp);
+	snprintf(dir, sizeof(dir), "%s/b", tmp);
+	snprintf(cmd, sizeof(cmd),
+		 "cp -a '%s' '%s' && mkdir -p '%s/root' '%s/etc/modprobe.d' && "
+		 "echo TOPSECRET > '%s/root/secret' && "
+		 "ln -s /root/secret '%s/etc/modprobe.d/x.conf' && "
+		 "ln -s ../../root '%s/etc/modprobe.d/y.conf'",
+		 VD_FIXTURE("firecracker-6.18"), root, root, root, root, root, root);
+	assert_int_equal(system(cmd), 0);
+	run(to_tgz, &r);
+	assert_int_equal(r.rc, 0);
+	run_done(&r);
+	run(to_dir, &r);
+	assert_int_equal(r.rc, 0);
+	run_done(&r);
+	assert_int_equal(stat(tgz, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	/* the secret is in neither form; the links are, as links */
+	snprintf(cmd, sizeof(cmd), "! grep -r TOPSECRET '%s' && ! zcat '%s' | grep -a TOPSECRET",
+		 dir, tgz);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/etc/modprobe.d/x.conf", dir);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	snprintf(path, sizeof(path), "%s/virtio-doctor/MANIFEST", dir);
+	m = slurp(path);
+	assert_non_null(m);
+	assert_non_null(strstr(m, "\nl etc/modprobe.d/x.conf -> /root/secret\n"));
+	assert_non_null(strstr(m, "\n# not followed: etc/modprobe.d/x.conf "));
+	assert_non_null(strstr(m, "\n# not followed: etc/modprobe.d/y.conf "));
+	assert_null(strstr(m, "root/secret "));
+	free(m);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),	cmocka_unit_test(test_manifest),
 		cmocka_unit_test(test_snapshot_errors), cmocka_unit_test(test_check_exit_codes),
 		cmocka_unit_test(test_report_schema),	cmocka_unit_test(test_live_round_trip),
+		cmocka_unit_test(test_redact_verdicts), cmocka_unit_test(test_snapshot_private),
 	};
 	return cmocka_run_group_tests_name("bundle", tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* virtio-doctor -- support bundles: capture what scan and explain read, unpack one */
+/* virtio-doctor -- support bundles: capture what scan and explain read */
 #ifndef VD_BUNDLE_H
 #define VD_BUNDLE_H
 
@@ -24,15 +24,17 @@ int vd_bundle_writer_close(struct vd_bundle_writer *w);
  * proc/sys/kernel/osrelease, the kernel config, lib/modules/RELEASE index files, the
  * modprobe.d configuration, the kernel log as text (kmsg.txt), the vsock CID
  * (virtio-doctor/vsock-cid) and virtio-doctor/MANIFEST listing every entry. Symlinks are
- * kept as the links they are. Files that cannot be read are listed in the manifest with
+ * kept as the links they are; a link that leads out of these places is not followed (the
+ * manifest says so). Files that cannot be read are listed in the manifest with
  * the reason, never fatal. Returns 0 or the writer's error.
  */
-int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const char *version);
+enum {
+	/* mask addresses, the host name and command line values (vd/act/redact.h) */
+	VD_SNAPSHOT_REDACT = 1 << 0,
+};
+int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const char *version,
+		       unsigned int flags);
 
-/*
- * Unpack a tar.gz bundle into the root of dest (an empty directory). Entries with
- * absolute paths or ".." are refused (-EINVAL), as are files over 64 MiB.
- */
-int vd_bundle_unpack(const char *archive, struct vd_sysfs *dest);
+/* Unpacking one: vd/act/unpack.h. */
 
 #endif

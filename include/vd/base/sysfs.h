@@ -109,7 +109,14 @@ int vd_sysfs_mkdir(struct vd_sysfs *s, const char *path, mode_t mode);
 int vd_sysfs_mkdir_p(struct vd_sysfs *s, const char *path);
 int vd_sysfs_symlink(struct vd_sysfs *s, const char *target, const char *path);
 int vd_sysfs_rename(struct vd_sysfs *s, const char *from, const char *to);
+/*
+ * remove_tree works at any depth with two directory fds and no memory, and uses only
+ * async-signal-safe calls (openat, getdents64, unlinkat, renameat2, close): a signal
+ * handler may call it on a path without '/' (the root's own fd is then the parent).
+ */
 int vd_sysfs_remove_tree(struct vd_sysfs *s, const char *path);
+/* Create a new directory (mode 0700) in the root, name ending in XXXXXX (replaced). */
+int vd_sysfs_mkdtemp(struct vd_sysfs *s, char *name);
 /* What path is, without following a final link: 'f' file, 'd' dir, 'l' link, 'o' other. */
 int vd_sysfs_kind(struct vd_sysfs *s, const char *path);
 

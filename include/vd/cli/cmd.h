@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "vd/act/unpack.h"
 #include "vd/base/macro.h"
 #include "vd/base/sysfs.h"
 #include "vd/model/model.h"
@@ -42,8 +43,8 @@ static inline int vd_cli_state_rc(int rc, enum vd_state st)
 struct vd_cli {
 	const char *sysroot;
 	struct vd_sysfs *root;
-	/* where a bundle given as --sysroot FILE was unpacked, "" when none */
-	char unpacked[4096];
+	/* a bundle given as --sysroot FILE, unpacked (.parent is NULL when none) */
+	struct vd_unpacked unpacked;
 };
 
 /*
@@ -110,7 +111,10 @@ int vd_cli_root(struct vd_cli *cli, struct vd_sysfs **ret);
 int vd_cli_load_model(struct vd_cli *cli, const struct vd_scan_opts *so, bool allow_empty,
 		      struct vd_sysfs **ret_s, struct vd_model *ret_m);
 
-/* Close the root, remove what was unpacked. */
-void vd_cli_done(struct vd_cli *cli);
+/*
+ * Close the root, remove what was unpacked. Returns 0, or VD_EXIT_USAGE after saying where
+ * the unpacked tree is when it cannot be removed.
+ */
+int vd_cli_done(struct vd_cli *cli);
 
 #endif

@@ -312,8 +312,8 @@ static bool status_bad(const struct live *l)
 /* Bound at both levels: what "scan" calls ok (a legacy device reads 0x07). */
 static bool live_ok(const struct live *l, const char *drv)
 {
-	return !strcmp(l->pcidrv, drv) && l->virtio[0] && l->driver[0] &&
-	       l->have_status && (l->status & VD_STATUS_DRIVER_OK) && !status_bad(l);
+	return !strcmp(l->pcidrv, drv) && l->virtio[0] && l->driver[0] && l->have_status &&
+	       (l->status & VD_STATUS_DRIVER_OK) && !status_bad(l);
 }
 
 /* ---------------------------------------------------------------- in use? */
@@ -517,7 +517,7 @@ struct job {
 	char dev[96]; /* "sys/bus/pci/devices/<BDF>", built from the validated name */
 	/* the transport: "pci", "virtio-pci", "virtio_pci" or "platform", "virtio-mmio", ... */
 	const char *bus, *drv, *module;
-	char id[16];  /* "1af4 1053" for new_id */
+	char id[16]; /* "1af4 1053" for new_id */
 	bool have_override;
 	/* what was changed, for the rollback */
 	bool wrote_override, unbound_prev, added_id, bound;
@@ -993,8 +993,9 @@ static int load_transport(struct job *j, struct live *l)
 		return 1;
 	if (!registered(j)) {
 		j->r->outcome = VD_BIND_FAILED;
-		set_why(j, -ENOENT, NULL, "module '%s' is loaded but sys/bus/%s/drivers/%s did not appear",
-			j->module, j->bus, j->drv);
+		set_why(j, -ENOENT, NULL,
+			"module '%s' is loaded but sys/bus/%s/drivers/%s did not appear", j->module,
+			j->bus, j->drv);
 		after(j);
 		return 0;
 	}
@@ -1050,7 +1051,8 @@ static int bind_group(struct job *j)
 	}
 	if (!registered(j)) {
 		j->r->outcome = VD_BIND_FAILED;
-		set_why(j, -ENOENT, NULL, "module '%s' is loaded but sys/bus/platform/drivers/%s did not appear",
+		set_why(j, -ENOENT, NULL,
+			"module '%s' is loaded but sys/bus/platform/drivers/%s did not appear",
 			j->module, j->drv);
 		return 0;
 	}

@@ -348,9 +348,10 @@ static int parse_names(int argc, char **argv, struct pick *p)
 			snprintf(p->names[p->nnames++], sizeof(p->names[0]), "%s", argv[i]);
 			continue;
 		}
-		return vd_cli_usage_error("invalid device '%s' (expected a PCI address DDDD:BB:DD.F "
-					  "or BB:DD.F, a virtio-mmio name, or virtio-mmio)",
-					  shown_arg(argv[i], sb, sizeof(sb)));
+		return vd_cli_usage_error(
+			"invalid device '%s' (expected a PCI address DDDD:BB:DD.F "
+			"or BB:DD.F, a virtio-mmio name, or virtio-mmio)",
+			shown_arg(argv[i], sb, sizeof(sb)));
 	}
 	return 0;
 }

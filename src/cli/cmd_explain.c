@@ -170,7 +170,7 @@ static const char usage_explain[] =
 	"DEVICE, every device that is not ok. DEVICE: 0000:00:04.0, 00:04.0, virtio3,\n"
 	"1af4:1053, a type (vsock, net, ...) or a virtio-mmio device name.\n"
 	"\nOptions:\n"
-	" -a, --all            explain the ok devices too\n"
+	" -a, --all            explain the ok devices and empty slots too\n"
 	" -J, --json           use JSON output format\n"
 	" -k, --kmsg <file>    read the kernel log from a saved dmesg text\n";
 

@@ -276,7 +276,9 @@ static int select_targets(struct vd_sysfs *s, const struct vd_model *m, const st
 			picked[group - m->dev] = true;
 			continue;
 		}
-		if (!hit && first && unknown_type(m, "of that type"))
+		if (!hit && first &&
+		    unknown_type(m, p->vsock && t == VD_VIRTIO_ID_VSOCK ? "a virtio vsock device"
+									: "of that type"))
 			return VD_EXIT_USAGE;
 		if (!hit && first) {
 			warnx("no virtio %s device: no PCI function and no virtio-mmio transport of "

@@ -16,8 +16,7 @@ const char *vd_state_name(enum vd_state s)
 		[VD_STATE_OK] = "ok",		[VD_STATE_UNBOUND] = "unbound",
 		[VD_STATE_FOREIGN] = "foreign", [VD_STATE_NO_DRIVER] = "no-driver",
 		[VD_STATE_FAILED] = "failed",	[VD_STATE_NOT_VIRTIO] = "not-virtio",
-		[VD_STATE_UNKNOWN] = "unknown",
-		[VD_STATE_EMPTY] = "empty",
+		[VD_STATE_UNKNOWN] = "unknown", [VD_STATE_EMPTY] = "empty",
 	};
 	return (unsigned)s < _VD_STATE_MAX ? names[s] : "";
 }

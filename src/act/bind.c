@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* virtio-doctor -- bind: put virtio-pci on a PCI function, verify both levels, roll back */
+/* virtio-doctor -- bind: put the transport driver on a device, verify both levels, roll back */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -310,10 +310,10 @@ static bool status_bad(const struct live *l)
 }
 
 /* Bound at both levels: what "scan" calls ok (a legacy device reads 0x07). */
-static bool live_ok(const struct live *l)
+static bool live_ok(const struct live *l, const char *drv)
 {
-	return !strcmp(l->pcidrv, VD_PCI_DRIVER) && l->virtio[0] && l->driver[0] &&
-	       l->have_status && (l->status & VD_STATUS_DRIVER_OK) && !status_bad(l);
+	return !strcmp(l->pcidrv, drv) && l->virtio[0] && l->driver[0] && l->have_status &&
+	       (l->status & VD_STATUS_DRIVER_OK) && !status_bad(l);
 }
 
 /* ---------------------------------------------------------------- in use? */
@@ -514,8 +514,10 @@ struct job {
 	const struct vd_bind_opts *o;
 	const struct vd_bind_ops *ops;
 	struct vd_bind_result *r;
-	char dev[96]; /* "sys/bus/pci/devices/<BDF>", built from the validated address */
-	char id[16];  /* "1af4 1053" for new_id */
+	char dev[96]; /* "sys/bus/pci/devices/<BDF>", built from the validated name */
+	/* the transport: "pci", "virtio-pci", "virtio_pci" or "platform", "virtio-mmio", ... */
+	const char *bus, *drv, *module;
+	char id[16]; /* "1af4 1053" for new_id */
 	bool have_override;
 	/* what was changed, for the rollback */
 	bool wrote_override, unbound_prev, added_id, bound;
@@ -613,8 +615,10 @@ static void rollback(struct job *j)
 	if (j->o->dry_run)
 		return;
 	if (j->bound && vd_sysfs_link_basef(j->s, drv, sizeof(drv), "%s/driver", j->dev) == 0 &&
-	    !strcmp(drv, VD_PCI_DRIVER))
-		rb_write(j, "sys/bus/pci/drivers/" VD_PCI_DRIVER "/unbind", j->r->name);
+	    !strcmp(drv, j->drv)) {
+		snprintf(path, sizeof(path), "sys/bus/%s/drivers/%s/unbind", j->bus, j->drv);
+		rb_write(j, path, j->r->name);
+	}
 	if (j->wrote_override) {
 		snprintf(path, sizeof(path), "%s/driver_override", j->dev);
 		/* "(null)" is how the kernel shows no override: a newline clears it */
@@ -624,7 +628,8 @@ static void rollback(struct job *j)
 	if (j->added_id)
 		rb_write(j, "sys/bus/pci/drivers/" VD_PCI_DRIVER "/remove_id", j->id);
 	if (j->unbound_prev) {
-		snprintf(path, sizeof(path), "sys/bus/pci/drivers/%s/bind", j->r->prev_driver);
+		snprintf(path, sizeof(path), "sys/bus/%s/drivers/%s/bind", j->bus,
+			 j->r->prev_driver);
 		rb_write(j, path, j->r->name);
 	}
 }
@@ -637,7 +642,12 @@ static int fail_write(struct job *j, const char *path, int err)
 
 	j->r->outcome = VD_BIND_FAILED;
 	set_why(j, err, path, "writing '%s': %s (%s)",
-		vd_sysfs_shown_path(j->s, path, sh, sizeof(sh)), vd_bind_errno_meaning(base, err),
+		vd_sysfs_shown_path(j->s, path, sh, sizeof(sh)),
+		/* virtio_mmio_probe() answers a placeholder (device ID 0) with -ENODEV */
+		strcmp(j->bus, "platform") || strcmp(base, "bind") || err != -ENODEV
+			? vd_bind_errno_meaning(base, err)
+			: "probe rejected it: an empty virtio-mmio slot (device ID 0), or no "
+			  "virtio device at that address",
 		vd_errno_name(err, en, sizeof(en)));
 	/* a probe error is the device's story: explain has the evidence */
 	j->r->explain = !strcmp(base, "bind") && err != -EACCES && err != -EPERM && err != -EROFS &&
@@ -729,13 +739,13 @@ static const char *not_ok(const struct job *j, const struct live *l, bool *final
 			  size_t size)
 {
 	*final = false;
-	if (strcmp(l->pcidrv, VD_PCI_DRIVER)) {
+	if (strcmp(l->pcidrv, j->drv)) {
 		snprintf(buf, size, "driver link is '%s' after the bind, not '%s'",
-			 l->pcidrv[0] ? l->pcidrv : "(none)", VD_PCI_DRIVER);
+			 l->pcidrv[0] ? l->pcidrv : "(none)", j->drv);
 		return buf;
 	}
 	if (!l->virtio[0]) {
-		snprintf(buf, size, "virtio-pci holds it but no virtio device appeared under it");
+		snprintf(buf, size, "%s holds it but no virtio device appeared under it", j->drv);
 		return buf;
 	}
 	if (status_bad(l)) {
@@ -809,7 +819,7 @@ static int verify(struct job *j, bool roll)
 		read_live(j->s, j->dev, &l);
 		bad = not_ok(j, &l, &final, why, sizeof(why));
 		if (bad && !final && l.virtio[0] && !l.driver[0] && !loaded &&
-		    !strcmp(l.pcidrv, VD_PCI_DRIVER)) {
+		    !strcmp(l.pcidrv, j->drv)) {
 			const char *m = virtio_module(j, &l);
 			int r;
 
@@ -922,13 +932,137 @@ static int bind_write(struct job *j, const char *path)
 
 		/* EBUSY: something bound it first; if that is virtio-pci, that is success */
 		if (vd_sysfs_link_basef(j->s, drv, sizeof(drv), "%s/driver", j->dev) == 0 &&
-		    !strcmp(drv, VD_PCI_DRIVER)) {
+		    !strcmp(drv, j->drv)) {
 			snprintf(j->r->note, sizeof(j->r->note),
-				 "virtio-pci had bound it before our write (EBUSY)");
+				 "%s had bound it before our write (EBUSY)", j->drv);
 			r = 0;
 		}
 	}
 	return r;
+}
+
+/*
+ * Which bus and driver, and the name every path is built from: a strict PCI address, a
+ * virtio-mmio platform device name, or the group of transports waiting for virtio-mmio.
+ */
+static int identify(struct job *j)
+{
+	const struct vd_device *d = j->d;
+	struct vd_bdf bdf;
+
+	if (!d || !d->cls.virtio)
+		return -EINVAL;
+	if (d->bus == VD_BUS_PCI) {
+		if (!d->have_id || vd_parse_bdf(d->name, false, &bdf) < 0)
+			return -EINVAL;
+		vd_bdf_format(&bdf, j->r->name, sizeof(j->r->name));
+		snprintf(j->id, sizeof(j->id), "%04x %04x", d->vendor, d->device);
+		j->bus = "pci";
+		j->drv = VD_PCI_DRIVER;
+		j->module = "virtio_pci";
+	} else if (d->bus == VD_BUS_PLATFORM &&
+		   (d->group ? !strcmp(d->name, VD_MMIO_DRIVER)
+			     : vd_is_mmio_name(d->name) && valid_name(d->name))) {
+		snprintf(j->r->name, sizeof(j->r->name), "%s", d->name);
+		j->bus = "platform";
+		j->drv = VD_MMIO_DRIVER;
+		j->module = "virtio_mmio";
+	} else {
+		return -EINVAL;
+	}
+	snprintf(j->dev, sizeof(j->dev), "sys/bus/%s/devices/%s", j->bus, j->r->name);
+	return 0;
+}
+
+static bool registered(struct job *j)
+{
+	return vd_sysfs_accessf(j->s, "sys/bus/%s/drivers/%s", j->bus, j->drv) == 0;
+}
+
+/*
+ * Load the transport driver's module; its registration probes every device it may take.
+ * Returns 1 when the bind goes on, 0 when the job is over (done, planned or failed).
+ */
+static int load_transport(struct job *j, struct live *l)
+{
+	int r = load(j, j->module);
+
+	if (r < 0)
+		return fail_module(j, j->module, r, false), 0;
+	if (j->o->dry_run)
+		return 1;
+	if (!registered(j)) {
+		j->r->outcome = VD_BIND_FAILED;
+		set_why(j, -ENOENT, NULL,
+			"module '%s' is loaded but sys/bus/%s/drivers/%s did not appear", j->module,
+			j->bus, j->drv);
+		after(j);
+		return 0;
+	}
+	read_live(j->s, j->dev, l);
+	if (l->err)
+		return cannot_read(j, l->err, l->err_path), 0;
+	if (!strcmp(l->pcidrv, j->drv))
+		return verify(j, false), 0;
+	if (!strcmp(j->bus, "platform") && !l->pcidrv[0] &&
+	    (!j->have_override || !strcmp(j->r->prev_override, "(null)"))) {
+		/* the registration offered it to virtio-mmio, which said nothing and left it */
+		j->r->outcome = VD_BIND_FAILED;
+		set_why(j, -ENODEV, NULL,
+			"virtio-mmio is registered now and left it without a driver: an empty "
+			"virtio-mmio slot (device ID 0)");
+		after(j);
+		return 0;
+	}
+	return 1;
+}
+
+/* Count the transports virtio-mmio holds now. */
+static unsigned int mmio_bound(struct job *j)
+{
+	struct vd_names names = { 0 };
+	unsigned int n = 0;
+
+	if (vd_sysfs_list(j->s, "sys/bus/platform/drivers/" VD_MMIO_DRIVER, &names) < 0)
+		return 0;
+	for (size_t i = 0; i < names.n; i++)
+		n += vd_is_mmio_name(names.v[i]);
+	vd_names_done(&names);
+	return n;
+}
+
+/* The group: registering virtio-mmio is the whole action; it probes every transport. */
+static int bind_group(struct job *j)
+{
+	unsigned int n;
+	int r;
+
+	if (registered(j)) {
+		j->r->outcome = VD_BIND_ALREADY;
+		snprintf(j->r->pcidrv, sizeof(j->r->pcidrv), "%s", j->drv);
+		return 0;
+	}
+	r = load(j, j->module);
+	if (r < 0)
+		return fail_module(j, j->module, r, false);
+	if (j->o->dry_run) {
+		j->r->outcome = VD_BIND_PLANNED;
+		return 0;
+	}
+	if (!registered(j)) {
+		j->r->outcome = VD_BIND_FAILED;
+		set_why(j, -ENOENT, NULL,
+			"module '%s' is loaded but sys/bus/platform/drivers/%s did not appear",
+			j->module, j->drv);
+		return 0;
+	}
+	n = mmio_bound(j);
+	j->r->outcome = VD_BIND_DONE;
+	snprintf(j->r->pcidrv, sizeof(j->r->pcidrv), "%s", j->drv);
+	snprintf(j->r->note, sizeof(j->r->note),
+		 "%u of %u transports hold a virtio device, the other %u are empty slots", n,
+		 j->d->group, j->d->group > n ? j->d->group - n : 0);
+	return 0;
 }
 
 int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct vd_bind_opts *o,
@@ -936,33 +1070,30 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 {
 	struct job j = { .s = s, .d = d, .o = o, .ops = ops, .r = ret };
 	char path[256], buf[80], use[200];
-	struct vd_bdf bdf;
 	struct live l;
 	bool override_other;
 	int r;
 
 	memset(ret, 0, sizeof(*ret));
-	/* every path below is built from this name: it must be a strict PCI address */
-	if (!d || d->bus != VD_BUS_PCI || !d->cls.virtio || !d->have_id ||
-	    vd_parse_bdf(d->name, false, &bdf) < 0)
-		return -EINVAL;
-	vd_bdf_format(&bdf, ret->name, sizeof(ret->name));
-	snprintf(j.dev, sizeof(j.dev), "sys/bus/pci/devices/%s", ret->name);
-	snprintf(j.id, sizeof(j.id), "%04x %04x", d->vendor, d->device);
+	r = identify(&j);
+	if (r < 0)
+		return r;
+	if (d->group)
+		return bind_group(&j);
 
 	/* 2. already bound at both levels: write nothing (the boot-time common case) */
 	read_live(s, j.dev, &l);
 	if (l.err)
 		return cannot_read(&j, l.err, l.err_path);
 	memcpy(ret->prev_driver, l.pcidrv, sizeof(l.pcidrv));
-	if (live_ok(&l)) {
+	if (live_ok(&l, j.drv)) {
 		ret->outcome = VD_BIND_ALREADY;
 		memcpy(ret->pcidrv, l.pcidrv, sizeof(l.pcidrv));
 		memcpy(ret->virtio, l.virtio, sizeof(l.virtio));
 		memcpy(ret->driver, l.driver, sizeof(l.driver));
 		return 0;
 	}
-	if (!strcmp(l.pcidrv, VD_PCI_DRIVER))
+	if (!strcmp(l.pcidrv, j.drv))
 		return virtio_level(&j, &l);
 	if (l.pcidrv[0] && !valid_name(l.pcidrv)) {
 		ret->outcome = VD_BIND_FAILED;
@@ -984,7 +1115,7 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 		return 0;
 	}
 	override_other = j.have_override && strcmp(ret->prev_override, "(null)") &&
-			 strcmp(ret->prev_override, VD_PCI_DRIVER);
+			 strcmp(ret->prev_override, j.drv);
 
 	/* 4. refusals first, before anything (a module included) is changed */
 	if (l.pcidrv[0] && o->force < 1)
@@ -1009,47 +1140,33 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 				      l.pcidrv, strerror(-r));
 	}
 
-	/* 3. virtio-pci not registered: load virtio_pci (its registration probes) */
-	r = vd_sysfs_access(s, "sys/bus/pci/drivers/" VD_PCI_DRIVER);
+	/* 3. the transport driver not registered: load its module (its registration probes) */
+	snprintf(path, sizeof(path), "sys/bus/%s/drivers/%s", j.bus, j.drv);
+	r = vd_sysfs_access(s, path);
 	if (vd_sysfs_failed(r))
-		return cannot_read(&j, r, "sys/bus/pci/drivers/" VD_PCI_DRIVER);
+		return cannot_read(&j, r, path);
 	if (r < 0) {
-		r = load(&j, "virtio_pci");
-		if (r < 0)
-			return fail_module(&j, "virtio_pci", r, false);
-		if (!o->dry_run) {
-			if (vd_sysfs_access(s, "sys/bus/pci/drivers/" VD_PCI_DRIVER) < 0) {
-				ret->outcome = VD_BIND_FAILED;
-				set_why(&j, -ENOENT, NULL,
-					"module 'virtio_pci' is loaded but "
-					"sys/bus/pci/drivers/virtio-pci did not appear");
-				after(&j);
-				return 0;
-			}
-			read_live(s, j.dev, &l);
-			if (l.err)
-				return cannot_read(&j, l.err, l.err_path);
-			if (!strcmp(l.pcidrv, VD_PCI_DRIVER))
-				return verify(&j, false);
-		}
+		r = load_transport(&j, &l);
+		if (r <= 0)
+			return 0;
 	}
 
 	/* 5. the override makes matching independent of IDs and shuts out other drivers */
-	if (j.have_override && strcmp(ret->prev_override, VD_PCI_DRIVER)) {
+	if (j.have_override && strcmp(ret->prev_override, j.drv)) {
 		snprintf(path, sizeof(path), "%s/driver_override", j.dev);
-		r = wr(&j, path, VD_PCI_DRIVER, false);
+		r = wr(&j, path, j.drv, false);
 		if (r < 0)
 			return fail_write(&j, path, r);
 		j.wrote_override = true;
 	}
 	if (l.pcidrv[0]) {
-		snprintf(path, sizeof(path), "sys/bus/pci/drivers/%s/unbind", l.pcidrv);
+		snprintf(path, sizeof(path), "sys/bus/%s/drivers/%s/unbind", j.bus, l.pcidrv);
 		r = wr(&j, path, ret->name, false);
 		if (r < 0)
 			return fail_write(&j, path, r);
 		j.unbound_prev = true;
 	}
-	if (!j.have_override) {
+	if (!j.have_override && d->bus == VD_BUS_PCI) {
 		/* before 3.16: no driver_override; new_id probes at once when it adds the ID */
 		snprintf(path, sizeof(path), "sys/bus/pci/drivers/%s/new_id", VD_PCI_DRIVER);
 		r = wr(&j, path, j.id, false);
@@ -1070,7 +1187,7 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 	}
 	if (!j.bound) {
 		/* bind, not drivers_probe: bind returns the probe's errno */
-		snprintf(path, sizeof(path), "sys/bus/pci/drivers/%s/bind", VD_PCI_DRIVER);
+		snprintf(path, sizeof(path), "sys/bus/%s/drivers/%s/bind", j.bus, j.drv);
 		r = bind_write(&j, path);
 		if (r < 0)
 			return fail_write(&j, path, r);

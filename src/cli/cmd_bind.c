@@ -147,7 +147,14 @@ static int report(struct vd_sysfs *s, const struct vd_device *d, const struct vd
 		  bool dry_run, struct vd_klog *klog, bool *klog_loaded)
 {
 	const char *hash = dry_run ? "# " : "";
+	const char *drv = d->bus == VD_BUS_PCI ? VD_PCI_DRIVER : VD_MMIO_DRIVER;
 
+	if (d->group && (r->outcome == VD_BIND_ALREADY || r->outcome == VD_BIND_DONE)) {
+		vd_output_printf(stdout, "%s%s: %s%s%s\n", hash, r->name,
+				 r->outcome == VD_BIND_DONE ? "registered" : "already registered",
+				 r->note[0] ? "; " : "", r->note);
+		return VD_EXIT_OK;
+	}
 	switch (r->outcome) {
 	case VD_BIND_ALREADY:
 		vd_output_printf(stdout, "%s%s: already bound (%s, %s)\n", hash, r->name, r->pcidrv,
@@ -168,9 +175,9 @@ static int report(struct vd_sysfs *s, const struct vd_device *d, const struct vd
 	}
 	if (r->explain)
 		vd_output_warnx("cannot bind '%s' to '%s': %s: see 'virtio-doctor explain %s'",
-				r->name, VD_PCI_DRIVER, r->why, r->name);
+				r->name, drv, r->why, r->name);
 	else
-		vd_output_warnx("cannot bind '%s' to '%s': %s", r->name, VD_PCI_DRIVER, r->why);
+		vd_output_warnx("cannot bind '%s' to '%s': %s", r->name, drv, r->why);
 	if (r->rollback[0])
 		vd_output_warnx("'%s' was not left as it was: %s", r->name, r->rollback);
 	if (r->outcome == VD_BIND_FAILED && r->explain && !dry_run)
@@ -191,27 +198,6 @@ static bool unknown_type(const struct vd_model *m, const char *what)
 		}
 	}
 	return false;
-}
-
-/* --vsock found nothing on PCI: is there a virtio-mmio one? */
-static int no_vsock(const struct vd_model *m)
-{
-	if (unknown_type(m, "a virtio vsock device"))
-		return VD_EXIT_USAGE;
-	for (size_t i = 0; i < m->n; i++) {
-		const struct vd_device *d = &m->dev[i];
-
-		if (d->bus != VD_BUS_PCI && d->type_id == VD_VIRTIO_ID_VSOCK) {
-			warnx("no virtio vsock PCI function; this guest has a virtio-mmio vsock "
-			      "device ('%s', %s), which bind does not handle (state %s)",
-			      d->name, d->virtio[0] ? d->virtio : "no virtio device",
-			      vd_state_name(d->state));
-			return VD_EXIT_USAGE;
-		}
-	}
-	warnx("no virtio vsock device: no 1af4:1053 or transitional vsock PCI function, and no "
-	      "virtio-mmio vsock");
-	return VD_EXIT_USAGE;
 }
 
 static int parse_types(const char *arg, bool *types, size_t ntypes)
@@ -238,6 +224,166 @@ static int parse_types(const char *arg, bool *types, size_t ntypes)
 	return rc;
 }
 
+/* What to bind: names (normalized), --vsock, --type, --all. */
+struct pick {
+	char (*names)[64];
+	size_t nnames;
+	bool vsock, all, any_type, types[64];
+};
+
+/* A device bind can act on: a virtio PCI function, a virtio-mmio transport, the group. */
+static bool bindable(const struct vd_device *d)
+{
+	return d->cls.virtio && (d->bus == VD_BUS_PCI || d->bus == VD_BUS_PLATFORM);
+}
+
+/*
+ * Mark the targets. The group of transports waiting for virtio-mmio stands for them: it is
+ * picked by --all, and by --vsock or --type when no device of the type is known yet (the
+ * types behind those transports are known once virtio-mmio probed them). Returns 0, or the
+ * exit code after saying what is missing (first pass only: the second one, after the
+ * group registered virtio-mmio, stays quiet about what the first one said).
+ */
+static int select_targets(struct vd_sysfs *s, const struct vd_model *m, const struct pick *p,
+			  bool first, bool *picked)
+{
+	const struct vd_device *group = NULL;
+
+	for (size_t i = 0; i < m->n; i++)
+		if (m->dev[i].group && first)
+			group = &m->dev[i];
+	for (size_t k = 0; k < p->nnames; k++) {
+		bool hit = false;
+
+		for (size_t i = 0; i < m->n && !hit; i++)
+			if (bindable(&m->dev[i]) && !strcmp(m->dev[i].name, p->names[k]))
+				picked[i] = hit = true;
+		if (hit || !first)
+			continue;
+		if (vd_sysfs_accessf(s, "sys/bus/pci/devices/%s", p->names[k]) == 0)
+			warnx("'%s' is not a virtio device", p->names[k]);
+		else
+			warnx("no virtio PCI function or virtio-mmio transport '%s'", p->names[k]);
+		return VD_EXIT_USAGE;
+	}
+	for (size_t t = 0; t < ARRAY_SIZE(p->types); t++) {
+		bool hit = false;
+		char tb[32];
+
+		if (!p->types[t] && !(p->vsock && t == VD_VIRTIO_ID_VSOCK))
+			continue;
+		for (size_t i = 0; i < m->n; i++)
+			if (bindable(&m->dev[i]) && m->dev[i].type_id == (int)t)
+				picked[i] = hit = true;
+		if (!hit && group) {
+			picked[group - m->dev] = true;
+			continue;
+		}
+		if (!hit && first &&
+		    unknown_type(m, p->vsock && t == VD_VIRTIO_ID_VSOCK ? "a virtio vsock device"
+									: "of that type"))
+			return VD_EXIT_USAGE;
+		if (!hit && first) {
+			warnx("no virtio %s device: no PCI function and no virtio-mmio transport of "
+			      "that type",
+			      vd_virtio_type_short((unsigned)t, tb, sizeof(tb)));
+			return VD_EXIT_USAGE;
+		}
+	}
+	if (p->all)
+		for (size_t i = 0; i < m->n; i++)
+			if (bindable(&m->dev[i]) && !m->dev[i].in_group &&
+			    vd_device_is_problem(&m->dev[i]) && (first || !m->dev[i].group))
+				picked[i] = true;
+	return 0;
+}
+
+/* Bind every picked device; sets *group_bound when the virtio-mmio group registered. */
+static int bind_picked(struct vd_sysfs *s, const struct vd_model *m, const bool *picked,
+		       const struct vd_bind_opts *bo, const struct vd_bind_ops *ops,
+		       struct vd_klog *klog, bool *klog_loaded, bool *group_bound)
+{
+	int rc = VD_EXIT_OK;
+
+	for (size_t i = 0; i < m->n; i++) {
+		struct vd_bind_result res;
+		int r;
+
+		if (!picked[i])
+			continue;
+		if (m->dev[i].state == VD_STATE_UNKNOWN) {
+			/* what it is and what holds it are not known: nothing is planned */
+			vd_output_warnx("cannot bind '%s': %s", m->dev[i].name, m->dev[i].problem);
+			rc = VD_EXIT_PROBLEM;
+			continue;
+		}
+		r = vd_bind_device(s, &m->dev[i], bo, ops, &res);
+		if (r < 0) {
+			warnx("cannot bind '%s': %s", m->dev[i].name, strerror(-r));
+			rc = VD_EXIT_PROBLEM;
+			continue;
+		}
+		if (m->dev[i].group && res.outcome == VD_BIND_DONE)
+			*group_bound = true;
+		if (report(s, &m->dev[i], &res, bo->dry_run, klog, klog_loaded) != VD_EXIT_OK)
+			rc = VD_EXIT_PROBLEM;
+	}
+	return rc;
+}
+
+/* Device arguments: strict PCI addresses or virtio-mmio names, checked before any path. */
+static int parse_names(int argc, char **argv, struct pick *p)
+{
+	p->names = calloc((size_t)argc + 1, sizeof(*p->names));
+	if (!p->names) {
+		warnx("cannot allocate memory");
+		return VD_EXIT_USAGE;
+	}
+	for (int i = 0; i < argc; i++) {
+		struct vd_device none = VD_DEVICE_INIT;
+		struct vd_bdf bdf;
+		char sb[64];
+
+		if (vd_parse_bdf(argv[i], true, &bdf) == 0) {
+			vd_bdf_format(&bdf, p->names[p->nnames++], sizeof(p->names[0]));
+			continue;
+		}
+		if (vd_device_matches(&none, argv[i]) >= 0 &&
+		    (vd_is_mmio_name(argv[i]) || !strcmp(argv[i], VD_MMIO_DRIVER))) {
+			snprintf(p->names[p->nnames++], sizeof(p->names[0]), "%s", argv[i]);
+			continue;
+		}
+		return vd_cli_usage_error(
+			"invalid device '%s' (expected a PCI address DDDD:BB:DD.F "
+			"or BB:DD.F, a virtio-mmio name, or virtio-mmio)",
+			shown_arg(argv[i], sb, sizeof(sb)));
+	}
+	return 0;
+}
+
+/* virtio-mmio probed its transports: bind what now shows up, as asked. */
+static int second_pass(struct vd_sysfs *s, const struct vd_model *m, const bool *picked,
+		       const struct vd_scan_opts *so, const struct pick *pk,
+		       const struct vd_bind_opts *bo, const struct vd_bind_ops *ops,
+		       struct vd_klog *klog, bool *klog_loaded)
+{
+	struct vd_model m2 = { 0 };
+	bool *picked2 = NULL, group_bound = false;
+	int rc = VD_EXIT_OK;
+
+	if (vd_model_scan(s, so, &m2) >= 0 && (picked2 = calloc(m2.n + 1, sizeof(bool))) &&
+	    select_targets(s, &m2, pk, false, picked2) == 0) {
+		for (size_t i = 0; i < m2.n; i++)
+			for (size_t k = 0; k < m->n; k++)
+				if (picked[k] && !strcmp(m->dev[k].name, m2.dev[i].name))
+					picked2[i] = false;
+		rc = bind_picked(s, &m2, picked2, bo, ops, klog, klog_loaded, &group_bound);
+	}
+	free(picked2);
+	vd_model_done(&m2);
+	return rc;
+}
+
 static int cmd_bind(struct vd_cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -251,18 +397,17 @@ static int cmd_bind(struct vd_cli *cli, int argc, char **argv)
 		VD_CLI_LONGOPTS,
 	};
 	struct vd_bind_opts bo = { 0 };
-	bool vsock = false, all = false, any_type = false, types[64] = { false };
+	struct pick pk = { 0 };
 	struct vd_sysfs *s = NULL;
-	_cleanup_free_ char(*names)[16] = NULL;
 	_cleanup_free_ bool *picked = NULL;
 	struct vd_bind_real real = { 0 };
 	struct vd_bind_ops ops;
 	struct vd_scan_opts so = { .skip_transport = true };
 	struct vd_model m = { 0 };
 	struct vd_klog klog = { 0 };
-	bool klog_loaded = false;
-	size_t nnames = 0, ntargets = 0;
-	int c, r, rc = VD_EXIT_OK;
+	bool klog_loaded = false, group_bound = false;
+	size_t ntargets = 0;
+	int c, rc = VD_EXIT_OK;
 
 	optind = 0;
 	opterr = 0;
@@ -272,15 +417,15 @@ static int cmd_bind(struct vd_cli *cli, int argc, char **argv)
 
 		switch (c) {
 		case OPT_VSOCK:
-			vsock = true;
+			pk.vsock = true;
 			break;
 		case 't':
-			if (parse_types(optarg, types, ARRAY_SIZE(types)))
+			if (parse_types(optarg, pk.types, ARRAY_SIZE(pk.types)))
 				return VD_EXIT_USAGE;
-			any_type = true;
+			pk.any_type = true;
 			break;
 		case 'a':
-			all = true;
+			pk.all = true;
 			break;
 		case 'n':
 			bo.dry_run = true;
@@ -305,118 +450,40 @@ static int cmd_bind(struct vd_cli *cli, int argc, char **argv)
 				return c;
 		}
 	}
-
-	/* device arguments: strict addresses, checked before any path is built */
-	names = calloc((size_t)(argc - optind) + 1, sizeof(*names));
-	if (!names) {
-		warnx("cannot allocate memory");
-		return VD_EXIT_USAGE;
+	rc = parse_names(argc - optind, argv + optind, &pk);
+	if (rc)
+		goto out;
+	if (!pk.nnames && !pk.vsock && !pk.all && !pk.any_type) {
+		rc = vd_cli_usage_error("no device given: name one, or use --vsock, --type or "
+					"--all");
+		goto out;
 	}
-	for (int i = optind; i < argc; i++) {
-		struct vd_bdf bdf;
-		char sb[64];
-
-		if (vd_parse_bdf(argv[i], true, &bdf) < 0)
-			return vd_cli_usage_error("invalid PCI address '%s' (expected DDDD:BB:DD.F "
-						  "or BB:DD.F)",
-						  shown_arg(argv[i], sb, sizeof(sb)));
-		vd_bdf_format(&bdf, names[nnames++], sizeof(names[0]));
-	}
-	if (!nnames && !vsock && !all && !any_type)
-		return vd_cli_usage_error("no device given: name one, or use --vsock, --type or "
-					  "--all");
-
 	rc = vd_cli_load_model(cli, &so, true, &s, &m);
 	if (rc)
-		return rc;
-
+		goto out;
 	picked = calloc(m.n + 1, sizeof(*picked));
 	if (!picked) {
 		warnx("cannot allocate memory");
 		rc = VD_EXIT_USAGE;
 		goto out;
 	}
-	for (size_t k = 0; k < nnames; k++) {
-		bool hit = false;
-
-		for (size_t i = 0; i < m.n && !hit; i++)
-			if (m.dev[i].bus == VD_BUS_PCI && !strcmp(m.dev[i].name, names[k]))
-				picked[i] = hit = true;
-		if (hit)
-			continue;
-		if (vd_sysfs_accessf(s, "sys/bus/pci/devices/%s", names[k]) == 0)
-			warnx("'%s' is not a virtio device", names[k]);
-		else
-			warnx("no PCI device '%s'", names[k]);
-		rc = VD_EXIT_USAGE;
+	rc = select_targets(s, &m, &pk, true, picked);
+	if (rc)
 		goto out;
-	}
-	if (vsock) {
-		bool hit = false;
-
-		for (size_t i = 0; i < m.n; i++)
-			if (m.dev[i].bus == VD_BUS_PCI && m.dev[i].type_id == VD_VIRTIO_ID_VSOCK)
-				picked[i] = hit = true;
-		if (!hit) {
-			rc = no_vsock(&m);
-			goto out;
-		}
-	}
-	for (size_t t = 0; t < ARRAY_SIZE(types); t++) {
-		bool hit = false;
-		char tb[32];
-
-		if (!types[t])
-			continue;
-		for (size_t i = 0; i < m.n; i++)
-			if (m.dev[i].bus == VD_BUS_PCI && m.dev[i].type_id == (int)t)
-				picked[i] = hit = true;
-		if (!hit && unknown_type(&m, "of that type")) {
-			rc = VD_EXIT_USAGE;
-			goto out;
-		}
-		if (!hit) {
-			warnx("no virtio PCI function of type '%s'",
-			      vd_virtio_type_short((unsigned)t, tb, sizeof(tb)));
-			rc = VD_EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (all)
-		for (size_t i = 0; i < m.n; i++)
-			if (m.dev[i].bus == VD_BUS_PCI && m.dev[i].cls.virtio &&
-			    m.dev[i].state != VD_STATE_OK)
-				picked[i] = true;
 	for (size_t i = 0; i < m.n; i++)
 		ntargets += picked[i];
 	if (!ntargets) {
-		printf("%snothing to bind: every virtio PCI function is bound at both levels\n",
+		printf("%snothing to bind: every virtio device is bound at both levels\n",
 		       bo.dry_run ? "# " : "");
 		goto out;
 	}
-
 	vd_bind_ops_real(&real, &ops);
-	for (size_t i = 0; i < m.n; i++) {
-		struct vd_bind_result res;
-
-		if (!picked[i])
-			continue;
-		if (m.dev[i].state == VD_STATE_UNKNOWN) {
-			/* what it is and what holds it are not known: nothing is planned */
-			vd_output_warnx("cannot bind '%s': %s", m.dev[i].name, m.dev[i].problem);
-			rc = VD_EXIT_PROBLEM;
-			continue;
-		}
-		r = vd_bind_device(s, &m.dev[i], &bo, &ops, &res);
-		if (r < 0) {
-			warnx("cannot bind '%s': %s", m.dev[i].name, strerror(-r));
-			rc = VD_EXIT_PROBLEM;
-			continue;
-		}
-		if (report(s, &m.dev[i], &res, bo.dry_run, &klog, &klog_loaded) != VD_EXIT_OK)
-			rc = VD_EXIT_PROBLEM;
-	}
+	rc = bind_picked(s, &m, picked, &bo, &ops, &klog, &klog_loaded, &group_bound);
+	if (group_bound &&
+	    second_pass(s, &m, picked, &so, &pk, &bo, &ops, &klog, &klog_loaded) != VD_EXIT_OK)
+		rc = VD_EXIT_PROBLEM;
 out:
+	free(pk.names);
 	if (klog_loaded)
 		vd_klog_done(&klog);
 	vd_bind_real_done(&real);
@@ -429,11 +496,12 @@ static const char usage_bind[] =
 	"\nPut the transport driver on a device at runtime (driver_override, then bind),\n"
 	"load the virtio driver's module if needed, verify both levels (and the vsock\n"
 	"CID), roll back on failure. A device bound at both levels is left alone.\n"
-	"DEVICE is DDDD:BB:DD.F or BB:DD.F.\n"
+	"DEVICE is DDDD:BB:DD.F or BB:DD.F, a virtio-mmio transport (a003e00.virtio_mmio),\n"
+	"or virtio-mmio: the transports waiting for that driver (loads virtio_mmio).\n"
 	"\nOptions:\n"
 	"     --vsock          the virtio vsock device(s)\n"
 	" -t, --type <list>    devices of these virtio types (net,block,rng,...)\n"
-	" -a, --all            every virtio PCI function not bound at both levels\n"
+	" -a, --all            every virtio device not bound at both levels\n"
 	" -n, --dry-run        print the writes as shell lines, change nothing\n"
 	" -f, --force          take a device from another driver or override\n"
 	"                      (twice: even when its disk or interface is in use)\n"
@@ -444,6 +512,6 @@ const struct vd_cmd vd_cmd_bind = {
 	.name = "bind",
 	.args = " [DEVICE...]",
 	.usage = usage_bind,
-	.summary = "bind virtio-pci, verify both levels",
+	.summary = "bind virtio-pci or virtio-mmio, verify both levels",
 	.run = cmd_bind,
 };

@@ -89,7 +89,7 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 			struct vd_device *d = &m.dev[i];
 			char tbuf[32];
 
-			if (d->state == VD_STATE_OK || d->state == VD_STATE_NOT_VIRTIO)
+			if (!vd_device_is_problem(d))
 				continue;
 			rc = vd_cli_state_rc(rc, d->state);
 			if (verbose)

@@ -68,7 +68,7 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 			json = true;
 			break;
 		case 'k':
-			kmsg = optarg;
+			kmsg = so.kmsg_file = optarg;
 			break;
 		default:
 			c = vd_cli_common_option(cli, &vd_cmd_explain, c, argv);
@@ -105,7 +105,7 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 				if (vd_device_matches(d, argv[k]) > 0)
 					pick = true;
 		} else {
-			pick = all || d->state != VD_STATE_OK;
+			pick = all ? vd_device_listed(d, true) : vd_device_is_problem(d);
 		}
 		if (pick)
 			devs[n++] = d;
@@ -126,7 +126,7 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < n && r == 0; i++) {
 		r = vd_diagnosis_device(dx, &m.dev[devs[i] - m.dev], &findings[i]);
 		fps[i] = &findings[i];
-		if (findings[i].verdict != VD_V_OK)
+		if (vd_verdict_is_problem(findings[i].verdict))
 			rc = vd_cli_state_rc(rc, devs[i]->state == VD_STATE_OK ? VD_STATE_FAILED
 									       : devs[i]->state);
 	}
@@ -170,7 +170,7 @@ static const char usage_explain[] =
 	"DEVICE, every device that is not ok. DEVICE: 0000:00:04.0, 00:04.0, virtio3,\n"
 	"1af4:1053, a type (vsock, net, ...) or a virtio-mmio device name.\n"
 	"\nOptions:\n"
-	" -a, --all            explain the ok devices too\n"
+	" -a, --all            explain the ok devices and empty slots too\n"
 	" -J, --json           use JSON output format\n"
 	" -k, --kmsg <file>    read the kernel log from a saved dmesg text\n";
 

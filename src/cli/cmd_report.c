@@ -35,7 +35,7 @@ static int cmd_report(struct vd_cli *cli, int argc, char **argv)
 		if (c == 'J')
 			continue; /* the report is always JSON; -J is accepted for symmetry */
 		if (c == 'k')
-			kmsg = optarg;
+			kmsg = so.kmsg_file = optarg;
 		else if ((c = vd_cli_common_option(cli, &vd_cmd_report, c, argv)) != VD_CLI_NEXT)
 			return c;
 	}
@@ -58,7 +58,7 @@ static int cmd_report(struct vd_cli *cli, int argc, char **argv)
 			rc = VD_EXIT_USAGE;
 			goto out;
 		}
-		if (findings[i].verdict != VD_V_OK)
+		if (vd_verdict_is_problem(findings[i].verdict))
 			rc = vd_cli_state_rc(rc, m.dev[i].state == VD_STATE_OK ? VD_STATE_FAILED
 									       : m.dev[i].state);
 	}

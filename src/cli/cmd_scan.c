@@ -80,6 +80,7 @@ static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
 	const struct vd_device **rows = NULL;
 	size_t nrows = 0;
 	char mode_seen = 0;
+	bool all = false;
 	int c, r, rc = VD_EXIT_OK;
 
 	memcpy(cols, default_cols, sizeof(default_cols));
@@ -92,7 +93,7 @@ static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
 
 		switch (c) {
 		case 'a':
-			so.all_pci = true;
+			so.all_pci = all = true;
 			break;
 		case 'J':
 			if (set_mode(&out, VD_OUT_JSON, &mode_seen, c))
@@ -150,9 +151,13 @@ static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
 		warnx("cannot allocate memory");
 		return VD_EXIT_USAGE;
 	}
+	/* empty slots and the members of a waiting group: --all only, never a problem */
 	for (size_t i = 0; i < m.n; i++) {
-		rows[nrows++] = &m.dev[i];
-		rc = vd_cli_state_rc(rc, m.dev[i].state);
+		if (vd_device_listed(&m.dev[i], all))
+			rows[nrows++] = &m.dev[i];
+		/* a waiting group counts once, by its own row */
+		if (!m.dev[i].in_group)
+			rc = vd_cli_state_rc(rc, m.dev[i].state);
 	}
 	r = vd_output_devices(stdout, rows, nrows, &out);
 	if (r < 0) {
@@ -175,7 +180,8 @@ static const char usage_scan[] =
 	"\nOne row per virtio device (PCI and virtio-mmio): IDs decoded, the driver of the\n"
 	"transport (virtio-pci, virtio-mmio) and of the virtio device, and the state.\n"
 	"\nOptions:\n"
-	" -a, --all            also list PCI functions that are not virtio\n"
+	" -a, --all            also list non-virtio PCI functions and empty virtio-mmio\n"
+	"                      slots\n"
 	" -J, --json           use JSON output format\n"
 	" -n, --noheadings     don't print headings\n"
 	" -o, --output <list>  output columns (a leading '+' appends to the default)\n"

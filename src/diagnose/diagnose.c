@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rules.h"
 #include "vd/diagnose/diagnose.h"
 #include "vd/facts/pcicfg.h"
 
@@ -48,7 +49,7 @@ static const struct {
 				  "virtio-pci is registered and may match, but holds nothing: a silent -ENODEV" },
 	[VD_V_FOREIGN_DRIVER] = { "foreign-driver", "another PCI driver holds the function" },
 	[VD_V_NO_VIRTIO_DEVICE] = { "no-virtio-device",
-				    "virtio-pci is bound but registered no virtio device" },
+				    "the transport driver is bound but registered no virtio device" },
 	[VD_V_VIRTIO_DRIVER_NOT_BUILT] = { "virtio-driver-not-built",
 					   "the kernel lacks the driver for this virtio type" },
 	[VD_V_VIRTIO_DRIVER_BLACKLISTED] = { "virtio-driver-blacklisted",
@@ -77,7 +78,20 @@ static const struct {
 					     "another guest-to-host vsock transport (VMCI, Hyper-V) blocks virtio's" },
 	[VD_V_VSOCK_SECOND_DEVICE] = { "vsock-second-device",
 				       "only one virtio vsock device is supported: -EBUSY" },
-	[VD_V_MMIO_UNBOUND] = { "mmio-unbound", "the virtio-mmio transport device has no driver" },
+	[VD_V_MMIO_UNBOUND] = { "mmio-unbound",
+				"a virtio-mmio transport has no driver: its probe failed, or the evidence does not say why" },
+	[VD_V_MMIO_DRIVER_NOT_BUILT] = { "mmio-driver-not-built",
+					 "this kernel has no virtio-mmio (CONFIG_VIRTIO_MMIO is not set)" },
+	[VD_V_MMIO_DRIVER_INITCALL_BLACKLISTED] = { "mmio-driver-initcall-blacklisted",
+						    "initcall_blacklist=virtio_mmio_init keeps virtio-mmio from registering" },
+	[VD_V_MMIO_DRIVER_BLACKLISTED] = { "mmio-driver-blacklisted",
+					   "virtio_mmio is blacklisted, so nothing loads it" },
+	[VD_V_MMIO_DRIVER_NOT_LOADED] = { "mmio-driver-not-loaded",
+					  "the virtio_mmio module exists but is not loaded" },
+	[VD_V_MMIO_DRIVER_MISSING] = { "mmio-driver-missing",
+				       "virtio_mmio is a module of this kernel but is not installed" },
+	[VD_V_MMIO_EMPTY] = { "mmio-empty",
+			      "an empty virtio-mmio slot (device ID 0, a placeholder): not a problem" },
 	[VD_V_CANNOT_TELL] = { "cannot-tell", "the evidence that would decide is not readable" },
 };
 
@@ -91,10 +105,26 @@ const char *vd_verdict_help(enum vd_verdict v)
 	return (unsigned)v < _VD_V_MAX ? verdicts[v].help : "";
 }
 
+bool vd_verdict_is_problem(enum vd_verdict v)
+{
+	return v != VD_V_OK && v != VD_V_MMIO_EMPTY;
+}
+
+const char *vd_rule_devdir(const struct vd_device *d, const struct vd_sys_ev *se, char *buf,
+			   size_t size)
+{
+	if (d->bus == VD_BUS_PCI)
+		snprintf(buf, size, "%s/sys/bus/pci/devices/%s", se->root, d->name);
+	else if (d->bus == VD_BUS_PLATFORM && !d->group)
+		snprintf(buf, size, "%s/sys/bus/platform/devices/%s", se->root, d->name);
+	else
+		snprintf(buf, size, "%s/%s", se->root, d->path);
+	return buf;
+}
+
 /* ---- building a finding ---- */
 
-/* Append one line to an array of fixed-width lines (stride = width). */
-static void VD_PRINTF(4, 5) add(char *base, size_t *n, size_t width, const char *fmt, ...)
+void vd_rule_add(char *base, size_t *n, size_t width, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -106,14 +136,7 @@ static void VD_PRINTF(4, 5) add(char *base, size_t *n, size_t width, const char 
 	(*n)++;
 }
 
-#define ADD_LINE(f, field, count, ...)                                                             \
-	add(&(f)->field[0][0], &(f)->count, sizeof((f)->field[0]), __VA_ARGS__)
-#define EVIDENCE(f, ...) ADD_LINE(f, evidence, n_evidence, __VA_ARGS__)
-#define REMEDY(f, ...) ADD_LINE(f, remedy, n_remedy, __VA_ARGS__)
-#define UNCHECKED(f, ...) ADD_LINE(f, unchecked, n_unchecked, __VA_ARGS__)
-
-static void verdict(struct vd_finding *f, enum vd_verdict v, const char *fmt, ...) VD_PRINTF(3, 4);
-static void verdict(struct vd_finding *f, enum vd_verdict v, const char *fmt, ...)
+void vd_rule_verdict(struct vd_finding *f, enum vd_verdict v, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -123,8 +146,7 @@ static void verdict(struct vd_finding *f, enum vd_verdict v, const char *fmt, ..
 	va_end(ap);
 }
 
-/* The errno names the kernel's probe paths return. */
-static const char *errno_name(int e)
+const char *vd_rule_errno_name(int e)
 {
 	switch (e < 0 ? -e : e) {
 	case ENODEV:
@@ -152,7 +174,7 @@ static const char *errno_name(int e)
 	}
 }
 
-static bool has_event(const struct vd_dev_ev *de, enum vd_klog_kind k, size_t *ret_i)
+bool vd_rule_has_event(const struct vd_dev_ev *de, enum vd_klog_kind k, size_t *ret_i)
 {
 	for (size_t i = 0; i < de->n_events; i++)
 		if (de->events[i].kind == k) {
@@ -163,9 +185,8 @@ static bool has_event(const struct vd_dev_ev *de, enum vd_klog_kind k, size_t *r
 	return false;
 }
 
-/* Every log line seen for the device is evidence, whatever the verdict. */
-static void log_evidence(const struct vd_dev_ev *de, const struct vd_sys_ev *se,
-			 struct vd_finding *f)
+void vd_rule_log_evidence(const struct vd_dev_ev *de, const struct vd_sys_ev *se,
+			  struct vd_finding *f)
 {
 	for (size_t i = 0; i < de->n_events; i++)
 		EVIDENCE(f, "%s: \"%s\"", se->klog_source, de->event_lines[i]);
@@ -176,7 +197,6 @@ static void log_evidence(const struct vd_dev_ev *de, const struct vd_sys_ev *se,
 /* The kernel's virtio_pci_find_capability(): a BAR below 6 with a size and IO/MEM type. */
 #define IORESOURCE_IO 0x100
 #define IORESOURCE_MEM 0x200
-#define IORESOURCE_UNSET 0x20000000
 
 static bool bar_usable(const struct vd_dev_ev *de, unsigned int bar)
 {
@@ -188,17 +208,6 @@ static bool bar_usable(const struct vd_dev_ev *de, unsigned int bar)
 		return true; /* unknown: don't accuse */
 	r = &de->bar[bar];
 	return r->end > r->start && (r->flags & (IORESOURCE_IO | IORESOURCE_MEM));
-}
-
-static bool bar_unassigned(const struct vd_dev_ev *de, unsigned int bar)
-{
-	const struct vd_resource *r;
-
-	if (!de->have_bars || bar > 5)
-		return false;
-	r = &de->bar[bar];
-	/* sized and typed, but no address: the firmware or kernel found no room for it */
-	return (r->flags & IORESOURCE_UNSET) || (r->start == 0 && r->end > 0 && r->flags);
 }
 
 static const struct vd_virtio_cap *usable_cap(const struct vd_device *d, const struct vd_dev_ev *de,
@@ -240,20 +249,6 @@ static bool diagnose_caps(const struct vd_device *d, const struct vd_dev_ev *de,
 	if (d->cfg_len < 256 || d->cfg->incomplete || d->cfg->loop)
 		return false;
 	cap_evidence(d, se, f);
-	for (unsigned int b = 0; b < 6; b++)
-		if (bar_unassigned(de, b)) {
-			EVIDENCE(f,
-				 "%s/sys/bus/pci/devices/%s/resource: BAR %u has a size but no "
-				 "address (flags 0x%llx)",
-				 se->root, d->name, b, (unsigned long long)de->bar[b].flags);
-			verdict(f, VD_V_PROBE_BAR_UNASSIGNED,
-				"BAR %u is not assigned: pci_enable_device() fails before any "
-				"virtio check (-EINVAL)",
-				b);
-			REMEDY(f, "boot with pci=realloc so the kernel re-sizes bridge windows, or "
-				  "give the VM more MMIO space (hypervisor configuration)");
-			return true;
-		}
 	common = usable_cap(d, de, VD_CAP_COMMON);
 	if (!common) {
 		if (vd_pcicfg_find(d->cfg, VD_CAP_COMMON))
@@ -360,8 +355,8 @@ static void remedy_bind(const struct vd_device *d, struct vd_finding *f, const c
 	REMEDY(f, "virtio-doctor bind %s%s", extra, d->name);
 }
 
-static void mod_evidence(const struct vd_mod_ev *m, const struct vd_sys_ev *se,
-			 struct vd_finding *f)
+void vd_rule_mod_evidence(const struct vd_mod_ev *m, const struct vd_sys_ev *se,
+			  struct vd_finding *f)
 {
 	const struct vd_module_info *i = &m->info;
 
@@ -400,7 +395,7 @@ static void diagnose_no_pci_driver(const struct vd_device *d, const struct vd_de
 
 	EVIDENCE(f, "%s/sys/bus/pci/drivers/virtio-pci: does not exist (driver not registered)",
 		 se->root);
-	mod_evidence(m, se, f);
+	vd_rule_mod_evidence(m, se, f);
 	if (se->initcall_blacklisted) {
 		EVIDENCE(f, "%s/proc/cmdline: initcall_blacklist=...virtio_pci_driver_init...",
 			 se->root);
@@ -482,7 +477,7 @@ static void diagnose_unbound_pci(const struct vd_device *d, const struct vd_dev_
 		 d->name);
 	if (!se->virtio_pci.registered) {
 		diagnose_no_pci_driver(d, de, se, f);
-		log_evidence(de, se, f);
+		vd_rule_log_evidence(de, se, f);
 		return;
 	}
 	EVIDENCE(f,
@@ -504,7 +499,7 @@ static void diagnose_unbound_pci(const struct vd_device *d, const struct vd_dev_
 		       d->name);
 		REMEDY(f, "or clear it: echo > %s/sys/bus/pci/devices/%s/driver_override", se->root,
 		       d->name);
-		log_evidence(de, se, f);
+		vd_rule_log_evidence(de, se, f);
 		return;
 	}
 	if (se->pci_autoprobe == 0 || (de->is_vf && de->pf_autoprobe == 0)) {
@@ -516,45 +511,38 @@ static void diagnose_unbound_pci(const struct vd_device *d, const struct vd_dev_
 		verdict(f, VD_V_AUTOPROBE_DISABLED,
 			"automatic probing is disabled, so virtio-pci was never offered the device");
 		remedy_bind(d, f, "");
-		log_evidence(de, se, f);
+		vd_rule_log_evidence(de, se, f);
 		return;
 	}
-	log_evidence(de, se, f);
-	if (has_event(de, VD_KLOG_BAR_NOT_ASSIGNED, &ev) ||
-	    has_event(de, VD_KLOG_BAR_NOT_CLAIMED, &ev) ||
-	    has_event(de, VD_KLOG_BAR_NO_SPACE, &ev) ||
-	    has_event(de, VD_KLOG_BAR_FAILED_ASSIGN, &ev)) {
-		verdict(f, VD_V_PROBE_BAR_UNASSIGNED,
-			"a BAR of the device has no address: pci_enable_device() fails (-EINVAL)");
-		REMEDY(f, "boot with pci=realloc, or give the VM more MMIO space");
+	vd_rule_log_evidence(de, se, f);
+	if (vd_diagnose_bar(d, de, se, f))
 		return;
-	}
 	if (diagnose_caps(d, de, se, f))
 		return;
-	if (has_event(de, VD_KLOG_MISSING_CAPS, NULL)) {
+	if (vd_rule_has_event(de, VD_KLOG_MISSING_CAPS, NULL)) {
 		verdict(f, VD_V_PROBE_MISSING_CAPS,
 			"the kernel log says the ISR or notify capability is missing (-EINVAL)");
 		REMEDY(f, "fix the device model in the hypervisor");
 		return;
 	}
-	if (has_event(de, VD_KLOG_BAD_CAP, NULL)) {
+	if (vd_rule_has_event(de, VD_KLOG_BAD_CAP, NULL)) {
 		verdict(f, VD_V_PROBE_BAD_CAP,
 			"the kernel log shows a virtio capability that does not map (-EINVAL)");
 		REMEDY(f, "fix the capability layout in the hypervisor's device model");
 		return;
 	}
-	if (has_event(de, VD_KLOG_LEAVING_LEGACY, NULL) && d->cls.modern) {
+	if (vd_rule_has_event(de, VD_KLOG_LEAVING_LEGACY, NULL) && d->cls.modern) {
 		verdict(f, VD_V_PROBE_NO_COMMON_CAP,
 			"virtio-pci found no usable common capability ('leaving for legacy "
 			"driver'); the legacy path cannot take a modern ID");
 		REMEDY(f, "fix the device model in the hypervisor (common capability, BAR)");
 		return;
 	}
-	if (has_event(de, VD_KLOG_PROBE_FAILED, &ev)) {
+	if (vd_rule_has_event(de, VD_KLOG_PROBE_FAILED, &ev)) {
 		int e = de->events[ev].error;
 
 		verdict(f, VD_V_PROBE_FAILED, "virtio-pci's probe failed with %d (%s)", e,
-			errno_name(e));
+			vd_rule_errno_name(e));
 		remedy_bind(d, f, "");
 		return;
 	}
@@ -573,6 +561,24 @@ static void diagnose_unbound_pci(const struct vd_device *d, const struct vd_dev_
 }
 
 /* ---- virtio level ---- */
+
+/*
+ * force_legacy makes virtio-pci try the legacy probe first: a transitional device then
+ * runs legacy (no VERSION_1). A modern-only ID fails that probe with -ENODEV and the
+ * modern one takes it (6.1 and later), so the parameter is never why a device is unbound.
+ */
+static void force_legacy_note(const struct vd_device *d, const struct vd_sys_ev *se,
+			      struct vd_finding *f)
+{
+	if (se->force_legacy != 'Y' || d->bus != VD_BUS_PCI || d->cls.modern ||
+	    d->transport != VD_TRANSPORT_TRANSITIONAL || !d->have_features ||
+	    vd_feature_has(d->features, VD_F_VERSION_1))
+		return;
+	EVIDENCE(f,
+		 "%s/sys/module/virtio_pci/parameters/force_legacy: Y: this transitional device "
+		 "runs in legacy mode (no VIRTIO_F_VERSION_1) because of virtio_pci.force_legacy=1",
+		 se->root);
+}
 
 static bool other_vsock_bound(const struct vd_device *d, const struct vd_sys_ev *se)
 {
@@ -602,9 +608,11 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 	const struct vd_virtio_type *t =
 		d->type_id >= 0 ? vd_virtio_type_by_id((unsigned)d->type_id) : NULL;
 	const struct vd_mod_ev *m = &de->vdrv;
+	const bool builtin = m->info.builtin || m->kconfig_val == 'y';
+	char dir[400];
 	size_t ev;
 
-	EVIDENCE(f, "%s/sys/bus/pci/devices/%s/driver -> %s", se->root, d->name, d->pcidrv);
+	EVIDENCE(f, "%s/driver -> %s", vd_rule_devdir(d, se, dir, sizeof(dir)), d->pcidrv);
 	if (d->have_status)
 		EVIDENCE(f, "%s/sys/bus/virtio/devices/%s/status: 0x%08x", se->root, d->virtio,
 			 d->status);
@@ -613,9 +621,10 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 			 d->driver);
 	else
 		EVIDENCE(f, "%s/sys/bus/virtio/devices/%s/driver: no link", se->root, d->virtio);
-	log_evidence(de, se, f);
+	vd_rule_log_evidence(de, se, f);
 	if (d->type_id == VD_VIRTIO_ID_VSOCK)
 		vsock_evidence(se, f);
+	force_legacy_note(d, se, f);
 
 	if (d->have_status && (d->status & VD_STATUS_NEEDS_RESET)) {
 		verdict(f, VD_V_VIRTIO_NEEDS_RESET, "%s set NEEDS_RESET: the device gave up",
@@ -624,7 +633,7 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 		return;
 	}
 	if (d->have_status && (d->status & VD_STATUS_FAILED)) {
-		if (has_event(de, VD_KLOG_NEEDS_ACCESS_PLATFORM, NULL)) {
+		if (vd_rule_has_event(de, VD_KLOG_NEEDS_ACCESS_PLATFORM, NULL)) {
 			verdict(f, VD_V_VIRTIO_NEEDS_ACCESS_PLATFORM,
 				"this guest needs VIRTIO_F_ACCESS_PLATFORM (protected/CoCo guest) "
 				"and the device does not offer it");
@@ -632,14 +641,14 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 				  "mode; QEMU: iommu_platform=on)");
 			return;
 		}
-		if (has_event(de, VD_KLOG_NEEDS_VERSION_1, NULL) ||
-		    has_event(de, VD_KLOG_MODERN_NO_VERSION_1, NULL)) {
+		if (vd_rule_has_event(de, VD_KLOG_NEEDS_VERSION_1, NULL) ||
+		    vd_rule_has_event(de, VD_KLOG_MODERN_NO_VERSION_1, NULL)) {
 			verdict(f, VD_V_VIRTIO_NEEDS_VERSION_1,
 				"the device does not offer VIRTIO_F_VERSION_1, which this path needs");
 			REMEDY(f, "offer VIRTIO_F_VERSION_1 from the hypervisor's device model");
 			return;
 		}
-		if (has_event(de, VD_KLOG_REFUSES_FEATURES, NULL)) {
+		if (vd_rule_has_event(de, VD_KLOG_REFUSES_FEATURES, NULL)) {
 			verdict(f, VD_V_VIRTIO_FEATURES_REFUSED,
 				"the device cleared FEATURES_OK: it refused the driver's features");
 			REMEDY(f, "compare the features the hypervisor offers with what the driver "
@@ -647,7 +656,7 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 			return;
 		}
 		if (d->type_id == VD_VIRTIO_ID_VSOCK &&
-		    (se->vsock_bound > 0 || (has_event(de, VD_KLOG_PROBE_FAILED, &ev) &&
+		    (se->vsock_bound > 0 || (vd_rule_has_event(de, VD_KLOG_PROBE_FAILED, &ev) &&
 					     de->events[ev].error == -EBUSY))) {
 			verdict(f, VD_V_VSOCK_SECOND_DEVICE,
 				"another virtio vsock device already holds the transport: only one "
@@ -655,10 +664,10 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 			REMEDY(f, "give the guest a single vsock device");
 			return;
 		}
-		if (has_event(de, VD_KLOG_PROBE_FAILED, &ev))
+		if (vd_rule_has_event(de, VD_KLOG_PROBE_FAILED, &ev))
 			verdict(f, VD_V_VIRTIO_PROBE_FAILED, "%s's probe failed with %d (%s)",
 				de->events[ev].driver[0] ? de->events[ev].driver : "the driver",
-				de->events[ev].error, errno_name(de->events[ev].error));
+				de->events[ev].error, vd_rule_errno_name(de->events[ev].error));
 		else
 			verdict(f, VD_V_VIRTIO_PROBE_FAILED,
 				"a virtio driver's probe failed (status FAILED) and the log does not "
@@ -685,7 +694,7 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 			d->type_id);
 		return;
 	}
-	mod_evidence(m, se, f);
+	vd_rule_mod_evidence(m, se, f);
 	if (m->registered)
 		EVIDENCE(f, "%s/sys/bus/virtio/drivers/%s: registered", se->root, t->driver);
 	else
@@ -695,8 +704,14 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 			"%s is loaded and holds the guest-to-host vsock slot, so virtio's transport "
 			"cannot register",
 			se->vmci_loaded ? "vmw_vsock_vmci_transport" : "hv_sock");
-		REMEDY(f, "unload or blacklist %s, then: modprobe %s",
-		       se->vmci_loaded ? "vmw_vsock_vmci_transport" : "hv_sock", t->driver);
+		if (builtin)
+			REMEDY(f,
+			       "keep %s from loading (blacklist it) and reboot: the built-in %s "
+			       "registers only at boot",
+			       se->vmci_loaded ? "vmw_vsock_vmci_transport" : "hv_sock", t->driver);
+		else
+			REMEDY(f, "unload or blacklist %s, then: modprobe %s",
+			       se->vmci_loaded ? "vmw_vsock_vmci_transport" : "hv_sock", t->driver);
 		return;
 	}
 	if (other_vsock_bound(d, se)) {
@@ -718,7 +733,9 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 		REMEDY(f, "use a kernel with CONFIG_%s=y or =m", t->kconfig);
 		return;
 	}
-	if (m->info.blacklisted || m->info.cmdline_blacklisted || m->info.install_override) {
+	/* a blacklist only keeps a module from loading: a built-in driver ignores it */
+	if (!builtin &&
+	    (m->info.blacklisted || m->info.cmdline_blacklisted || m->info.install_override)) {
 		verdict(f, VD_V_VIRTIO_DRIVER_BLACKLISTED, "%s is %s", t->driver,
 			m->info.cmdline_blacklisted ? "blacklisted on the kernel command line"
 			: m->info.install_override  ? "replaced by an install command in modprobe.d"
@@ -750,14 +767,25 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 		UNCHECKED(f, "kernel config: no /proc/config.gz or /boot/config-RELEASE");
 	if (!se->kmod_index)
 		UNCHECKED(f, "modules: %s", se->kmod_problem);
-	REMEDY(f, "modprobe %s", t->driver);
+	if (builtin)
+		REMEDY(f,
+		       "%s is built in, so modprobe cannot help: its registration failed at boot; "
+		       "read the boot log for %s%s",
+		       t->driver, t->driver,
+		       se->cmdline[0] && strstr(se->cmdline, "initcall_blacklist=")
+			       ? " and initcall_blacklist= on the kernel command line"
+			       : "");
+	else
+		REMEDY(f, "modprobe %s", t->driver);
 }
 
 void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const struct vd_sys_ev *se,
 		 struct vd_finding *f)
 {
-	memset(f, 0, sizeof(*f));
+	char dir[400];
 
+	memset(f, 0, sizeof(*f));
+	vd_rule_devdir(d, se, dir, sizeof(dir));
 	/* a read that failed decides nothing: not the state, not the verdict */
 	if (d->state == VD_STATE_UNKNOWN) {
 		verdict(f, VD_V_CANNOT_TELL, "%s", d->problem ? d->problem : "state unknown");
@@ -766,7 +794,7 @@ void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const st
 		return;
 	}
 	if (d->state != VD_STATE_OK && d->state != VD_STATE_NOT_VIRTIO &&
-	    (de->unread[0] || se->unread[0])) {
+	    d->state != VD_STATE_EMPTY && (de->unread[0] || se->unread[0])) {
 		verdict(f, VD_V_CANNOT_TELL,
 			"%s, but the evidence that decides why is not "
 			"readable: cannot read '%s",
@@ -775,14 +803,8 @@ void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const st
 			  "errors");
 		return;
 	}
-	if (d->bus != VD_BUS_PCI && !d->pcidrv[0]) {
-		EVIDENCE(f, "%s/%s/driver: no link", se->root, d->path);
-		if (se->kc_virtio_mmio)
-			EVIDENCE(f, "%s: CONFIG_VIRTIO_MMIO=%c", se->kconfig_source,
-				 se->kc_virtio_mmio);
-		verdict(f, VD_V_MMIO_UNBOUND, "no driver holds the virtio-mmio device %s", d->name);
-		REMEDY(f, se->kc_virtio_mmio == 'n' ? "use a kernel with CONFIG_VIRTIO_MMIO"
-						    : "modprobe virtio_mmio");
+	if (d->bus != VD_BUS_PCI && (!d->pcidrv[0] || d->group)) {
+		vd_diagnose_mmio_transport(d, de, se, f);
 		return;
 	}
 	switch (d->state) {
@@ -796,11 +818,7 @@ void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const st
 			return;
 		}
 		verdict(f, VD_V_OK, "bound at both levels (%s, %s)", d->pcidrv, d->driver);
-		if (d->bus == VD_BUS_PCI)
-			EVIDENCE(f, "%s/sys/bus/pci/devices/%s/driver -> %s", se->root, d->name,
-				 d->pcidrv);
-		else
-			EVIDENCE(f, "%s/%s/driver -> %s", se->root, d->path, d->pcidrv);
+		EVIDENCE(f, "%s/driver -> %s", dir, d->pcidrv);
 		EVIDENCE(f, "%s/sys/bus/virtio/devices/%s/driver -> %s", se->root, d->virtio,
 			 d->driver);
 		if (d->have_status)
@@ -808,15 +826,15 @@ void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const st
 				 d->virtio, d->status);
 		if (d->type_id == VD_VIRTIO_ID_VSOCK)
 			vsock_evidence(se, f);
+		force_legacy_note(d, se, f);
 		return;
 	case VD_STATE_UNBOUND:
 		diagnose_unbound_pci(d, de, se, f);
 		return;
 	case VD_STATE_FOREIGN:
-		EVIDENCE(f, "%s/sys/bus/pci/devices/%s/driver -> %s", se->root, d->name, d->pcidrv);
+		EVIDENCE(f, "%s/driver -> %s", dir, d->pcidrv);
 		if (de->have_override && de->override[0])
-			EVIDENCE(f, "%s/sys/bus/pci/devices/%s/driver_override: '%s'", se->root,
-				 d->name, de->override);
+			EVIDENCE(f, "%s/driver_override: '%s'", dir, de->override);
 		verdict(f, VD_V_FOREIGN_DRIVER, "'%s' holds the PCI function, not virtio-pci",
 			d->pcidrv);
 		REMEDY(f, "virtio-doctor bind --force %s (refuses while the device is in use)",
@@ -824,13 +842,12 @@ void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const st
 		return;
 	case VD_STATE_FAILED:
 		if (!d->virtio[0]) {
-			EVIDENCE(f, "%s/sys/bus/pci/devices/%s/driver -> %s", se->root, d->name,
-				 d->pcidrv);
-			EVIDENCE(f, "%s/sys/bus/pci/devices/%s: no virtio* child", se->root,
-				 d->name);
-			log_evidence(de, se, f);
+			EVIDENCE(f, "%s/driver -> %s", dir, d->pcidrv);
+			EVIDENCE(f, "%s: no virtio* child", dir);
+			vd_rule_log_evidence(de, se, f);
 			verdict(f, VD_V_NO_VIRTIO_DEVICE,
-				"virtio-pci holds the function but register_virtio_device() failed");
+				"%s holds the transport but register_virtio_device() failed",
+				d->pcidrv);
 			REMEDY(f, "read the kernel log; rebind: virtio-doctor bind --force %s",
 			       d->name);
 			return;
@@ -840,6 +857,7 @@ void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const st
 	case VD_STATE_NO_DRIVER:
 		diagnose_virtio(d, de, se, f);
 		return;
+	case VD_STATE_EMPTY:
 	case VD_STATE_NOT_VIRTIO:
 	case VD_STATE_UNKNOWN:
 	case _VD_STATE_MAX:

@@ -62,6 +62,10 @@ int vd_diagnosis_device(struct vd_diagnosis *dx, struct vd_device *d, struct vd_
 		d->verdict = vd_verdict_code(VD_V_OK);
 		return 0;
 	}
+	if (!ret && d->state == VD_STATE_EMPTY) {
+		d->verdict = vd_verdict_code(VD_V_MMIO_EMPTY);
+		return 0;
+	}
 	r = evidence(dx);
 	if (r < 0)
 		return r;
@@ -73,7 +77,7 @@ int vd_diagnosis_device(struct vd_diagnosis *dx, struct vd_device *d, struct vd_
 	vd_evidence_device(dx->ev, d, &de);
 	vd_diagnose(d, &de, vd_evidence_sys(dx->ev), f);
 	d->verdict = vd_verdict_code(f->verdict);
-	r = f->verdict == VD_V_OK ? 0 : vd_device_set_problem(d, "%s", f->summary);
+	r = vd_verdict_is_problem(f->verdict) ? vd_device_set_problem(d, "%s", f->summary) : 0;
 	if (f != ret)
 		free(f);
 	return r;

@@ -61,6 +61,17 @@ static void module_ev(struct vd_evidence *e, const char *name, const char *kconf
 		snprintf(ret->info.name, sizeof(ret->info.name), "%s", name);
 }
 
+/* What virtio_pci's force_legacy parameter says (visible when built in too). */
+static void platform_facts(struct vd_evidence *e)
+{
+	char buf[16];
+
+	if (vd_sysfs_read(e->s, "sys/module/virtio_pci/parameters/force_legacy", buf, sizeof(buf)) >
+		    0 &&
+	    (buf[0] == 'Y' || buf[0] == 'N'))
+		e->sys.force_legacy = buf[0];
+}
+
 int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *kmsg_file,
 		     struct vd_evidence **ret)
 {
@@ -96,6 +107,8 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 		snprintf(se->cmdline, sizeof(se->cmdline), "%s", vd_cmdline_text(e->cl));
 		se->initcall_blacklisted =
 			vd_cmdline_list_has(e->cl, "initcall_blacklist", "virtio_pci_driver_init");
+		se->mmio_initcall_blacklisted =
+			vd_cmdline_list_has(e->cl, "initcall_blacklist", "virtio_mmio_init");
 		se->noautodetect = vd_cmdline_has(e->cl, "noautodetect");
 		se->pci_nomsi = vd_cmdline_list_has(e->cl, "pci", "nomsi");
 	}
@@ -118,6 +131,12 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 	se->virtio_pci.registered = r == 0;
 	note_unread(se->unread, sizeof(se->unread), se->root, "sys/bus/pci/drivers/" VD_PCI_DRIVER,
 		    r);
+	module_ev(e, "virtio_mmio", "VIRTIO_MMIO", &se->virtio_mmio);
+	se->virtio_mmio.registered =
+		vd_sysfs_access(s, "sys/bus/platform/drivers/" VD_MMIO_DRIVER) == 0;
+	if (read_int(s, "sys/bus/platform/drivers_autoprobe", &se->platform_autoprobe) < 0)
+		se->platform_autoprobe = -1;
+	platform_facts(e);
 
 	se->klog_err = vd_klog_load(s, kmsg_file, &e->klog);
 	if (kmsg_file)
@@ -127,6 +146,10 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 			 (int)(sizeof(se->klog_source) - sizeof(se->root) - 2), e->klog.source);
 	else
 		snprintf(se->klog_source, sizeof(se->klog_source), "/dev/kmsg");
+
+	for (size_t i = 0; se->klog_err == 0 && i < e->klog.n; i++)
+		if (strstr(e->klog.lines[i], "PCI: OF: PROBE_ONLY enabled"))
+			se->pci_probe_only = true;
 
 	se->vsock_err = vd_vsock_local_cid(s, &se->vsock_cid);
 	r = vd_sysfs_access(s, "sys/module/vmw_vsock_vmci_transport");
@@ -158,6 +181,23 @@ void vd_evidence_free(struct vd_evidence *e)
 const struct vd_sys_ev *vd_evidence_sys(const struct vd_evidence *e)
 {
 	return &e->sys;
+}
+
+/* A PCI root bus under a platform device: a device-tree generic host bridge. */
+static void host_bridge(struct vd_evidence *e, const struct vd_device *d, struct vd_dev_ev *de)
+{
+	char real[512];
+	const char *p, *end;
+
+	if (vd_sysfs_link_path(e->s, d->path, real, sizeof(real)) < 0)
+		return;
+	p = strstr(real, "/platform/");
+	if (!p)
+		return;
+	p += strlen("/platform/");
+	end = strchr(p, '/');
+	if (end && !strncmp(end, "/pci", 4) && (size_t)(end - p) < sizeof(de->host_bridge))
+		snprintf(de->host_bridge, sizeof(de->host_bridge), "%.*s", (int)(end - p), p);
 }
 
 static void read_bars(struct vd_evidence *e, const struct vd_device *d, struct vd_dev_ev *de)
@@ -242,7 +282,7 @@ int vd_evidence_device(struct vd_evidence *e, const struct vd_device *d, struct 
 
 	memset(de, 0, sizeof(*de));
 	de->enable = de->irq = de->msi_count = de->pf_autoprobe = -1;
-	if (d->bus == VD_BUS_PCI) {
+	if ((d->bus == VD_BUS_PCI || d->bus == VD_BUS_PLATFORM) && !d->group) {
 		snprintf(path, sizeof(path), "%s/driver_override", d->path);
 		r = vd_sysfs_read(e->s, path, buf, sizeof(buf));
 		note_unread(de->unread, sizeof(de->unread), root, path, r);
@@ -252,6 +292,9 @@ int vd_evidence_device(struct vd_evidence *e, const struct vd_device *d, struct 
 			snprintf(de->override, sizeof(de->override), "%s",
 				 strcmp(buf, "(null)") ? buf : "");
 		}
+	}
+	if (d->bus == VD_BUS_PCI) {
+		host_bridge(e, d, de);
 		snprintf(path, sizeof(path), "%s/enable", d->path);
 		read_int(e->s, path, &de->enable);
 		snprintf(path, sizeof(path), "%s/irq", d->path);

@@ -37,6 +37,8 @@ static const char *const kind_names[_VD_KLOG_KIND_MAX] = {
 	[VD_KLOG_MODERN_NO_VERSION_1] = "modern-without-version-1",
 	[VD_KLOG_ENABLING_DEVICE] = "enabling-device",
 	[VD_KLOG_RESOURCES_PRESENT] = "resources-present",
+	[VD_KLOG_MMIO_REJECTED] = "mmio-rejected",
+	[VD_KLOG_BAR_CANT_CLAIM] = "bar-cannot-claim",
 };
 
 const char *vd_klog_kind_name(enum vd_klog_kind k)
@@ -267,6 +269,8 @@ static enum vd_klog_kind match_bar(const char *rest)
 		return VD_KLOG_BAR_NO_SPACE;
 	if (ends_with(rest, len, ": failed to assign"))
 		return VD_KLOG_BAR_FAILED_ASSIGN;
+	if (ends_with(rest, len, ": can't claim; no compatible bridge window"))
+		return VD_KLOG_BAR_CANT_CLAIM;
 	/* 6.1: "BAR %d: no space for %pR", "BAR %d: failed to assign %pR" */
 	if (skip_lit(rest, "BAR ")) {
 		const char *p = skip_number(rest + 4, 10);
@@ -294,6 +298,15 @@ static enum vd_klog_kind match_virtio(const char *rest)
 		return VD_KLOG_NEEDS_ACCESS_PLATFORM;
 	if (skip_lit(t, "device uses modern interface but does not have VIRTIO_F_VERSION_1"))
 		return VD_KLOG_MODERN_NO_VERSION_1;
+	return VD_KLOG_NONE;
+}
+
+/* drivers/virtio/virtio_mmio.c virtio_mmio_probe(): a transport that is not virtio */
+static enum vd_klog_kind match_virtio_mmio(const char *rest)
+{
+	if (skip_lit(rest, "Wrong magic value 0x") ||
+	    skip_lit(skip_number(skip_lit(rest, "Version "), 10), " not supported!"))
+		return VD_KLOG_MMIO_REJECTED;
 	return VD_KLOG_NONE;
 }
 
@@ -345,6 +358,8 @@ int vd_klog_match(const char *msg, struct vd_klog_event *ret)
 		kind = match_virtio(pre.rest);
 	if (kind == VD_KLOG_NONE)
 		kind = match_driver_core(pre.rest);
+	if (kind == VD_KLOG_NONE)
+		kind = match_virtio_mmio(pre.rest);
 	if (kind == VD_KLOG_NONE)
 		return 0;
 	ev.kind = kind;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vd/model/model.h"
+#include "vd/facts/klog.h"
 #include "vd/facts/pci.h"
 
 const char *vd_state_name(enum vd_state s)
@@ -15,7 +16,7 @@ const char *vd_state_name(enum vd_state s)
 		[VD_STATE_OK] = "ok",		[VD_STATE_UNBOUND] = "unbound",
 		[VD_STATE_FOREIGN] = "foreign", [VD_STATE_NO_DRIVER] = "no-driver",
 		[VD_STATE_FAILED] = "failed",	[VD_STATE_NOT_VIRTIO] = "not-virtio",
-		[VD_STATE_UNKNOWN] = "unknown",
+		[VD_STATE_UNKNOWN] = "unknown", [VD_STATE_EMPTY] = "empty",
 	};
 	return (unsigned)s < _VD_STATE_MAX ? names[s] : "";
 }
@@ -59,6 +60,10 @@ struct scan {
 	/* driver directories per bus, listed on first need (VD_BUS_OTHER: the virtio bus) */
 	struct vd_names drivers[3];
 	bool drivers_read[3];
+	/* for unbound virtio-mmio transports only: is the slot empty? */
+	int platform_autoprobe; /* -1 not read yet */
+	bool klog_read, have_klog;
+	struct vd_klog klog;
 };
 
 static void VD_PRINTF(2, 3) warn(struct scan *sc, const char *fmt, ...)
@@ -645,15 +650,84 @@ static int add_nonpci(struct scan *sc, size_t vi)
 	return vd_device_evaluate(d);
 }
 
+/* Whether the kernel log says virtio-mmio's probe of this transport failed. */
+static bool probe_logged(struct scan *sc, const char *name)
+{
+	if (!sc->klog_read) {
+		sc->klog_read = true;
+		sc->have_klog = vd_klog_load(sc->s, sc->o->kmsg_file, &sc->klog) == 0;
+	}
+	for (size_t i = 0; sc->have_klog && i < sc->klog.n; i++) {
+		struct vd_klog_event ev;
+
+		if (!strstr(sc->klog.lines[i], name) || vd_klog_match(sc->klog.lines[i], &ev) <= 0)
+			continue;
+		if (!strcmp(ev.device, name) &&
+		    (ev.kind == VD_KLOG_PROBE_FAILED || ev.kind == VD_KLOG_MMIO_REJECTED))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A transport without driver is an empty slot when virtio-mmio was free to probe it and
+ * nothing says the probe failed: QEMU's virt machine declares 32, fills them from the
+ * top, and virtio_mmio_probe() answers the rest (device ID 0) with a silent -ENODEV.
+ */
+static bool is_empty_slot(struct scan *sc, const struct vd_device *d)
+{
+	char path[400], buf[80];
+
+	if (sc->platform_autoprobe < 0) {
+		/* "1" or "0"; unreadable counts as on, the kernel's default */
+		sc->platform_autoprobe = vd_sysfs_read(sc->s, "sys/bus/platform/drivers_autoprobe",
+						       buf, sizeof(buf)) > 0 &&
+							 buf[0] == '0'
+						 ? 0
+						 : 1;
+	}
+	if (sc->platform_autoprobe == 0)
+		return false;
+	snprintf(path, sizeof(path), "%s/driver_override", d->path);
+	if (vd_sysfs_read(sc->s, path, buf, sizeof(buf)) >= 0 && strcmp(buf, "(null)") &&
+	    strcmp(buf, VD_MMIO_DRIVER))
+		return false;
+	return !probe_logged(sc, d->name);
+}
+
+/* The row that speaks for the transports waiting for an unregistered virtio-mmio. */
+static int add_group(struct scan *sc, size_t first, size_t last, unsigned int n)
+{
+	struct vd_device *d = new_device(sc);
+
+	if (!d)
+		return -ENOMEM;
+	d->bus = VD_BUS_PLATFORM;
+	d->transport = VD_TRANSPORT_MMIO;
+	d->cls.virtio = true;
+	d->name = VD_MMIO_DRIVER;
+	d->path = "sys/bus/platform/drivers/" VD_MMIO_DRIVER;
+	d->group = n;
+	/* names live in the pool: the array may have moved, the strings did not */
+	d->group_first = sc->m->dev[first].name;
+	d->group_last = sc->m->dev[last].name;
+	return vd_device_evaluate(d);
+}
+
 /* virtio-mmio transports with no virtio device under them (their driver never probed). */
 static int scan_unbound_mmio(struct scan *sc)
 {
 	struct vd_names names = { 0 };
+	const struct vd_names *drv = bus_drivers(sc, VD_BUS_PLATFORM);
+	bool registered = drv->n &&
+			  bsearch(VD_MMIO_DRIVER, drv->v, drv->n, sizeof(*drv->v), cmp_name);
+	size_t first = 0, last = 0;
+	unsigned int waiting = 0;
 	int r = vd_sysfs_list(sc->s, "sys/bus/platform/devices", &names);
 
 	if (r < 0)
 		return r == -ENOENT ? 0 : r;
-	for (size_t i = 0; i < names.n; i++) {
+	for (size_t i = 0; i < names.n && r >= 0; i++) {
 		struct vd_device *d;
 		char link[320], path[320];
 		bool seen = false;
@@ -671,8 +745,8 @@ static int scan_unbound_mmio(struct scan *sc)
 			snprintf(path, sizeof(path), "%s", link);
 		d = new_device(sc);
 		if (!d) {
-			vd_names_done(&names);
-			return -ENOMEM;
+			r = -ENOMEM;
+			break;
 		}
 		d->bus = VD_BUS_PLATFORM;
 		d->transport = VD_TRANSPORT_MMIO;
@@ -680,20 +754,28 @@ static int scan_unbound_mmio(struct scan *sc)
 		d->name = keep(sc, names.v[i]);
 		d->path = keep(sc, path);
 		d->pcidrv = read_driver(sc, d, d->path, VD_BUS_PLATFORM);
-		if (vd_device_evaluate(d) < 0) {
-			vd_names_done(&names);
-			return -ENOMEM;
+		if (!d->pcidrv[0] && !d->unread_err && !registered) {
+			if (!waiting)
+				first = sc->m->n - 1;
+			last = sc->m->n - 1;
+			d->in_group = true;
+			waiting++;
+		} else if (!d->pcidrv[0] && !d->unread_err) {
+			d->empty_slot = is_empty_slot(sc, d);
 		}
+		r = vd_device_evaluate(d);
 	}
+	if (r >= 0 && waiting)
+		r = add_group(sc, first, last, waiting);
 	vd_names_done(&names);
-	return 0;
+	return r;
 }
 
 int vd_model_scan(struct vd_sysfs *s, const struct vd_scan_opts *o, struct vd_model *ret)
 {
 	static const struct vd_scan_opts defaults = { 0 };
 	struct vd_model m = { 0 };
-	struct scan sc = { .s = s, .o = o ? o : &defaults, .m = &m };
+	struct scan sc = { .s = s, .o = o ? o : &defaults, .m = &m, .platform_autoprobe = -1 };
 	struct vd_names pci = { 0 };
 	int rp, rv, r = 0;
 
@@ -743,6 +825,8 @@ out:
 	vd_names_done(&sc.vnames);
 	for (size_t i = 0; i < ARRAY_SIZE(sc.drivers); i++)
 		vd_names_done(&sc.drivers[i]);
+	if (sc.have_klog)
+		vd_klog_done(&sc.klog);
 	if (r < 0 && r != -ENOENT) {
 		vd_model_done(&m);
 		return r;
@@ -805,6 +889,18 @@ int vd_device_evaluate(struct vd_device *d)
 		d->state = VD_STATE_NOT_VIRTIO;
 		return 0;
 	}
+	if (d->group) {
+		d->state = VD_STATE_UNBOUND;
+		return vd_device_set_problem(d,
+					     "virtio-mmio is not registered: %u transport%s wait%s "
+					     "for it",
+					     d->group, d->group == 1 ? "" : "s",
+					     d->group == 1 ? "s" : "");
+	}
+	if (!d->pcidrv[0] && d->empty_slot) {
+		d->state = VD_STATE_EMPTY;
+		return 0;
+	}
 	if (!d->pcidrv[0]) {
 		d->state = VD_STATE_UNBOUND;
 		return vd_device_set_problem(d, "no driver bound to the %s", level);
@@ -842,6 +938,17 @@ int vd_device_evaluate(struct vd_device *d)
 	}
 	d->state = VD_STATE_OK;
 	return 0;
+}
+
+bool vd_device_is_problem(const struct vd_device *d)
+{
+	return d->state != VD_STATE_OK && d->state != VD_STATE_NOT_VIRTIO &&
+	       d->state != VD_STATE_EMPTY && !d->in_group;
+}
+
+bool vd_device_listed(const struct vd_device *d, bool all)
+{
+	return all || (d->state != VD_STATE_EMPTY && !d->in_group);
 }
 
 int vd_device_matches(const struct vd_device *d, const char *arg)

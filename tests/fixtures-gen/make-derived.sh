@@ -5,6 +5,7 @@
 #         tests/fixtures-gen/make-derived.sh --unpack   # also re-unpack the three plain captures
 #         tests/fixtures-gen/make-derived.sh --verify   # only run the checks / summary
 #         tests/fixtures-gen/make-derived.sh --verdicts # rebuild only the v-* trees (make-verdicts.sh) + verify
+#         tests/fixtures-gen/make-derived.sh --arm64    # rebuild only the arm64 trees (make-arm64.sh) + verify
 #
 # Idempotent: every output directory is deleted and recreated.  Only files under
 # tests/fixtures/ are written.  NEVER point any of this at the real /sys.
@@ -95,6 +96,8 @@ pci_unbind() { # bdf
 
 # the v-* trees: VERDICTS, build_verdicts, check_verdicts
 . "$HERE/make-verdicts.sh"
+# the arm64 trees (crosvm, QEMU virt with virtio-mmio): ARM64, build_arm64
+. "$HERE/make-arm64.sh"
 
 # ---------------------------------------------------------------- derived fixtures
 build_fc_vsock_unbound() {
@@ -266,7 +269,7 @@ bad() { echo "  FAIL [$1] $2"; fail=1; }
 # expected unresolvable links, per fixture (relative paths)
 allowed_dangling() {
     case $1 in
-        qemu-6.1-mixed*|qemu-6.1-vsock) echo "sys/module/cxl_core/drivers/cxl:cxl_region" ;;
+        qemu-6.1-mixed*|qemu-6.1-vsock|crosvm-*|qemu-virt-*) echo "sys/module/cxl_core/drivers/cxl:cxl_region" ;;
         v-*) [ -L "$FIX/$1/sys/module/cxl_core/drivers/cxl:cxl_region" ] && echo "sys/module/cxl_core/drivers/cxl:cxl_region" ;;
         broken-attrs) echo "$P/0000:00:05.0/driver" ;;
         symlink-loop) printf '%s\n' "$P/0000:00:03.0/driver" "sys/bus/pci/devices/0000:00:09.0" ;;
@@ -365,6 +368,9 @@ summary() {
 if [ "${1:-}" = "--verdicts" ]; then
     build_verdicts
     cd "$FIX"
+elif [ "${1:-}" = "--arm64" ]; then
+    build_arm64
+    cd "$FIX"
 elif [ "${1:-}" != "--verify" ]; then
     build_fc_vsock_unbound
     build_fc_vsock_override_none
@@ -379,9 +385,11 @@ elif [ "${1:-}" != "--verify" ]; then
     build_qemu_nonroot
     build_verdicts     # after the fc-vsock-* trees: several v-* trees start from them
     cd "$FIX"
+    build_arm64
+    cd "$FIX"
 fi
 
-for n in firecracker-6.18 qemu-6.1-mixed qemu-6.1-vsock $DERIVED $VERDICTS; do
+for n in firecracker-6.18 qemu-6.1-mixed qemu-6.1-vsock $DERIVED $VERDICTS $ARM64; do
     verify_one "$n"
     summary "$n"
 done

@@ -5,6 +5,7 @@
  * copy of a fixture. Nothing here touches the real /sys: every tree is a mkdtemp copy and
  * the library only reaches it through --sysroot-style roots and the fake ops.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -54,6 +55,9 @@ struct fk {
 	const char *fail_module;
 	int fail_module_err;
 	bool load_autoprobe; /* registering virtio_pci probes unbound 1af4 functions */
+	/* virtio-mmio: the one transport with a device behind it (the others read ID 0) */
+	const char *mmio_dev;
+	int mmio_type;
 	uint32_t cid;
 	struct inject inject[4];
 	bool forbid_writes; /* a dry run: any write fails the test */
@@ -323,6 +327,108 @@ static int fk_bind(struct fk *k, const char *drv, const char *bdf)
 	return 0;
 }
 
+/* ---- the platform bus: virtio-mmio transports (platform_match(), virtio_mmio_probe()) */
+
+static bool pdevdir(struct fk *k, const char *name, char *out)
+{
+	char b[PATH_MAX], r[PATH_MAX];
+
+	snprintf(b, sizeof(b), "%s/sys/bus/platform/devices/%s", k->root, name);
+	if (!realpath(b, r))
+		return false;
+	strcpy(out, r + strlen(k->root) + 1);
+	return true;
+}
+
+/* virtio-mmio's probe: a device ID of 0 is a placeholder, -ENODEV without a word */
+static int mmio_probe(struct fk *k, const char *name, const char *dd)
+{
+	char rel[PATH_MAX], target[PATH_MAX], vname[32], vdir[PATH_MAX];
+	int n = 0;
+
+	if (!k->mmio_dev || strcmp(k->mmio_dev, name))
+		return -ENODEV;
+	snprintf(rel, sizeof(rel), "%s/driver", dd);
+	link_to(k, "sys/bus/platform/drivers/virtio-mmio", rel);
+	snprintf(rel, sizeof(rel), "sys/bus/platform/drivers/virtio-mmio/%s", name);
+	link_to(k, dd, rel);
+	for (;; n++) {
+		snprintf(rel, sizeof(rel), "sys/bus/virtio/devices/virtio%d", n);
+		if (!exists(k, rel))
+			break;
+	}
+	snprintf(vname, sizeof(vname), "virtio%d", n);
+	snprintf(vdir, sizeof(vdir), "%s/%s", dd, vname);
+	mkdir_p(k, vdir);
+	snprintf(rel, sizeof(rel), "%s/device", vdir);
+	snprintf(target, sizeof(target), "0x%04x\n", k->mmio_type);
+	put(k, rel, target);
+	snprintf(rel, sizeof(rel), "%s/status", vdir);
+	put(k, rel, "0x00000001\n");
+	snprintf(rel, sizeof(rel), "sys/bus/virtio/devices/%s", vname);
+	link_to(k, vdir, rel);
+	virtio_probe(k, vdir, vname, k->mmio_type);
+	return 0;
+}
+
+static int fk_platform(struct fk *k, const char *drv, const char *attr, const char *name)
+{
+	char dd[PATH_MAX], rel[PATH_MAX], cur[64], v[32], b[PATH_MAX];
+
+	if (!pdevdir(k, name, dd))
+		return -ENODEV;
+	snprintf(rel, sizeof(rel), "%s/driver", dd);
+	if (!strcmp(attr, "unbind")) {
+		if (!link_base(k, rel, cur) || strcmp(cur, drv))
+			return -ENODEV;
+		unlink(p(k, rel, b));
+		snprintf(rel, sizeof(rel), "sys/bus/platform/drivers/%s/%s", drv, name);
+		unlink(p(k, rel, b));
+		if (virtio_child(k, dd, v)) {
+			snprintf(rel, sizeof(rel), "sys/bus/virtio/devices/%s", v);
+			unlink(p(k, rel, b));
+			snprintf(rel, sizeof(rel), "%s/%s", dd, v);
+			rm_rf(p(k, rel, b));
+		}
+		return 0;
+	}
+	if (strcmp(attr, "bind"))
+		fail_msg("the fake kernel does not know platform '%s'", attr);
+	if (link_base(k, rel, cur))
+		return -EBUSY;
+	/* a set override matches only the driver of that name (platform_match) */
+	if (!override_allows(k, dd, drv) || strcmp(drv, "virtio-mmio"))
+		return -ENODEV;
+	return mmio_probe(k, name, dd);
+}
+
+/* Registering virtio-mmio probes every transport its override lets it take. */
+static void mmio_register(struct fk *k)
+{
+	static const char *const files[] = { "bind", "unbind", "uevent" };
+	char rel[PATH_MAX], b[PATH_MAX];
+	DIR *dir;
+	struct dirent *de;
+
+	mkdir_p(k, "sys/bus/platform/drivers/virtio-mmio");
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(rel, sizeof(rel), "sys/bus/platform/drivers/virtio-mmio/%s", files[i]);
+		put(k, rel, "");
+	}
+	dir = opendir(p(k, "sys/bus/platform/devices", b));
+	while (dir && (de = readdir(dir))) {
+		char dd[PATH_MAX], cur[64];
+
+		if (!strstr(de->d_name, "virtio_mmio") || !pdevdir(k, de->d_name, dd))
+			continue;
+		snprintf(rel, sizeof(rel), "%s/driver", dd);
+		if (!link_base(k, rel, cur) && override_allows(k, dd, "virtio-mmio"))
+			mmio_probe(k, de->d_name, dd);
+	}
+	if (dir)
+		closedir(dir);
+}
+
 static int fk_write(void *ctx, struct vd_sysfs *s, const char *path, const char *value, size_t len)
 {
 	struct fk *k = ctx;
@@ -359,6 +465,8 @@ static int fk_write(void *ctx, struct vd_sysfs *s, const char *path, const char 
 		put(k, path, rel);
 		return 0;
 	}
+	if (sscanf(path, "sys/bus/platform/drivers/%63[^/]/%63s", drv, attr) == 2)
+		return fk_platform(k, drv, attr, v);
 	if (sscanf(path, "sys/bus/pci/drivers/%63[^/]/%63s", drv, attr) == 2) {
 		if (!strcmp(attr, "bind"))
 			return fk_bind(k, drv, v);
@@ -408,6 +516,10 @@ static int fk_load(void *ctx, struct vd_sysfs *s, const char *name, bool dry_run
 		return k->fail_module_err;
 	if (dry_run)
 		return 0;
+	if (!strcmp(name, "virtio_mmio")) {
+		mmio_register(k);
+		return 0;
+	}
 	if (!strcmp(name, "virtio_pci")) {
 		create_driver_dir(k, "sys/bus/pci/drivers/virtio-pci");
 		if (k->load_autoprobe) {
@@ -1511,9 +1623,107 @@ static void test_cmd_environment_errors(void **state)
 	expect_cmd("firecracker-6.18", nodev, 2, "");
 	expect_cmd("firecracker-6.18", notvirtio, 2, "");
 	expect_cmd("qemu-6.1-mixed", vsock, 2, "");
-	expect_cmd("mmio-6.18", vsock, 2, "");
 	expect_cmd("firecracker-6.18", none, 2, "");
 	expect_cmd("firecracker-6.18", wait, 2, "");
+}
+
+/* ---------------------------------------------------------------- virtio-mmio */
+
+/* A vsock on virtio-mmio that works is "already bound": nothing written. */
+static void test_mmio_vsock_already_bound(void **state)
+{
+	static const char *const args[] = { "--vsock", NULL };
+
+	(void)state;
+	expect_cmd("mmio-6.18", args, 0,
+		   "virtio-mmio.2: already bound (virtio-mmio, vmw_vsock_virtio_transport)\n");
+}
+
+/* a003e00 unbound by an admin: driver_override and bind on the platform bus, verified */
+static void test_mmio_bind_by_name(void **state)
+{
+	static const char *const want[] = {
+		"sys/bus/platform/devices/a003e00.virtio_mmio/driver_override=virtio-mmio",
+		"sys/bus/platform/drivers/virtio-mmio/bind=a003e00.virtio_mmio",
+	};
+	struct t *t = setup_fixture("qemu-virt-arm64");
+
+	(void)state;
+	t->k.mmio_dev = "a003e00.virtio_mmio";
+	t->k.mmio_type = 4;
+	/* an admin's unbind first, through the fake kernel */
+	assert_int_equal(fk_write(&t->k, NULL, "sys/bus/platform/drivers/virtio-mmio/unbind",
+				  "a003e00.virtio_mmio", 19),
+			 0);
+	t->k.nlog = 0;
+	open_model(t);
+	/* sysfs cannot tell it from an empty slot; bind by name still tries */
+	assert_int_equal(dev(t, "a003e00.virtio_mmio")->state, VD_STATE_EMPTY);
+	assert_int_equal(vd_bind_device(t->s, dev(t, "a003e00.virtio_mmio"), &t->o, &t->ops, &t->r),
+			 0);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	expect_log(t, want, 2);
+	assert_string_equal(t->r.pcidrv, "virtio-mmio");
+	assert_string_equal(t->r.driver, "virtio_rng");
+	teardown_t(t);
+}
+
+/* An empty slot answers ENODEV: said as such, the override put back. */
+static void test_mmio_empty_slot_rolled_back(void **state)
+{
+	struct t *t = setup_fixture("qemu-virt-arm64");
+	char buf[64];
+
+	(void)state;
+	t->k.mmio_dev = "a003e00.virtio_mmio";
+	open_model(t);
+	assert_int_equal(dev(t, "a000000.virtio_mmio")->state, VD_STATE_EMPTY);
+	assert_int_equal(vd_bind_device(t->s, dev(t, "a000000.virtio_mmio"), &t->o, &t->ops, &t->r),
+			 0);
+	assert_int_equal(t->r.outcome, VD_BIND_FAILED);
+	assert_true(why_has(t, "empty virtio-mmio slot"));
+	assert_string_equal(t->r.rollback, "");
+	assert_true(logged(t, "sys/bus/platform/devices/a000000.virtio_mmio/driver_override=\n"));
+	assert_true(get(&t->k, "sys/devices/platform/a000000.virtio_mmio/driver_override", buf,
+			sizeof(buf)));
+	assert_string_equal(buf, "(null)");
+	assert_false(exists(&t->k, "sys/devices/platform/a000000.virtio_mmio/driver"));
+	teardown_t(t);
+}
+
+/* The group: loading virtio_mmio is the whole action, its registration probes them all. */
+static void test_mmio_group_loads_module(void **state)
+{
+	static const char *const want[] = { "modprobe virtio_mmio" };
+	struct t *t = setup_fixture("qemu-virt-mmio-not-loaded");
+
+	(void)state;
+	t->k.mmio_dev = "a003e00.virtio_mmio";
+	t->k.mmio_type = 4;
+	open_model(t);
+	assert_int_equal(dev(t, "virtio-mmio")->group, 32);
+	assert_true(dev(t, "a003e00.virtio_mmio")->in_group);
+	assert_int_equal(vd_bind_device(t->s, dev(t, "virtio-mmio"), &t->o, &t->ops, &t->r), 0);
+	assert_int_equal(t->r.outcome, VD_BIND_DONE);
+	expect_log(t, want, 1);
+	assert_string_equal(
+		t->r.note, "1 of 32 transports hold a virtio device, the other 31 are empty slots");
+	/* seen again, the transports are one bound rng and 31 empty slots */
+	open_model(t);
+	assert_int_equal(dev(t, "a003e00.virtio_mmio")->state, VD_STATE_OK);
+	assert_int_equal(dev(t, "a000000.virtio_mmio")->state, VD_STATE_EMPTY);
+	teardown_t(t);
+}
+
+/* A dry run of the group plans the module load and nothing else. */
+static void test_mmio_group_dry_run(void **state)
+{
+	static const char *const args[] = { "--all", "--dry-run", NULL };
+
+	(void)state;
+	expect_cmd("qemu-virt-mmio-not-loaded", args, 0,
+		   "# virtio-mmio ? : virtio-mmio is not registered: 32 transports wait for it\n"
+		   "modprobe virtio_mmio\n");
 }
 
 /* ---------------------------------------------------------------- errno words */
@@ -1546,11 +1756,16 @@ static void test_rejects_non_pci_device(void **state)
 	d.cls.virtio = true;
 	d.name = "0000:00:04.0/../../..";
 	assert_int_equal(vd_bind_device(t->s, &d, &t->o, &t->ops, &t->r), -EINVAL);
+	/* a platform device is bound only under a virtio-mmio name, never a path */
+	d.bus = VD_BUS_PLATFORM;
+	d.name = "../../a000000.virtio_mmio";
+	assert_int_equal(vd_bind_device(t->s, &d, &t->o, &t->ops, &t->r), -EINVAL);
+	d.name = "serial8250";
+	assert_int_equal(vd_bind_device(t->s, &d, &t->o, &t->ops, &t->r), -EINVAL);
+	d.bus = VD_BUS_OTHER;
+	d.name = "a000000.virtio_mmio";
+	assert_int_equal(vd_bind_device(t->s, &d, &t->o, &t->ops, &t->r), -EINVAL);
 	assert_int_equal(t->k.nlog, 0);
-	for (size_t i = 0; i < t->m.n; i++)
-		if (t->m.dev[i].bus != VD_BUS_PCI)
-			assert_int_equal(vd_bind_device(t->s, &t->m.dev[i], &t->o, &t->ops, &t->r),
-					 -EINVAL);
 	teardown_t(t);
 }
 
@@ -1611,6 +1826,11 @@ int main(void)
 		cmocka_unit_test(test_cmd_type_and_all),
 		cmocka_unit_test(test_cmd_rejects_bad_addresses),
 		cmocka_unit_test(test_cmd_environment_errors),
+		cmocka_unit_test(test_mmio_vsock_already_bound),
+		cmocka_unit_test(test_mmio_bind_by_name),
+		cmocka_unit_test(test_mmio_empty_slot_rolled_back),
+		cmocka_unit_test(test_mmio_group_loads_module),
+		cmocka_unit_test(test_mmio_group_dry_run),
 		cmocka_unit_test(test_errno_words),
 		cmocka_unit_test(test_rejects_non_pci_device),
 	};

@@ -400,12 +400,107 @@ static void m_vsock_second_unbound(struct ctx *c)
 	virtio_unbound(c);
 	c->se.vsock_bound = 1;
 }
-static void m_mmio_unbound(struct ctx *c)
+/* a virtio-mmio transport of QEMU's virt machine, no driver, virtio-mmio registered */
+static void mmio_transport(struct ctx *c)
 {
 	unbind(c);
 	c->d.bus = VD_BUS_PLATFORM;
-	c->d.name = "virtio-mmio.0";
-	c->se.kc_virtio_mmio = 'y';
+	c->d.name = "a003e00.virtio_mmio";
+	c->d.path = "sys/devices/platform/a003e00.virtio_mmio";
+	c->d.transport = VD_TRANSPORT_MMIO;
+	c->d.type_id = -1;
+	c->d.cfg_len = 0;
+	c->d.cfg = NULL;
+	c->se.virtio_mmio.registered = true;
+	c->se.platform_autoprobe = 1;
+}
+/* the group row: 32 transports wait for an unregistered virtio-mmio */
+static void mmio_group(struct ctx *c)
+{
+	mmio_transport(c);
+	c->d.name = "virtio-mmio";
+	c->d.path = "sys/bus/platform/drivers/virtio-mmio";
+	c->d.group = 32;
+	c->d.group_first = "a000000.virtio_mmio";
+	c->d.group_last = "a003e00.virtio_mmio";
+	c->se.virtio_mmio.registered = false;
+	c->se.virtio_mmio.looked_up = true;
+	c->se.virtio_mmio.kconfig = "VIRTIO_MMIO";
+	c->se.virtio_mmio.kconfig_val = 'm';
+	strcpy(c->se.virtio_mmio.info.name, "virtio_mmio");
+}
+static void m_mmio_unbound(struct ctx *c)
+{
+	mmio_transport(c);
+	event(c, VD_KLOG_PROBE_FAILED, "a003e00.virtio_mmio", -22,
+	      "virtio-mmio: probe of a003e00.virtio_mmio failed with error -22");
+}
+static void m_mmio_empty(struct ctx *c)
+{
+	mmio_transport(c);
+	c->d.empty_slot = true;
+	c->d.state = VD_STATE_EMPTY;
+}
+static void m_mmio_override(struct ctx *c)
+{
+	mmio_transport(c);
+	strcpy(c->de.override, "none");
+}
+static void m_mmio_not_built(struct ctx *c)
+{
+	mmio_group(c);
+	c->se.virtio_mmio.kconfig_val = 'n';
+}
+static void m_mmio_initcall(struct ctx *c)
+{
+	mmio_group(c);
+	c->se.mmio_initcall_blacklisted = true;
+}
+static void m_mmio_blacklisted(struct ctx *c)
+{
+	mmio_group(c);
+	c->se.virtio_mmio.info.on_disk = true;
+	c->se.virtio_mmio.info.blacklisted = true;
+}
+static void m_mmio_not_loaded(struct ctx *c)
+{
+	mmio_group(c);
+	c->se.virtio_mmio.info.on_disk = true;
+}
+static void m_mmio_missing(struct ctx *c)
+{
+	mmio_group(c);
+}
+/* a virtio device on virtio-mmio without its virtio driver: evidence on the platform bus */
+static void m_mmio_virtio_not_loaded(struct ctx *c)
+{
+	virtio_unbound(c);
+	c->d.bus = VD_BUS_PLATFORM;
+	c->d.name = "a003e00.virtio_mmio";
+	c->d.pcidrv = "virtio-mmio";
+	c->d.transport = VD_TRANSPORT_MMIO;
+	c->de.vdrv.info.on_disk = true;
+}
+/* arm64's generic host bridge, assigning mode: BAR0 zeroed, capabilities intact, no log */
+static void m_bar_zeroed(struct ctx *c)
+{
+	unbind(c);
+	c->de.bar[0] = (struct vd_resource){ 0, 0, 0 };
+	strcpy(c->de.host_bridge, "10000.pci");
+}
+static void m_bar_probe_only(struct ctx *c)
+{
+	unbind(c);
+	c->de.bar[0] = (struct vd_resource){ 0, 0x7fff, 0x20040200 };
+	strcpy(c->de.host_bridge, "10000.pci");
+	c->se.pci_probe_only = true;
+}
+/* virtio-mmio built in yet not registered: the fix cannot be a modprobe */
+static void m_mmio_group_builtin(struct ctx *c)
+{
+	mmio_group(c);
+	c->se.virtio_mmio.kconfig_val = 'y';
+	c->se.virtio_mmio.info.builtin = true;
 }
 static void m_cannot_tell(struct ctx *c)
 {
@@ -481,7 +576,22 @@ static const struct {
 	  "vmw_vsock_vmci_transport" },
 	{ "vsock second", m_vsock_second, VD_V_VSOCK_SECOND_DEVICE, "error -16" },
 	{ "vsock second unbound", m_vsock_second_unbound, VD_V_VSOCK_SECOND_DEVICE, "no link" },
-	{ "mmio unbound", m_mmio_unbound, VD_V_MMIO_UNBOUND, "CONFIG_VIRTIO_MMIO=y" },
+	{ "mmio unbound", m_mmio_unbound, VD_V_MMIO_UNBOUND, "failed with error -22" },
+	{ "mmio empty", m_mmio_empty, VD_V_MMIO_EMPTY, "virtio-mmio: registered; nothing in" },
+	{ "mmio override", m_mmio_override, VD_V_OVERRIDE_NONE,
+	  "sys/bus/platform/devices/a003e00.virtio_mmio/driver_override: 'none'" },
+	{ "mmio not built", m_mmio_not_built, VD_V_MMIO_DRIVER_NOT_BUILT, "CONFIG_VIRTIO_MMIO=n" },
+	{ "mmio initcall", m_mmio_initcall, VD_V_MMIO_DRIVER_INITCALL_BLACKLISTED,
+	  "virtio_mmio_init" },
+	{ "mmio blacklisted", m_mmio_blacklisted, VD_V_MMIO_DRIVER_BLACKLISTED,
+	  "blacklist virtio_mmio" },
+	{ "mmio not loaded", m_mmio_not_loaded, VD_V_MMIO_DRIVER_NOT_LOADED,
+	  "32 virtio-mmio transports without a driver (a000000.virtio_mmio ... a003e00" },
+	{ "mmio missing", m_mmio_missing, VD_V_MMIO_DRIVER_MISSING, "CONFIG_VIRTIO_MMIO=m" },
+	{ "mmio virtio not loaded", m_mmio_virtio_not_loaded, VD_V_VIRTIO_DRIVER_NOT_LOADED,
+	  "sys/bus/platform/devices/a003e00.virtio_mmio/driver -> virtio-mmio" },
+	{ "bar zeroed", m_bar_zeroed, VD_V_PROBE_BAR_UNASSIGNED, "BAR 0 reads 0" },
+	{ "bar probe-only", m_bar_probe_only, VD_V_PROBE_BAR_UNASSIGNED, "PROBE_ONLY enabled" },
 	{ "cannot tell", m_cannot_tell, VD_V_CANNOT_TELL, "no link" },
 };
 
@@ -512,7 +622,7 @@ static void test_every_rule(void **state)
 		/* no verdict without evidence, and a problem always comes with a fix */
 		assert_true(f.n_evidence > 0);
 		assert_true(f.summary[0] != '\0');
-		if (f.verdict != VD_V_OK && f.verdict != VD_V_VIRTIO_DRIVER_NONE)
+		if (vd_verdict_is_problem(f.verdict) && f.verdict != VD_V_VIRTIO_DRIVER_NONE)
 			assert_true(f.n_remedy > 0);
 	}
 }
@@ -555,6 +665,87 @@ static void test_remedies_name_the_device(void **state)
 	assert_non_null(strstr(f.unchecked[0], "needs root"));
 }
 
+static bool remedy_has(const struct vd_finding *f, const char *what)
+{
+	for (size_t k = 0; k < f->n_remedy; k++)
+		if (strstr(f->remedy[k], what))
+			return true;
+	return false;
+}
+
+/*
+ * Behind arm64's generic host bridge pci=realloc is read on neither path: the fix names the
+ * device tree's window (assigning mode) or the VMM's BAR programming (probe-only), and
+ * the zeroed BAR is never taken for a missing capability.
+ */
+static void test_arm64_bar_fixes(void **state)
+{
+	struct ctx c;
+	struct vd_finding f;
+
+	(void)state;
+	healthy(&c);
+	m_bar_zeroed(&c);
+	vd_diagnose(&c.d, &c.de, &c.se, &f);
+	assert_int_equal(f.verdict, VD_V_PROBE_BAR_UNASSIGNED);
+	assert_non_null(strstr(f.summary, "silent -ENODEV"));
+	assert_true(remedy_has(&f, "ranges"));
+	assert_false(remedy_has(&f, "boot with pci=realloc"));
+	healthy(&c);
+	m_bar_probe_only(&c);
+	vd_diagnose(&c.d, &c.de, &c.se, &f);
+	assert_non_null(strstr(f.summary, "probe-only"));
+	assert_true(remedy_has(&f, "linux,pci-probe-only"));
+	assert_false(remedy_has(&f, "boot with pci=realloc"));
+	/* on x86 (no device-tree host bridge) pci=realloc can re-size bridge windows */
+	healthy(&c);
+	m_bar_unset(&c);
+	vd_diagnose(&c.d, &c.de, &c.se, &f);
+	assert_true(remedy_has(&f, "pci=realloc"));
+}
+
+/* A built-in driver is never told to modprobe; force_legacy only ever explains legacy mode. */
+static void test_builtin_and_force_legacy(void **state)
+{
+	struct ctx c;
+	struct vd_finding f;
+
+	(void)state;
+	healthy(&c);
+	m_cannot_tell(&c);
+	c.de.vdrv.kconfig_val = 'y';
+	c.de.vdrv.looked_up = true;
+	c.de.vdrv.info.builtin = true;
+	vd_diagnose(&c.d, &c.de, &c.se, &f);
+	assert_int_equal(f.verdict, VD_V_CANNOT_TELL);
+	assert_false(remedy_has(&f, "modprobe vmw"));
+	healthy(&c);
+	m_mmio_group_builtin(&c);
+	vd_diagnose(&c.d, &c.de, &c.se, &f);
+	assert_false(remedy_has(&f, "modprobe"));
+
+	/* a modern-only device is never blamed on force_legacy */
+	healthy(&c);
+	m_rejected(&c);
+	c.se.force_legacy = 'Y';
+	vd_diagnose(&c.d, &c.de, &c.se, &f);
+	for (size_t k = 0; k < f.n_evidence; k++)
+		assert_null(strstr(f.evidence[k], "force_legacy"));
+	assert_null(strstr(f.summary, "force_legacy"));
+	/* a transitional device running legacy because of it is told so */
+	healthy(&c);
+	c.d.device = 0x1000;
+	vd_classify_pci(0x1af4, 0x1000, 0x0001, true, &c.d.cls);
+	c.d.type_id = 1;
+	c.d.transport = VD_TRANSPORT_TRANSITIONAL;
+	c.d.have_features = true;
+	c.d.status = 0x07;
+	c.se.force_legacy = 'Y';
+	vd_diagnose(&c.d, &c.de, &c.se, &f);
+	assert_int_equal(f.verdict, VD_V_OK);
+	assert_non_null(strstr(f.evidence[f.n_evidence - 1], "force_legacy: Y"));
+}
+
 /* the man page documents every verdict code (a code added without docs fails here) */
 static void test_man_page_lists_verdicts(void **state)
 {
@@ -583,6 +774,8 @@ int main(void)
 		cmocka_unit_test(test_every_rule),
 		cmocka_unit_test(test_verdict_table),
 		cmocka_unit_test(test_remedies_name_the_device),
+		cmocka_unit_test(test_arm64_bar_fixes),
+		cmocka_unit_test(test_builtin_and_force_legacy),
 		cmocka_unit_test(test_man_page_lists_verdicts),
 	};
 	return cmocka_run_group_tests_name("diagnose", tests, NULL, NULL);

@@ -217,7 +217,8 @@ static void test_mmio(void **state)
 		  "vmw_vsock_virtio_transport" },
 		{ "virtio-mmio.3", VD_STATE_OK, VD_TRANSPORT_MMIO, 4, "virtio-mmio", "virtio3",
 		  "virtio_rng" },
-		{ "a000000.virtio_mmio", VD_STATE_UNBOUND, VD_TRANSPORT_MMIO, -1, "", "", "" },
+		/* virtio-mmio registered, no override, a silent log: an empty slot */
+		{ "a000000.virtio_mmio", VD_STATE_EMPTY, VD_TRANSPORT_MMIO, -1, "", "", "" },
 	};
 	struct vd_model m;
 
@@ -225,6 +226,51 @@ static void test_mmio(void **state)
 	scan_fixture(VD_FIXTURE("mmio-6.18"), NULL, &m);
 	expect_rows(&m, rows, 5);
 	assert_false(m.dev[0].have_id);
+	assert_false(vd_device_is_problem(&m.dev[4]));
+	assert_false(vd_device_listed(&m.dev[4], false));
+	assert_true(vd_device_listed(&m.dev[4], true));
+	vd_model_done(&m);
+}
+
+/* QEMU's arm64 virt: 32 transports, 31 empty; without virtio-mmio, one group of 32 */
+static void test_mmio_virt(void **state)
+{
+	struct vd_model m;
+	size_t empty = 0, problems = 0, groups = 0, members = 0;
+
+	(void)state;
+	scan_fixture(VD_FIXTURE("qemu-virt-arm64"), NULL, &m);
+	assert_int_equal(m.n, 32);
+	for (size_t i = 0; i < m.n; i++) {
+		empty += m.dev[i].state == VD_STATE_EMPTY;
+		problems += vd_device_is_problem(&m.dev[i]);
+	}
+	assert_int_equal(empty, 31);
+	assert_int_equal(problems, 0);
+	vd_model_done(&m);
+
+	/* a log line naming a transport makes it a transport whose probe failed, not a slot */
+	scan_fixture(VD_FIXTURE("qemu-virt-mmio-rejected"), NULL, &m);
+	for (size_t i = 0; i < m.n; i++)
+		if (!strcmp(m.dev[i].name, "a000000.virtio_mmio"))
+			assert_int_equal(m.dev[i].state, VD_STATE_UNBOUND);
+	vd_model_done(&m);
+
+	scan_fixture(VD_FIXTURE("qemu-virt-mmio-not-loaded"), NULL, &m);
+	for (size_t i = 0; i < m.n; i++) {
+		groups += m.dev[i].group > 0;
+		members += m.dev[i].in_group;
+		problems += vd_device_is_problem(&m.dev[i]);
+		if (m.dev[i].group) {
+			assert_string_equal(m.dev[i].name, "virtio-mmio");
+			assert_int_equal(m.dev[i].group, 32);
+			assert_string_equal(m.dev[i].group_first, "a000000.virtio_mmio");
+			assert_string_equal(m.dev[i].group_last, "a003e00.virtio_mmio");
+		}
+	}
+	assert_int_equal(groups, 1);
+	assert_int_equal(members, 32);
+	assert_int_equal(problems, 1); /* the group row, not 32 rows */
 	vd_model_done(&m);
 }
 
@@ -348,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_derived_states),
 		cmocka_unit_test(test_no_virtio_pci_driver),
 		cmocka_unit_test(test_mmio),
+		cmocka_unit_test(test_mmio_virt),
 		cmocka_unit_test(test_broken_attrs),
 		cmocka_unit_test(test_symlink_loop),
 		cmocka_unit_test(test_nothing_to_read),

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* virtio-doctor -- bind: put virtio-pci on a PCI function, verify both levels, roll back */
+/* virtio-doctor -- bind: put the transport driver on a device, verify both levels, roll back */
 #ifndef VD_BIND_H
 #define VD_BIND_H
 
@@ -70,7 +70,7 @@ struct vd_bind_step {
 #define VD_BIND_MAX_STEPS 16
 
 struct vd_bind_result {
-	char name[16]; /* "0000:00:04.0" */
+	char name[64]; /* "0000:00:04.0", "a003e00.virtio_mmio", or "virtio-mmio" (the group) */
 	enum vd_bind_outcome outcome;
 	/*
 	 * Why it was refused or failed, lower-case, without the errno: "probe rejected the
@@ -99,11 +99,13 @@ struct vd_bind_result {
 };
 
 /*
- * Bind one virtio PCI function of the model to virtio-pci and verify both levels
+ * Bind one virtio device of the model to its transport driver (a PCI function to
+ * virtio-pci, a virtio-mmio transport to virtio-mmio) and verify both levels
  * (kernel-facts section 3.5, peer-tools "bind algorithm"). The device's state is read
  * again live, so targets bound by an earlier call (loading virtio_pci probes them all)
- * are seen as they are now. Returns 0 with ret filled whatever the outcome; -EINVAL for
- * a device that is not a virtio PCI function, -ENOMEM.
+ * are seen as they are now. The group row of transports waiting for virtio-mmio binds by
+ * loading virtio_mmio, whose registration probes them all. Returns 0 with ret filled
+ * whatever the outcome; -EINVAL for a device that is neither, -ENOMEM.
  */
 int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct vd_bind_opts *o,
 		   const struct vd_bind_ops *ops, struct vd_bind_result *ret);

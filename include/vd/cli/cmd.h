@@ -29,7 +29,7 @@ enum {
  */
 static inline int vd_cli_state_rc(int rc, enum vd_state st)
 {
-	if (st == VD_STATE_OK || st == VD_STATE_NOT_VIRTIO)
+	if (st == VD_STATE_OK || st == VD_STATE_NOT_VIRTIO || st == VD_STATE_EMPTY)
 		return rc;
 	if (st == VD_STATE_UNKNOWN)
 		return rc == VD_EXIT_OK ? VD_EXIT_USAGE : rc;

@@ -50,6 +50,12 @@ enum vd_verdict {
 	VD_V_VSOCK_COMPETING_TRANSPORT,
 	VD_V_VSOCK_SECOND_DEVICE,
 	VD_V_MMIO_UNBOUND,
+	VD_V_MMIO_DRIVER_NOT_BUILT,
+	VD_V_MMIO_DRIVER_INITCALL_BLACKLISTED,
+	VD_V_MMIO_DRIVER_BLACKLISTED,
+	VD_V_MMIO_DRIVER_NOT_LOADED,
+	VD_V_MMIO_DRIVER_MISSING,
+	VD_V_MMIO_EMPTY,
 	VD_V_CANNOT_TELL,
 	_VD_V_MAX,
 };
@@ -57,6 +63,8 @@ enum vd_verdict {
 const char *vd_verdict_code(enum vd_verdict v);
 /* One line for the man page and --help: what the verdict means. */
 const char *vd_verdict_help(enum vd_verdict v);
+/* Whether the verdict is something to fix: not ok, not an empty virtio-mmio slot. */
+bool vd_verdict_is_problem(enum vd_verdict v);
 
 /* What a module-level question found: the module, its kernel option, its registration. */
 struct vd_mod_ev {
@@ -79,7 +87,12 @@ struct vd_sys_ev {
 	bool cmdline_loaded;
 	char cmdline[4096];
 	bool initcall_blacklisted; /* initcall_blacklist=virtio_pci_driver_init */
-	bool noautodetect;	   /* Alpine: OpenRC hwdrivers loads no modules */
+	struct vd_mod_ev virtio_mmio;
+	bool mmio_initcall_blacklisted; /* initcall_blacklist=virtio_mmio_init */
+	int platform_autoprobe;		/* sys/bus/platform/drivers_autoprobe: 1, 0, -1 */
+	char force_legacy;		/* virtio_pci.force_legacy: 'Y', 'N', 0 unknown */
+	bool pci_probe_only;		/* the log says "PCI: OF: PROBE_ONLY enabled" */
+	bool noautodetect;		/* Alpine: OpenRC hwdrivers loads no modules */
 	bool pci_nomsi;
 	bool kmod_index;
 	char kmod_problem[256];
@@ -107,7 +120,12 @@ struct vd_dev_ev {
 	int irq;       /* -1 unknown */
 	int msi_count; /* -1 unknown */
 	bool is_vf;
-	int pf_autoprobe;      /* -1 unknown */
+	int pf_autoprobe; /* -1 unknown */
+	/*
+	 * The platform device that holds the PCI root bus: a device-tree generic host
+	 * bridge ("4010000000.pcie", crosvm's "10000.pci"); "" on x86 (ACPI or legacy).
+	 */
+	char host_bridge[64];
 	struct vd_mod_ev vdrv; /* the type's virtio driver */
 	size_t n_events;
 	struct vd_klog_event events[VD_EV_EVENTS];

@@ -25,6 +25,10 @@ enum vd_klog_kind {
 	VD_KLOG_MODERN_NO_VERSION_1,   /* "device uses modern interface but does not have ..." */
 	VD_KLOG_ENABLING_DEVICE,       /* "enabling device (0000 -> 0002)": probe ran */
 	VD_KLOG_RESOURCES_PRESENT,     /* "Resources present before probing" */
+	VD_KLOG_MMIO_REJECTED,	       /* virtio_mmio_probe(): "Wrong magic value", "Version %ld
+					  not supported!" (an empty slot logs nothing) */
+	VD_KLOG_BAR_CANT_CLAIM,	       /* probe-only: "...: can't claim; no compatible bridge
+					  window" */
 	_VD_KLOG_KIND_MAX,
 };
 

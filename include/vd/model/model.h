@@ -21,6 +21,7 @@ enum vd_state {
 	VD_STATE_FAILED,     /* FAILED/NEEDS_RESET, no virtio device, or no DRIVER_OK */
 	VD_STATE_NOT_VIRTIO, /* listed with --all only */
 	VD_STATE_UNKNOWN,    /* a file that decides the state could not be read (unread) */
+	VD_STATE_EMPTY,	     /* a virtio-mmio placeholder: no device behind it; --all only */
 	_VD_STATE_MAX,
 };
 
@@ -32,7 +33,8 @@ enum vd_bus {
 	VD_BUS_OTHER,	 /* a virtio device under some other parent (vdpa, ccw, ...) */
 };
 
-#define VD_PCI_DRIVER "virtio-pci" /* the driver's sysfs name; the module is virtio_pci */
+#define VD_PCI_DRIVER "virtio-pci"   /* the driver's sysfs name; the module is virtio_pci */
+#define VD_MMIO_DRIVER "virtio-mmio" /* platform driver; the module is virtio_mmio */
 
 struct vd_device {
 	enum vd_bus bus;
@@ -77,6 +79,21 @@ struct vd_device {
 	 */
 	const char *unread;
 	int unread_err;
+	/*
+	 * virtio-mmio while its driver is not registered: the transports wait as one group.
+	 * The group's own row (name "virtio-mmio") has group = how many wait and the first
+	 * and last of their names; each waiting transport has in_group set and is listed
+	 * with --all only, so 32 placeholders make one row, one verdict, one problem.
+	 */
+	unsigned int group;
+	bool in_group;
+	/*
+	 * An empty slot: a virtio-mmio transport with no driver while virtio-mmio is
+	 * registered, may match (no override, autoprobe on) and the log says nothing of its
+	 * probe: virtio_mmio_probe() rejects a device ID of 0 silently (a placeholder).
+	 */
+	bool empty_slot;
+	const char *group_first, *group_last;
 
 	enum vd_state state;
 	char *problem;	     /* what is wrong, NULL when nothing; owned (vd_device_set_problem) */
@@ -87,7 +104,7 @@ struct vd_device {
 #define VD_DEVICE_INIT                                                                             \
 	{                                                                                          \
 		.name = "", .path = "", .pcidrv = "", .virtio = "", .vpath = "", .driver = "",     \
-		.unread = "", .type_id = -1,                                                       \
+		.unread = "", .type_id = -1, .group_first = "", .group_last = "",                  \
 	}
 
 /* What a scan reads beyond what STATE needs: only the files a row shows. */
@@ -108,6 +125,11 @@ struct vd_scan_opts {
 	 */
 	bool skip_transport;
 	unsigned int want; /* VD_WANT_* */
+	/*
+	 * The kernel log that tells an empty virtio-mmio slot from a transport whose probe
+	 * failed (vd_klog_load's file argument); read only when a transport has no driver.
+	 */
+	const char *kmsg_file;
 };
 
 struct vd_model {
@@ -132,6 +154,14 @@ void vd_model_done(struct vd_model *m);
  * (command line), "ADDR.virtio_mmio" (device tree), "LNRO0005:NN" (ACPI).
  */
 bool vd_is_mmio_name(const char *name);
+
+/*
+ * Whether the device counts as a problem (scan's and check's exit status), and whether a
+ * listing shows it without --all: empty slots and the members of a waiting group are
+ * neither (their group's row speaks for them).
+ */
+bool vd_device_is_problem(const struct vd_device *d);
+bool vd_device_listed(const struct vd_device *d, bool all);
 
 /* STATE and PROBLEM from what was read; -ENOMEM when the problem text cannot be kept. */
 int vd_device_evaluate(struct vd_device *d);

@@ -44,7 +44,7 @@ vd_openrc_initramfs() {
 	mkdir -p "$root"/{sbin,bin,etc,lib}
 	cp -a "$VD_ORC_DIR"/sbin "$VD_ORC_DIR"/bin "$VD_ORC_DIR"/lib "$root/"
 	cp -a "$VD_ORC_DIR"/etc/. "$root/etc/"
-	libdir=$VD_ORC_DIR/lib/x86_64-linux-gnu
+	libdir=$(echo "$VD_ORC_DIR"/lib/*-linux-gnu*)
 	find "$VD_ORC_DIR"/sbin "$VD_ORC_DIR"/bin "$VD_ORC_DIR"/lib -type f | while read -r f; do
 		head -c 4 "$f" | grep -q 'ELF' || continue
 		LD_LIBRARY_PATH=$libdir ldd "$f" 2>/dev/null | grep -o '/[^ ]*'

@@ -14,7 +14,7 @@ VD_SCENARIO=boot
 
 # each_scenario PHASE: source every scenario of this boot (vd.scenario=) with VD_PHASE=PHASE
 each_scenario() {
-	local n f arg scenarios=""
+	local n f arg rc scenarios=""
 	for arg in $(cat /proc/cmdline); do
 		case $arg in
 		vd.scenario=*) scenarios=$(echo "${arg#vd.scenario=}" | tr ',' ' ') ;;
@@ -31,7 +31,8 @@ each_scenario() {
 		[ "$1" = post ] && emit "=VD= begin $VD_SCENARIO uptime=$(cut -d' ' -f1 /proc/uptime)"
 		# shellcheck disable=SC1090
 		(. "$f")
-		[ "$1" = post ] && emit "=VD= done $VD_SCENARIO rc=$? uptime=$(cut -d' ' -f1 /proc/uptime)"
+		rc=$?
+		[ "$1" = post ] && emit "=VD= done $VD_SCENARIO rc=$rc uptime=$(cut -d' ' -f1 /proc/uptime)"
 	done
 	VD_SCENARIO=boot
 }

@@ -21,11 +21,16 @@ def levels(t, lines):
 
 
 def services(t, key="services"):
-    """{service: state} from rc-status of the sysinit, boot and default runlevels"""
-    st = {}
+    """{service: state} of the sysinit, boot and default runlevels and of the services
+    they pulled in, from `rc-status -a` (its other runlevels are left out)"""
+    st, keep = {}, False
     for l in t.rec(key).out.splitlines():
-        m = re.match(r"^\s*(\S+)\s+\[\s*([a-z]+)\s*\]", l)
+        m = re.match(r"^(Dynamic )?Runlevel: (\S+)", l)
         if m:
+            keep = m.group(2) in ("sysinit", "boot", "default", "needed/wanted")
+            continue
+        m = re.match(r"^\s*(\S+)\s+\[\s*([a-z]+)\s*\]", l)
+        if m and keep:
             st[m.group(1)] = m.group(2)
     return st
 

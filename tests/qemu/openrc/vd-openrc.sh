@@ -37,13 +37,9 @@ each_scenario() {
 	VD_SCENARIO=boot
 }
 
-# orc_services: every service of the sysinit, boot and default runlevels, with its state
-# (rc-status: " NAME [ started ]" lines)
-orc_services() {
-	rc-status sysinit
-	rc-status boot
-	rc-status default
-}
+# orc_services: every service of every runlevel, and those pulled in by dependencies, with
+# its state (" NAME [ started ]" lines), from one rc-status
+orc_services() { rc-status -a; }
 
 case $1 in
 pre)

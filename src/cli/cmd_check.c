@@ -129,8 +129,8 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 		} else if (!present) {
 			rc = VD_EXIT_PROBLEM;
 			if (verbose)
-				printf("%s: absent: no %s device on this machine\n", req[k]->name,
-				       req[k]->spec_name);
+				printf("%s: absent: no virtio %s device on this machine\n",
+				       req[k]->name, req[k]->name);
 		}
 	}
 	if (verbose && rc == VD_EXIT_OK)

@@ -544,13 +544,24 @@ int vd_sysfs_readlink(struct vd_sysfs *s, const char *path, char *buf, size_t si
 	_cleanup_close_ int fd = -1;
 	ssize_t n;
 
-	/* O_PATH|O_NOFOLLOW opens the link itself; its parents resolve inside the root. */
-	fd = open_in_root(s, path, O_PATH | O_NOFOLLOW);
-	if (fd < 0)
-		return fd;
-	n = readlinkat(fd, "", buf, size);
-	if (n < 0)
-		return errno == ENOENT ? -EINVAL : -errno; /* not a symlink */
+	if (s->live) {
+		/*
+		 * On "/" the kernel's own walk of the parents stays under it (open_fallback()
+		 * relies on the same): one readlinkat() instead of open, readlinkat and
+		 * close, for the two driver links of every device.
+		 */
+		n = readlinkat(s->root_fd, rel(path), buf, size);
+		if (n < 0)
+			return -errno; /* EINVAL: not a symlink, as below */
+	} else {
+		/* O_PATH|O_NOFOLLOW opens the link itself; its parents resolve inside the root. */
+		fd = open_in_root(s, path, O_PATH | O_NOFOLLOW);
+		if (fd < 0)
+			return fd;
+		n = readlinkat(fd, "", buf, size);
+		if (n < 0)
+			return errno == ENOENT ? -EINVAL : -errno; /* not a symlink */
+	}
 	if ((size_t)n >= size)
 		return -ENAMETOOLONG;
 	buf[n] = '\0';

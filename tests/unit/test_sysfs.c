@@ -267,6 +267,29 @@ static void test_list_sorted(const struct tree *t, struct vd_sysfs *s)
 	assert_int_equal(vd_sysfs_list(s, "sys/devices/dev0/vendor", &n), -ENOTDIR);
 }
 
+/* More names than one getdents64() buffer holds: every one, once, in version order. */
+static void test_list_many(void **state)
+{
+	const struct tree *t = *state;
+	struct vd_names n;
+	char name[128];
+
+	mk(t->root, "sys/many");
+	for (int i = 0; i < 3000; i++) {
+		/* 70-byte names: about 200 KiB of records, several buffers */
+		snprintf(name, sizeof(name), "sys/many/dev-%060d-%d", 0, i);
+		put(t->root, name, "");
+	}
+	put(t->root, "sys/many/.keep", "");
+	assert_int_equal(vd_sysfs_list(t->s, "sys/many", &n), 0);
+	assert_int_equal(n.n, 3000);
+	for (size_t i = 0; i < n.n; i++) {
+		snprintf(name, sizeof(name), "dev-%060d-%zu", 0, i);
+		assert_string_equal(n.v[i], name);
+	}
+	vd_names_done(&n);
+}
+
 static void test_write_never_creates(const struct tree *t, struct vd_sysfs *s)
 {
 	char buf[64];
@@ -747,6 +770,7 @@ int main(void)
 		cmocka_unit_test(test_open_missing_root),
 		cmocka_unit_test(test_root_spellings),
 		cmocka_unit_test(test_readlink_live_same_answers),
+		cmocka_unit_test(test_list_many),
 	};
 	return cmocka_run_group_tests_name("sysfs", tests, setup, teardown);
 }

@@ -124,7 +124,8 @@ int main(int argc, char **argv)
 			continue;
 		*end = '\0';
 		start = strrchr(target, '/');
-		snprintf(kids[nc].parent, sizeof(kids[nc].parent), "%.60s", start ? start + 1 : target);
+		snprintf(kids[nc].parent, sizeof(kids[nc].parent), "%.60s",
+			 start ? start + 1 : target);
 		snprintf(kids[nc].name, sizeof(kids[nc].name), "%.30s", virt[i]);
 		nc++;
 	}

@@ -267,6 +267,29 @@ static void test_list_sorted(const struct tree *t, struct vd_sysfs *s)
 	assert_int_equal(vd_sysfs_list(s, "sys/devices/dev0/vendor", &n), -ENOTDIR);
 }
 
+/* More names than one getdents64() buffer holds: every one, once, in version order. */
+static void test_list_many(void **state)
+{
+	const struct tree *t = *state;
+	struct vd_names n;
+	char name[128];
+
+	mk(t->root, "sys/many");
+	for (int i = 0; i < 3000; i++) {
+		/* 70-byte names: about 200 KiB of records, several buffers */
+		snprintf(name, sizeof(name), "sys/many/dev-%060d-%d", 0, i);
+		put(t->root, name, "");
+	}
+	put(t->root, "sys/many/.keep", "");
+	assert_int_equal(vd_sysfs_list(t->s, "sys/many", &n), 0);
+	assert_int_equal(n.n, 3000);
+	for (size_t i = 0; i < n.n; i++) {
+		snprintf(name, sizeof(name), "dev-%060d-%zu", 0, i);
+		assert_string_equal(n.v[i], name);
+	}
+	vd_names_done(&n);
+}
+
 static void test_write_never_creates(const struct tree *t, struct vd_sysfs *s)
 {
 	char buf[64];
@@ -620,6 +643,64 @@ static void test_open_flags(void **state)
 	assert_int_equal(vd_sysfs_open_flags("/proc/self", 1U << 7, &s), -EINVAL);
 }
 
+/*
+ * On the live root readlink is one readlinkat() on the root fd, not O_PATH open,
+ * readlinkat and close. The answers must be those of the confined path: "/." is the same
+ * directory but not taken for the live root, so it goes through openat2() or the walk.
+ */
+static void test_readlink_live_same_answers(void **state)
+{
+	static const char *const rels[] = {
+		"sys/l/devdir",	     "sys/l/devdir/driver",
+		"sys/l/ping",	     "sys/l/abs-other",
+		"sys/l/climb-other", "sys/l/devdir/vendor",
+		"sys/l/ping/x",	     "sys/l/abs-dir/secret",
+		"sys/l/file/x",	     "sys/l/devdir/",
+		"sys/none",	     "sys/devices/dev0/dangling",
+		"sys/chain/0/x",
+	};
+	static const char *const abs[] = {
+		"proc/self", "/proc/self", "proc/self/exe", "proc/version", "proc/self/",
+		".",	     "",	   "proc/vd-none/x"
+	};
+	const struct tree *t = *state;
+	struct vd_sysfs *live, *confined, *nofd;
+	char path[512], a[256], b[256], c[256];
+	int before = count_fds();
+
+	assert_int_equal(vd_sysfs_open("/", &live), 0);
+	assert_int_equal(vd_sysfs_open("/.", &confined), 0);
+	assert_int_equal(vd_sysfs_open_flags("/.", VD_SYSFS_NO_OPENAT2, &nofd), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(rels) + ARRAY_SIZE(abs); i++) {
+		int ra, rb, rc;
+
+		if (i < ARRAY_SIZE(rels))
+			snprintf(path, sizeof(path), "%s/%s", t->root, rels[i]);
+		else
+			snprintf(path, sizeof(path), "%s", abs[i - ARRAY_SIZE(rels)]);
+		ra = vd_sysfs_readlink(live, path, a, sizeof(a));
+		rb = vd_sysfs_readlink(confined, path, b, sizeof(b));
+		rc = vd_sysfs_readlink(nofd, path, c, sizeof(c));
+		if (ra != rb || ra != rc)
+			fail_msg("%s: live %d, openat2 %d, walk %d", path, ra, rb, rc);
+		if (ra >= 0) {
+			assert_string_equal(a, b);
+			assert_string_equal(a, c);
+		}
+	}
+	/* the answers this relies on, so a test of nothing cannot pass */
+	snprintf(path, sizeof(path), "%s/sys/l/devdir/driver", t->root);
+	assert_int_equal(vd_sysfs_readlink(live, path, a, sizeof(a)), 21);
+	assert_string_equal(a, "../../bus/drivers/drv");
+	assert_int_equal(vd_sysfs_readlink(live, "proc/version", a, sizeof(a)), -EINVAL);
+	assert_int_equal(vd_sysfs_readlink(live, "proc/vd-none", a, sizeof(a)), -ENOENT);
+	assert_int_equal(vd_sysfs_readlink(live, path, a, 21), -ENAMETOOLONG);
+	vd_sysfs_free(live);
+	vd_sysfs_free(confined);
+	vd_sysfs_free(nofd);
+	assert_int_equal(count_fds(), before);
+}
+
 static void test_open_missing_root(void **state)
 {
 	struct vd_sysfs *s;
@@ -688,6 +769,8 @@ int main(void)
 		cmocka_unit_test(test_open_flags),
 		cmocka_unit_test(test_open_missing_root),
 		cmocka_unit_test(test_root_spellings),
+		cmocka_unit_test(test_readlink_live_same_answers),
+		cmocka_unit_test(test_list_many),
 	};
 	return cmocka_run_group_tests_name("sysfs", tests, setup, teardown);
 }

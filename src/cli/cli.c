@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vd/base/strerror.h"
 #include "vd/cli/cli.h"
 #include "vd/cli/cmd.h"
 
@@ -42,7 +43,7 @@ static int close_stdout(int rc)
 {
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
 		if (errno != EPIPE) {
-			warn("write error");
+			warnx("write error: %s", vd_strerror(errno));
 			return VD_EXIT_USAGE;
 		}
 	}
@@ -56,7 +57,7 @@ static int run_default(struct vd_cli *cli, int argc, char **argv)
 	int rc;
 
 	if (!sub)
-		err(VD_EXIT_USAGE, "cannot allocate memory");
+		errx(VD_EXIT_USAGE, "cannot allocate memory: %s", vd_strerror(errno));
 	sub[0] = (char *)"scan";
 	for (int k = 0; k < argc; k++)
 		sub[k + 1] = argv[k];

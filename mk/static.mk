@@ -1,7 +1,7 @@
 # ---- the static musl binary (issue 16) --------------------------------------------------
-# make static: ./virtio-doctor-static, one file with libpci, libsmartcols, zlib, libkmod
+# make static: ./virtio-doctor-static, one file with libsmartcols, zlib, libkmod
 # (gzip, xz and zstd modules) and libarchive linked in, and no dlopen() (-DVD_STATIC,
-# src/dlib.c): the rescue binary copied into a guest whose network is down, or an Alpine
+# src/base/dlib.c): the rescue binary copied into a guest whose network is down, or an Alpine
 # guest. The libraries are built with musl-gcc from Debian's source packages by
 # contrib/build-static-deps, cached in /var/cache/virtio-doctor-musl.
 #
@@ -20,7 +20,7 @@ $(eval $(call vd_variant,$(STATIC_DIR),$(MUSL_CC),$(STATIC_FLAGS)))
 # No -pie: musl-gcc's specs cannot link a static-pie.
 $(STATIC_DIR)/%: DEPS_CFLAGS = -I$(STATIC_DEPS)/include -I$(STATIC_DEPS)/include/libsmartcols \
 	-idirafter $(STATIC_DEPS)/uapi
-$(STATIC_DIR)/%: DEPS_LIBS = -L$(STATIC_DEPS)/lib -lpci -lsmartcols -lkmod -larchive -lzstd \
+$(STATIC_DIR)/%: DEPS_LIBS = -L$(STATIC_DEPS)/lib -lsmartcols -lkmod -larchive -lzstd \
 	-llzma -lz
 $(STATIC_DIR)/%: TEST_CFLAGS =
 $(STATIC_DIR)/%: TEST_LIBS = -lcmocka

@@ -61,7 +61,9 @@ int vd_cli_common_option(struct vd_cli *cli, const struct vd_cmd *cmd, int c, ch
 		vd_cli_print_help(cmd, stdout);
 		return VD_EXIT_OK;
 	case ':':
-		return vd_cli_usage_error("option '%s' requires an argument", argv[optind - 1]);
+		/* the option is the last word: musl's getopt steps optind past the NULL */
+		return vd_cli_usage_error("option '%s' requires an argument",
+					  argv[optind - 1] ? argv[optind - 1] : argv[optind - 2]);
 	default:
 		if (optopt)
 			return vd_cli_usage_error("invalid option -- '%c'", optopt);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "vd/act/bind.h"
+#include "vd/base/strerror.h"
 #include "vd/facts/cmdline.h"
 #include "vd/base/ids.h"
 #include "vd/facts/kmod.h"
@@ -189,7 +190,7 @@ const char *vd_bind_errno_meaning(const char *attr, int err)
 	case EIO:
 		return "input/output error";
 	default:
-		return strerror(err);
+		return vd_strerror(err);
 	}
 }
 
@@ -577,7 +578,7 @@ static int cannot_read(struct job *j, int err, const char *path)
 
 	j->r->outcome = VD_BIND_FAILED;
 	set_why(j, err, path, "cannot read '%s': %s",
-		vd_sysfs_shown_path(j->s, path, shown, sizeof(shown)), strerror(-err));
+		vd_sysfs_shown_path(j->s, path, shown, sizeof(shown)), vd_strerror(-err));
 	return 0;
 }
 
@@ -852,7 +853,7 @@ static int verify(struct job *j, bool roll)
 				bad = "no /dev/vsock: the vsock core is not loaded";
 			} else if (r < 0) {
 				snprintf(why, sizeof(why), "cannot ask /dev/vsock for the CID: %s",
-					 strerror(-r));
+					 vd_strerror(-r));
 				bad = why;
 			} else {
 				snprintf(why, sizeof(why), "/dev/vsock answers CID %s",
@@ -1111,7 +1112,7 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 		snprintf(path, sizeof(path), "%s/driver_override", j.dev);
 		ret->outcome = VD_BIND_FAILED;
 		set_why(&j, r, path, "cannot read '%s': %s",
-			vd_sysfs_shown_path(s, path, use, sizeof(use)), strerror(-r));
+			vd_sysfs_shown_path(s, path, use, sizeof(use)), vd_strerror(-r));
 		return 0;
 	}
 	override_other = j.have_override && strcmp(ret->prev_override, "(null)") &&
@@ -1137,7 +1138,7 @@ int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct v
 			return refuse(&j,
 				      "held by '%s': cannot tell whether it is in use (%s): "
 				      "--force twice unbinds it anyway",
-				      l.pcidrv, strerror(-r));
+				      l.pcidrv, vd_strerror(-r));
 	}
 
 	/* 3. the transport driver not registered: load its module (its registration probes) */

@@ -17,6 +17,7 @@
 #include "vd/act/bundle.h"
 #include "vd/act/redact.h"
 #include "vd/base/dlib.h"
+#include "vd/base/strerror.h"
 #include "vd/facts/klog.h"
 #include "vd/model/model.h"
 #include "vd/base/parse.h"
@@ -466,7 +467,7 @@ static void copy(struct snap *sn, const char *path)
 		 * empty file so the bundle stays a valid --sysroot for a dry run.
 		 */
 		werr(sn, sn->w->file(sn->w, canon, "", 0));
-		note(sn, "f %s 0 (unreadable: %s)", canon, strerror(-r));
+		note(sn, "f %s 0 (unreadable: %s)", canon, vd_strerror(-r));
 		return;
 	}
 	if (sn->red && redact(sn, canon, &data, &len) < 0) {
@@ -680,7 +681,7 @@ static void write_klog(struct snap *sn)
 	int r = vd_klog_load(sn->s, NULL, &k);
 
 	if (r < 0) {
-		note(sn, "- kmsg.txt (kernel log unreadable: %s)", strerror(-r));
+		note(sn, "- kmsg.txt (kernel log unreadable: %s)", vd_strerror(-r));
 		return;
 	}
 	for (size_t i = 0; i < k.n; i++)

@@ -17,6 +17,7 @@
 
 #include "vd/act/unpack.h"
 #include "vd/base/dlib.h"
+#include "vd/base/strerror.h"
 
 /* libarchive's reading half, resolved on first use (see vd/base/dlib.h). */
 /* clang-format off */
@@ -393,7 +394,7 @@ static int one_member(struct up *up, struct archive_entry *e)
 		parent[slash - path] = '\0';
 		r = vd_sysfs_mkdir_p(up->dest, parent);
 		if (r < 0)
-			return fail(up, r, "%.200s: %s", parent, strerror(-r));
+			return fail(up, r, "%.200s: %s", parent, vd_strerror(-r));
 	}
 	/* hard links, devices and FIFOs have no place in a bundle: skipped */
 	if (type != AE_IFDIR && type != AE_IFLNK && type != AE_IFREG)
@@ -409,7 +410,7 @@ static int one_member(struct up *up, struct archive_entry *e)
 		r = write_data(up, path, size);
 	}
 	if (r < 0 && !*up->err)
-		fail(up, r, "%.200s: %s", path, strerror(-r));
+		fail(up, r, "%.200s: %s", path, vd_strerror(-r));
 	return r;
 }
 
@@ -430,7 +431,7 @@ static int unpack_entries(struct up *up)
 	if (up->g->fail == -EBADMSG)
 		return fail(up, -EINVAL, "damaged gzip data");
 	if (up->g->fail)
-		return fail(up, up->g->fail, "%s", strerror(-up->g->fail));
+		return fail(up, up->g->fail, "%s", vd_strerror(-up->g->fail));
 	if (r < 0)
 		return r;
 	if (ar != ARCHIVE_EOF)
@@ -507,7 +508,7 @@ static int open_bundle(const char *sysroot, int *ret_fd, char *err, size_t errsz
 	}
 	fd = vd_sysfs_open_special(host, sysroot, O_RDONLY | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
-		snprintf(err, errsz, "%s", strerror(-fd));
+		snprintf(err, errsz, "%s", vd_strerror(-fd));
 		return fd;
 	}
 	if (fstat(fd, &st2) < 0 || !S_ISREG(st2.st_mode) || st2.st_ino != st.st_ino ||
@@ -542,7 +543,7 @@ int vd_unpack_sysroot(const char *sysroot, const struct vd_unpack_limits *l, str
 		return r;
 	r = make_tree(u, &dest);
 	if (r < 0) {
-		snprintf(err, errsz, "cannot create a directory in $TMPDIR: %s", strerror(-r));
+		snprintf(err, errsz, "cannot create a directory in $TMPDIR: %s", vd_strerror(-r));
 		vd_unpack_remove(u);
 		return r;
 	}
@@ -551,7 +552,7 @@ int vd_unpack_sysroot(const char *sysroot, const struct vd_unpack_limits *l, str
 		size_t n = strlen(err);
 
 		if (!n)
-			snprintf(err, errsz, "%s", strerror(-r));
+			snprintf(err, errsz, "%s", vd_strerror(-r));
 		if (vd_unpack_remove(u) < 0 && (n = strlen(err)) < errsz)
 			snprintf(err + n, errsz - n, " (and '%s' is left behind)", u->path);
 		return r;

@@ -1,10 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virtio-doctor -- load a shared library on first use, not at every start */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 
 #include "vd/base/dlib.h"
+
+#ifdef VD_STATIC
+/* linked in: VD_DLIB_ADDR() has filled every slot already */
+int vd_dlib_load(const char *soname, const char *const *names, void **const *slots, size_t n,
+		 char *err, size_t errsz)
+{
+	return 0;
+}
+#else
+#include <dlfcn.h>
 
 int vd_dlib_load(const char *soname, const char *const *names, void **const *slots, size_t n,
 		 char *err, size_t errsz)
@@ -25,3 +34,4 @@ int vd_dlib_load(const char *soname, const char *const *names, void **const *slo
 	}
 	return 0;
 }
+#endif

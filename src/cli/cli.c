@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vd/base/strerror.h"
 #include "vd/cli/cli.h"
 #include "vd/cli/cmd.h"
 
@@ -42,7 +43,7 @@ static int close_stdout(int rc)
 {
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
 		if (errno != EPIPE) {
-			warn("write error");
+			warnx("write error: %s", vd_strerror(errno));
 			return VD_EXIT_USAGE;
 		}
 	}
@@ -55,8 +56,10 @@ static int run_default(struct vd_cli *cli, int argc, char **argv)
 	char **sub = calloc((size_t)argc + 2, sizeof(*sub));
 	int rc;
 
-	if (!sub)
-		err(VD_EXIT_USAGE, "cannot allocate memory");
+	if (!sub) {
+		warnx("cannot allocate memory: %s", vd_strerror(errno));
+		return VD_EXIT_USAGE;
+	}
 	sub[0] = (char *)"scan";
 	for (int k = 0; k < argc; k++)
 		sub[k + 1] = argv[k];

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vd/act/unpack.h"
+#include "vd/base/strerror.h"
 #include "vd/cli/cmd.h"
 
 int vd_cli_usage_error(const char *fmt, ...)
@@ -60,7 +61,9 @@ int vd_cli_common_option(struct vd_cli *cli, const struct vd_cmd *cmd, int c, ch
 		vd_cli_print_help(cmd, stdout);
 		return VD_EXIT_OK;
 	case ':':
-		return vd_cli_usage_error("option '%s' requires an argument", argv[optind - 1]);
+		/* the option is the last word: musl's getopt steps optind past the NULL */
+		return vd_cli_usage_error("option '%s' requires an argument",
+					  argv[optind - 1] ? argv[optind - 1] : argv[optind - 2]);
 	default:
 		if (optopt)
 			return vd_cli_usage_error("invalid option -- '%c'", optopt);
@@ -98,7 +101,7 @@ static int remove_unpacked(struct vd_unpacked *u)
 	int r = vd_unpack_remove(u);
 
 	if (r < 0) {
-		warnx("cannot remove the unpacked bundle '%s': %s", u->path, strerror(-r));
+		warnx("cannot remove the unpacked bundle '%s': %s", u->path, vd_strerror(-r));
 		return VD_EXIT_USAGE;
 	}
 	return 0;
@@ -116,7 +119,7 @@ int vd_cli_root(struct vd_cli *cli, struct vd_sysfs **ret)
 			return r;
 		r = vd_sysfs_open(cli->sysroot, &cli->root);
 		if (r < 0) {
-			warnx("cannot open sysroot '%s': %s", cli->sysroot, strerror(-r));
+			warnx("cannot open sysroot '%s': %s", cli->sysroot, vd_strerror(-r));
 			return VD_EXIT_USAGE;
 		}
 	}
@@ -141,7 +144,7 @@ int vd_cli_load_model(struct vd_cli *cli, const struct vd_scan_opts *so, bool al
 		      "device",
 		      cli->sysroot);
 	else if (r < 0 && r != -ENOENT)
-		warnx("cannot scan '%s': %s", cli->sysroot, strerror(-r));
+		warnx("cannot scan '%s': %s", cli->sysroot, vd_strerror(-r));
 	if (r < 0 && !(r == -ENOENT && allow_empty)) {
 		vd_model_done(ret_m);
 		return VD_EXIT_USAGE;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vd/act/bind.h"
+#include "vd/base/strerror.h"
 #include "vd/cli/cmd.h"
 #include "vd/cli/output.h"
 #include "vd/base/ids.h"
@@ -93,7 +94,7 @@ static int print_plan(FILE *out, struct vd_sysfs *s, const struct vd_device *d,
 					"sysroot: %s",
 					r->name,
 					vd_sysfs_shown_path(s, st->path, sh[i], sizeof(sh[i])),
-					strerror(-e));
+					vd_strerror(-e));
 			return VD_EXIT_PROBLEM;
 		}
 	}
@@ -319,7 +320,7 @@ static int bind_picked(struct vd_sysfs *s, const struct vd_model *m, const bool 
 		}
 		r = vd_bind_device(s, &m->dev[i], bo, ops, &res);
 		if (r < 0) {
-			warnx("cannot bind '%s': %s", m->dev[i].name, strerror(-r));
+			warnx("cannot bind '%s': %s", m->dev[i].name, vd_strerror(-r));
 			rc = VD_EXIT_PROBLEM;
 			continue;
 		}

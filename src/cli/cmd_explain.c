@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vd/base/strerror.h"
 #include "vd/cli/cmd.h"
 #include "vd/diagnose/diagnosis.h"
 #include "vd/model/model.h"
@@ -131,7 +132,7 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 									       : devs[i]->state);
 	}
 	if (r < 0) {
-		warnx("cannot collect evidence: %s", strerror(-r));
+		warnx("cannot collect evidence: %s", vd_strerror(-r));
 		rc = VD_EXIT_USAGE;
 		goto out;
 	}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vd/base/strerror.h"
 #include "vd/cli/cmd.h"
 #include "vd/diagnose/diagnosis.h"
 #include "vd/cli/output.h"
@@ -72,7 +73,7 @@ static int cmd_report(struct vd_cli *cli, int argc, char **argv)
 		info.product_name = product;
 	r = vd_output_report(stdout, &info, &m, findings);
 	if (r < 0) {
-		warnx("cannot print the report: %s", strerror(-r));
+		warnx("cannot print the report: %s", vd_strerror(-r));
 		rc = VD_EXIT_USAGE;
 	}
 out:

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vd/base/strerror.h"
 #include "vd/cli/cmd.h"
 #include "vd/diagnose/diagnosis.h"
 #include "vd/model/model.h"
@@ -161,7 +162,7 @@ static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
 	}
 	r = vd_output_devices(stdout, rows, nrows, &out);
 	if (r < 0) {
-		warnx("cannot print the table: %s", strerror(-r));
+		warnx("cannot print the table: %s", vd_strerror(-r));
 		rc = VD_EXIT_USAGE;
 	}
 	free(rows);

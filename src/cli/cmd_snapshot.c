@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "vd/act/bundle.h"
+#include "vd/base/strerror.h"
 #include "vd/cli/cmd.h"
 
 static bool is_archive_name(const char *p)
@@ -37,7 +38,7 @@ static int split(const char *dest, char *parent, size_t psize, const char **ret_
 
 static int fail(const char *what, const char *dest, int r)
 {
-	warnx("cannot write snapshot '%s': %s: %s", dest, what, strerror(-r));
+	warnx("cannot write snapshot '%s': %s: %s", dest, what, vd_strerror(-r));
 	return VD_EXIT_USAGE;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rules.h"
+#include "vd/base/strerror.h"
 #include "vd/diagnose/diagnose.h"
 #include "vd/facts/pcicfg.h"
 
@@ -555,7 +556,7 @@ static void diagnose_unbound_pci(const struct vd_device *d, const struct vd_dev_
 		UNCHECKED(f, "virtio capabilities: %s/sys/bus/pci/devices/%s/config is unreadable",
 			  se->root, d->name);
 	if (se->klog_err)
-		UNCHECKED(f, "kernel log: %s (%s)", se->klog_source, strerror(-se->klog_err));
+		UNCHECKED(f, "kernel log: %s (%s)", se->klog_source, vd_strerror(-se->klog_err));
 	REMEDY(f, "virtio-doctor bind %s (the bind write returns the probe's errno)", d->name);
 	REMEDY(f, "boot with dyndbg=\"file drivers/base/dd.c +p\" to see 'rejects match'");
 }
@@ -674,7 +675,7 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 				"say why");
 		if (se->klog_err)
 			UNCHECKED(f, "kernel log: %s (%s)", se->klog_source,
-				  strerror(-se->klog_err));
+				  vd_strerror(-se->klog_err));
 		REMEDY(f,
 		       "read the kernel log around %s; rebind with: virtio-doctor bind --force "
 		       "%s",

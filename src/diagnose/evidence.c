@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vd/base/strerror.h"
 #include "vd/facts/cmdline.h"
 #include "vd/diagnose/diagnose.h"
 #include "vd/facts/kconfig.h"
@@ -44,7 +45,7 @@ static int read_int(struct vd_sysfs *s, const char *path, int *ret)
 static int note_unread(char *buf, size_t size, const char *root, const char *path, int r)
 {
 	if (vd_sysfs_failed(r) && !buf[0])
-		snprintf(buf, size, "%s/%s': %s", root, path, strerror(-r));
+		snprintf(buf, size, "%s/%s': %s", root, path, vd_strerror(-r));
 	return r;
 }
 
@@ -116,7 +117,8 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 	r = vd_kmod_open(s, e->cl, &e->km);
 	if (r < 0) {
 		e->km = NULL;
-		snprintf(se->kmod_problem, sizeof(se->kmod_problem), "modules: %s", strerror(-r));
+		snprintf(se->kmod_problem, sizeof(se->kmod_problem), "modules: %s",
+			 vd_strerror(-r));
 	} else {
 		se->kmod_index = vd_kmod_has_index(e->km);
 		if (vd_kmod_skipped_config(e->km))

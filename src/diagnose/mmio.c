@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rules.h"
+#include "vd/base/strerror.h"
 
 /*
  * Who waits for virtio-mmio: the group row speaks for every transport, a transport named
@@ -153,7 +154,7 @@ void vd_diagnose_mmio_transport(const struct vd_device *d, const struct vd_dev_e
 			"placeholder) and left it without a word");
 		if (se->klog_err)
 			UNCHECKED(f, "kernel log: %s (%s): a failed probe would be logged there",
-				  se->klog_source, strerror(-se->klog_err));
+				  se->klog_source, vd_strerror(-se->klog_err));
 		return;
 	}
 	EVIDENCE(f, "%s/driver: no link (no driver bound)", dir);

@@ -16,6 +16,7 @@
 #include <libkmod.h>
 
 #include "vd/base/dlib.h"
+#include "vd/base/strerror.h"
 #include "vd/facts/kmod.h"
 #include "vd/facts/kmodtree.h"
 
@@ -186,7 +187,7 @@ int vd_kmod_open(struct vd_sysfs *s, const struct vd_cmdline *cmdline, struct vd
 		snprintf(dir, sizeof(dir), "lib/modules/%s", k->release);
 		d = vd_sysfs_is_dir(s, dir);
 		snprintf(k->problem, sizeof(k->problem), "%s %s (libkmod: %s)",
-			 d == 1 ? "no module index in" : "no", dir, strerror(r < 0 ? -r : EIO));
+			 d == 1 ? "no module index in" : "no", dir, vd_strerror(r < 0 ? -r : EIO));
 	}
 	*ret = k;
 	return 0;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vd/base/strerror.h"
 #include "vd/facts/kmodtree.h"
 #include "vd/facts/modconf.h"
 #include "vd/facts/modidx.h"
@@ -108,7 +109,7 @@ int vd_kmodtree_open(struct vd_sysfs *s, const char *release, struct vd_kmodtree
 				t->has_index = false;
 				snprintf(t->problem, sizeof(t->problem),
 					 "no module index in %s (%s: %s)", t->dir, index_names[i],
-					 r == -EINVAL ? "not a module index" : strerror(-r));
+					 r == -EINVAL ? "not a module index" : vd_strerror(-r));
 			}
 		}
 	}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vd/base/strerror.h"
 #include "vd/facts/modconf.h"
 
 static int list_add(struct vd_modconf_list *l, const char *name, const char *value)
@@ -196,7 +197,7 @@ static void skip(struct vd_modconf *c, const char *path, int err)
 	c->n_skipped++;
 	if (used < sizeof(c->skipped) - 1)
 		snprintf(c->skipped + used, sizeof(c->skipped) - used, "%s%s (%s)",
-			 used ? ", " : "", path, strerror(-err));
+			 used ? ", " : "", path, vd_strerror(-err));
 }
 
 static int list_dir(struct vd_sysfs *s, struct vd_modconf *c, const char *dir, struct conf_files *f)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vd/base/strerror.h"
 #include "vd/model/model.h"
 #include "vd/facts/klog.h"
 #include "vd/facts/pci.h"
@@ -107,7 +108,7 @@ static const char *reason(int r)
 	case -ENOLINK:
 		return "dangling symlink";
 	default:
-		return strerror(-r);
+		return vd_strerror(-r);
 	}
 }
 
@@ -883,7 +884,7 @@ int vd_device_evaluate(struct vd_device *d)
 	if (d->unread_err) {
 		d->state = VD_STATE_UNKNOWN;
 		return vd_device_set_problem(d, "cannot read '%s': %s", d->unread,
-					     strerror(-d->unread_err));
+					     vd_strerror(-d->unread_err));
 	}
 	if (!d->cls.virtio) {
 		d->state = VD_STATE_NOT_VIRTIO;

@@ -185,11 +185,14 @@ vd_build_initramfs() {
 
 	if [ -n "$binary" ]; then
 		vd_copy_elf "$binary" "$root" /usr/sbin/virtio-doctor
-		# libkmod and libarchive are dlopen()ed, so ldd does not name them
-		for lib in libkmod.so.2 libarchive.so.13; do
-			lib=$(/sbin/ldconfig -p | awk -v s="$lib" '$1 == s { print $NF; exit }')
-			[ -n "$lib" ] && vd_copy_elf "$lib" "$root"
-		done
+		# a dynamic build dlopen()s libkmod and libarchive, which ldd does not name; the
+		# static one (make static) has no program interpreter and needs nothing else
+		if readelf -l "$binary" 2>/dev/null | grep -q 'Requesting program interpreter'; then
+			for lib in libkmod.so.2 libarchive.so.13; do
+				lib=$(/sbin/ldconfig -p | awk -v s="$lib" '$1 == s { print $NF; exit }')
+				[ -n "$lib" ] && vd_copy_elf "$lib" "$root"
+			done
+		fi
 		[ -e /usr/share/misc/pci.ids ] && install -D -m 0644 /usr/share/misc/pci.ids \
 			"$root/usr/share/misc/pci.ids"
 	fi

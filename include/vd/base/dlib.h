@@ -19,6 +19,15 @@ int vd_dlib_load(const char *soname, const char *const *names, void **const *slo
 /* A table of symbols named like the library's own functions, declared from its header. */
 #define VD_DLIB_SLOT(sym) __typeof__(sym) *sym;
 #define VD_DLIB_NAME(sym) #sym,
+#ifdef VD_STATIC
+/*
+ * The static build (make static) links the libraries in and has no dlopen(): the same
+ * table is filled with the linked symbols as the list of slots is built, and
+ * vd_dlib_load() has nothing left to do. Callers are the same in both builds.
+ */
+#define VD_DLIB_ADDR(sym) (vd_dl.sym = &(sym), (void **)&vd_dl.sym),
+#else
 #define VD_DLIB_ADDR(sym) (void **)&vd_dl.sym,
+#endif
 
 #endif

@@ -113,7 +113,7 @@ clean:
 
 # libFuzzer targets (clang): the library rebuilt with fuzzer coverage, ASan and UBSan.
 FUZZ_CC      ?= clang
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 30
 FUZZ_DIR     := fuzz/build
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 -fno-omit-frame-pointer $(VD_WARN) $(FUZZ_SAN)

@@ -107,6 +107,38 @@ static int remove_unpacked(struct vd_unpacked *u)
 	return 0;
 }
 
+int vd_cli_parse_types(const char *opt, const char *arg, const struct vd_virtio_type **ret,
+		       size_t max, size_t *ret_n)
+{
+	_cleanup_free_ char *copy = strdup(arg);
+	char *save = NULL;
+	size_t n = 0;
+
+	if (!copy)
+		return vd_cli_usage_error("cannot allocate memory");
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		const struct vd_virtio_type *t = vd_virtio_type_by_name(tok);
+		bool seen = false;
+
+		if (!t)
+			return vd_cli_usage_error("unknown virtio type '%s' (see 'virtio-doctor "
+						  "decode' or the man page, COLUMNS, TYPE)",
+						  tok);
+		for (size_t i = 0; i < n; i++)
+			seen |= ret[i] == t;
+		if (seen)
+			continue;
+		if (n == max)
+			return vd_cli_usage_error("option '%s': too many types", opt);
+		ret[n++] = t;
+	}
+	if (n == 0)
+		return vd_cli_usage_error(
+			"option '%s' needs a list of virtio types (vsock,net,...)", opt);
+	*ret_n = n;
+	return 0;
+}
+
 int vd_cli_root(struct vd_cli *cli, struct vd_sysfs **ret)
 {
 	int r;

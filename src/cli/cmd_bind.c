@@ -201,30 +201,6 @@ static bool unknown_type(const struct vd_model *m, const char *what)
 	return false;
 }
 
-static int parse_types(const char *arg, bool *types, size_t ntypes)
-{
-	char *copy = strdup(arg), *save = NULL, *tok;
-	int rc = 0;
-
-	if (!copy) {
-		warnx("cannot allocate memory");
-		return VD_EXIT_USAGE;
-	}
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		const struct vd_virtio_type *t = vd_virtio_type_by_name(tok);
-		char sb[64];
-
-		if (!t || t->id >= ntypes) {
-			rc = vd_cli_usage_error("unknown virtio type '%s'",
-						shown_arg(tok, sb, sizeof(sb)));
-			break;
-		}
-		types[t->id] = true;
-	}
-	free(copy);
-	return rc;
-}
-
 /* What to bind: names (normalized), --vsock, --type, --all. */
 struct pick {
 	char (*names)[64];
@@ -420,11 +396,18 @@ static int cmd_bind(struct vd_cli *cli, int argc, char **argv)
 		case OPT_VSOCK:
 			pk.vsock = true;
 			break;
-		case 't':
-			if (parse_types(optarg, pk.types, ARRAY_SIZE(pk.types)))
-				return VD_EXIT_USAGE;
+		case 't': {
+			const struct vd_virtio_type *tl[64];
+			size_t nt = 0;
+
+			rc = vd_cli_parse_types("--type", optarg, tl, ARRAY_SIZE(tl), &nt);
+			if (rc)
+				return rc;
+			for (size_t k = 0; k < nt; k++)
+				if (tl[k]->id < ARRAY_SIZE(pk.types))
+					pk.types[tl[k]->id] = true;
 			pk.any_type = true;
-			break;
+		} break;
 		case 'a':
 			pk.all = true;
 			break;

@@ -43,29 +43,14 @@ static int cmd_check(struct vd_cli *cli, int argc, char **argv)
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("R:v"), longopts, NULL)) != -1) {
-		char *list, *tok, *save = NULL;
-
 		switch (c) {
 		case 'v':
 			verbose = true;
 			break;
 		case 'R':
-			list = strdup(optarg);
-			if (!list)
-				return VD_EXIT_USAGE;
-			for (tok = strtok_r(list, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save)) {
-				const struct vd_virtio_type *t = vd_virtio_type_by_name(tok);
-
-				if (!t || nreq >= MAX_REQUIRE) {
-					rc = vd_cli_usage_error("check: unknown virtio type '%s'",
-								tok);
-					free(list);
-					return rc;
-				}
-				req[nreq++] = t;
-			}
-			free(list);
+			rc = vd_cli_parse_types("--require", optarg, req, MAX_REQUIRE, &nreq);
+			if (rc)
+				return rc;
 			break;
 		default:
 			c = vd_cli_common_option(cli, &vd_cmd_check, c, argv);

@@ -183,6 +183,20 @@ static void test_global_options_anywhere(void **state)
 	assert_int_equal(a.rc, 1);
 	assert_non_null(strstr(a.out, "fc-vsock-unbound/sys/bus/pci/devices/0000:00:04.0"));
 	run_done(&a);
+	/* an empty list of types is no list */
+	{
+		char *empty[] = { "check", "--require", "", NULL };
+		char *commas[] = { "bind", "--type", ",,", NULL };
+
+		run(empty, &a);
+		assert_int_equal(a.rc, 2);
+		assert_non_null(strstr(a.err, "option '--require' needs a list of virtio types"));
+		run_done(&a);
+		run(commas, &a);
+		assert_int_equal(a.rc, 2);
+		assert_non_null(strstr(a.err, "option '--type' needs a list of virtio types"));
+		run_done(&a);
+	}
 	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
 		char *argv[] = { (char *)missing[i][0], (char *)missing[i][1], NULL };
 

@@ -112,6 +112,14 @@ int vd_cli_load_model(struct vd_cli *cli, const struct vd_scan_opts *so, bool al
 		      struct vd_sysfs **ret_s, struct vd_model *ret_m);
 
 /*
+ * A comma-separated list of virtio type names (vsock,net,...) given to option opt: their
+ * types in the order given, each once. An empty list or an unknown name is a usage
+ * error. Returns 0, or the exit code after saying what is wrong.
+ */
+int vd_cli_parse_types(const char *opt, const char *arg, const struct vd_virtio_type **ret,
+		       size_t max, size_t *ret_n);
+
+/*
  * Close the root, remove what was unpacked. Returns 0, or VD_EXIT_USAGE after saying where
  * the unpacked tree is when it cannot be removed.
  */

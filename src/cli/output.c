@@ -11,6 +11,7 @@
 
 #include "vd/cli/output.h"
 
+VD_PRINTF(2, 0)
 static int vput_escaped(FILE *out, const char *fmt, va_list ap)
 {
 	char *text = NULL;

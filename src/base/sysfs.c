@@ -607,17 +607,26 @@ int vd_sysfs_read(struct vd_sysfs *s, const char *path, char *buf, size_t size)
 	return (int)n;
 }
 
+/* The path of the *f() functions, from their format: each builds it here, once. */
+VD_PRINTF(3, 0)
+static int vmkpath(char *path, size_t size, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(path, size, fmt, ap);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
 int vd_sysfs_readf(struct vd_sysfs *s, char *buf, size_t size, const char *fmt, ...)
 {
 	char path[1024];
 	va_list ap;
-	int n;
+	int r;
 
 	va_start(ap, fmt);
-	n = vsnprintf(path, sizeof(path), fmt, ap);
+	r = vmkpath(path, sizeof(path), fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
+	if (r < 0)
+		return r;
 	return vd_sysfs_read(s, path, buf, size);
 }
 
@@ -727,13 +736,13 @@ int vd_sysfs_link_basef(struct vd_sysfs *s, char *buf, size_t size, const char *
 {
 	char path[1024];
 	va_list ap;
-	int n;
+	int r;
 
 	va_start(ap, fmt);
-	n = vsnprintf(path, sizeof(path), fmt, ap);
+	r = vmkpath(path, sizeof(path), fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
+	if (r < 0)
+		return r;
 	return vd_sysfs_link_base(s, path, buf, size);
 }
 
@@ -904,13 +913,13 @@ int vd_sysfs_accessf(struct vd_sysfs *s, const char *fmt, ...)
 {
 	char path[1024];
 	va_list ap;
-	int n;
+	int r;
 
 	va_start(ap, fmt);
-	n = vsnprintf(path, sizeof(path), fmt, ap);
+	r = vmkpath(path, sizeof(path), fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
+	if (r < 0)
+		return r;
 	return vd_sysfs_access(s, path);
 }
 

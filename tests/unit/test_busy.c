@@ -293,30 +293,6 @@ static void binary_rounds(const char *root)
 	}
 }
 
-/* A copy of a fixture in a temporary directory (the churn renames inside it). */
-static char *copy_fixture(const char *name)
-{
-	char tmpl[] = "/tmp/vd-busy-fx-XXXXXX", cmd[PATH_MAX * 2];
-	char *dir;
-
-	assert_non_null(mkdtemp(tmpl));
-	snprintf(cmd, sizeof(cmd), "cp -a '%s/tests/fixtures/%s/.' '%s/'", VD_SRCDIR, name, tmpl);
-	assert_int_equal(system(cmd), 0);
-	dir = strdup(tmpl);
-	assert_non_null(dir);
-	return dir;
-}
-
-static void remove_copy(char *dir)
-{
-	char cmd[PATH_MAX + 16];
-
-	assert_true(strncmp(dir, "/tmp/vd-busy-fx-", 16) == 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	free(dir);
-}
-
 static void test_live(void **state)
 {
 	rounds("/");
@@ -325,11 +301,11 @@ static void test_live(void **state)
 
 static void test_sysroot(const char *fixture)
 {
-	char *dir = copy_fixture(fixture);
+	char *dir = vd_test_copy_fixture(fixture);
 
 	rounds(dir);
 	binary_rounds(dir);
-	remove_copy(dir);
+	vd_test_remove_copy(dir);
 }
 
 static void test_sysroot_bound(void **state)
@@ -398,10 +374,10 @@ static void test_unreadable_ids(void **state)
 	static const char *const bind[] = { "bind", "--vsock", "--dry-run", NULL };
 	static const char *const bind_dev[] = { "bind", "--dry-run", "0000:00:04.0", NULL };
 	static const char *const attrs[] = { "vendor", "device", "modalias" };
-	char *dir = copy_fixture("fc-vsock-unbound"), path[PATH_MAX], line[PATH_MAX + 64];
+	char *dir = vd_test_copy_fixture("fc-vsock-unbound"), path[PATH_MAX], line[PATH_MAX + 64];
 
 	if (getuid() != 0) {
-		remove_copy(dir);
+		vd_test_remove_copy(dir);
 		skip(); /* a user cannot become nobody */
 	}
 	assert_int_equal(chmod(dir, 0755), 0);
@@ -420,7 +396,7 @@ static void test_unreadable_ids(void **state)
 	expect(dir, explain, 2, "verdict   cannot-tell: cannot read");
 	expect(dir, bind, 2, "cannot tell whether '0000:00:04.0' is a virtio vsock device");
 	expect(dir, bind_dev, 1, "cannot bind '0000:00:04.0': cannot read");
-	remove_copy(dir);
+	vd_test_remove_copy(dir);
 }
 
 int main(void)

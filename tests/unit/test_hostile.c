@@ -15,29 +15,6 @@
 #include "vd_run.h"
 #include "vd_test.h"
 
-static char *copy_fixture(const char *name)
-{
-	char tmpl[] = "/tmp/vd-hostile-XXXXXX", cmd[PATH_MAX * 2];
-	char *dir;
-
-	assert_non_null(mkdtemp(tmpl));
-	snprintf(cmd, sizeof(cmd), "cp -a '%s/tests/fixtures/%s/.' '%s/'", VD_SRCDIR, name, tmpl);
-	assert_int_equal(system(cmd), 0);
-	dir = strdup(tmpl);
-	assert_non_null(dir);
-	return dir;
-}
-
-static void remove_dir(char *dir)
-{
-	char cmd[PATH_MAX + 16];
-
-	assert_true(strncmp(dir, "/tmp/vd-hostile-", 16) == 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	free(dir);
-}
-
 static void put(const char *dir, const char *rel, const char *text)
 {
 	char path[PATH_MAX];
@@ -65,7 +42,7 @@ static void assert_clean(const char *what, const char *text)
 /* A driver_override holding ESC/OSC sequences and newlines: shown escaped, as \xNN. */
 static void test_override_escaped(void **state)
 {
-	char *dir = copy_fixture("fc-vsock-unbound");
+	char *dir = vd_test_copy_fixture("fc-vsock-unbound");
 	char *explain[] = { "--sysroot", dir, "explain", "vsock", NULL };
 	char *check[] = { "--sysroot", dir, "check", "-v", NULL };
 	char *bind[] = { "--sysroot", dir, "bind", "--vsock", "--dry-run", NULL };
@@ -97,7 +74,7 @@ static void test_override_escaped(void **state)
 	assert_clean("explain -J", r.out);
 	assert_non_null(strstr(r.out, "evil\\u001b[2J\\u001b]0;pwned\\u0007\\n  verdict"));
 	run_done(&r);
-	remove_dir(dir);
+	vd_test_remove_copy(dir);
 }
 
 /* A line of the plan: "echo VALUE > PATH" run by sh from a scratch directory. */
@@ -122,8 +99,8 @@ static void run_plan(const char *plan, const char *scratch)
  */
 static void plan_case(const char *fixture, bool absolute, bool decoy_inside)
 {
-	char *dir = copy_fixture(fixture), *outside = copy_fixture("no-pci-bus");
-	char *scratch = copy_fixture("no-pci-bus");
+	char *dir = vd_test_copy_fixture(fixture), *outside = vd_test_copy_fixture("no-pci-bus");
+	char *scratch = vd_test_copy_fixture("no-pci-bus");
 	char *bind[] = { "--sysroot", dir, "bind", "--vsock", "--dry-run", NULL };
 	char link[PATH_MAX], target[PATH_MAX], decoy[PATH_MAX], cmd[PATH_MAX * 3];
 	struct run r;
@@ -164,9 +141,9 @@ static void plan_case(const char *fixture, bool absolute, bool decoy_inside)
 	if (st.st_size != 0)
 		fail_msg("the plan wrote outside the sysroot:\n%s", r.out);
 	run_done(&r);
-	remove_dir(dir);
-	remove_dir(outside);
-	remove_dir(scratch);
+	vd_test_remove_copy(dir);
+	vd_test_remove_copy(outside);
+	vd_test_remove_copy(scratch);
 }
 
 static void test_plan_absolute_link(void **state)

@@ -92,42 +92,11 @@ void vd_bind_real_done(struct vd_bind_real *real)
 
 const char *vd_errno_name(int err, char *buf, size_t size)
 {
-	static const struct {
-		int e;
-		const char *name;
-	} names[] = {
-		{ EPERM, "EPERM" },
-		{ ENOENT, "ENOENT" },
-		{ EIO, "EIO" },
-		{ ENXIO, "ENXIO" },
-		{ EAGAIN, "EAGAIN" },
-		{ ENOMEM, "ENOMEM" },
-		{ EACCES, "EACCES" },
-		{ EBUSY, "EBUSY" },
-		{ EEXIST, "EEXIST" },
-		{ EXDEV, "EXDEV" },
-		{ ENODEV, "ENODEV" },
-		{ ENOTDIR, "ENOTDIR" },
-		{ EISDIR, "EISDIR" },
-		{ EINVAL, "EINVAL" },
-		{ EFBIG, "EFBIG" },
-		{ ENOSPC, "ENOSPC" },
-		{ EROFS, "EROFS" },
-		{ ENAMETOOLONG, "ENAMETOOLONG" },
-		{ ELOOP, "ELOOP" },
-		{ ENOLINK, "ENOLINK" },
-		{ ETIMEDOUT, "ETIMEDOUT" },
-		{ ECANCELED, "ECANCELED" },
-		{ ENOSYS, "ENOSYS" },
-		{ ENOEXEC, "ENOEXEC" },
-	};
+	const char *code = vd_errno_code(err);
 
-	if (err < 0)
-		err = -err;
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (names[i].e == err)
-			return names[i].name;
-	snprintf(buf, size, "errno %d", err);
+	if (code)
+		return code;
+	snprintf(buf, size, "errno %d", err < 0 ? -err : err);
 	return buf;
 }
 

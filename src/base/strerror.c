@@ -89,3 +89,46 @@ const char *vd_strerror(int errnum)
 		return texts[errnum];
 	return strerror(errnum);
 }
+
+const char *vd_errno_code(int err)
+{
+	static const struct {
+		int e;
+		const char *name;
+	} names[] = {
+		{ EPERM, "EPERM" },
+		{ ENOENT, "ENOENT" },
+		{ EIO, "EIO" },
+		{ ENXIO, "ENXIO" },
+		{ EAGAIN, "EAGAIN" },
+		{ ENOMEM, "ENOMEM" },
+		{ EACCES, "EACCES" },
+		{ EBUSY, "EBUSY" },
+		{ EEXIST, "EEXIST" },
+		{ EXDEV, "EXDEV" },
+		{ ENODEV, "ENODEV" },
+		{ ENOTDIR, "ENOTDIR" },
+		{ EISDIR, "EISDIR" },
+		{ EINVAL, "EINVAL" },
+		{ EFBIG, "EFBIG" },
+		{ ENOSPC, "ENOSPC" },
+		{ EROFS, "EROFS" },
+		{ ENAMETOOLONG, "ENAMETOOLONG" },
+		{ ELOOP, "ELOOP" },
+		{ ENOLINK, "ENOLINK" },
+		{ ETIMEDOUT, "ETIMEDOUT" },
+		{ ECANCELED, "ECANCELED" },
+		{ ENOSYS, "ENOSYS" },
+		{ ENOEXEC, "ENOEXEC" },
+		{ E2BIG, "E2BIG" },
+		{ ENODATA, "ENODATA" },
+		{ 517, "EPROBE_DEFER" }, /* the kernel's own, not in <errno.h> */
+	};
+
+	if (err < 0)
+		err = -err;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].e == err)
+			return names[i].name;
+	return NULL;
+}

@@ -149,30 +149,9 @@ void vd_rule_verdict(struct vd_finding *f, enum vd_verdict v, const char *fmt, .
 
 const char *vd_rule_errno_name(int e)
 {
-	switch (e < 0 ? -e : e) {
-	case ENODEV:
-		return "ENODEV";
-	case EINVAL:
-		return "EINVAL";
-	case EBUSY:
-		return "EBUSY";
-	case ENOMEM:
-		return "ENOMEM";
-	case EIO:
-		return "EIO";
-	case ENXIO:
-		return "ENXIO";
-	case E2BIG:
-		return "E2BIG";
-	case EPERM:
-		return "EPERM";
-	case ENOENT:
-		return "ENOENT";
-	case 517:
-		return "EPROBE_DEFER";
-	default:
-		return "error";
-	}
+	const char *code = vd_errno_code(e);
+
+	return code ? code : "error";
 }
 
 bool vd_rule_has_event(const struct vd_dev_ev *de, enum vd_klog_kind k, size_t *ret_i)

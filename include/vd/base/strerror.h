@@ -10,4 +10,7 @@
  */
 const char *vd_strerror(int errnum);
 
+/* An errno's symbolic name ("ENODEV", the kernel's "EPROBE_DEFER"); NULL for one not named. */
+const char *vd_errno_code(int err);
+
 #endif

@@ -44,3 +44,12 @@ clean-arm64:
 clean: clean-arm64
 .PHONY: deps-arm64 build-arm64 check-arm64 clean-arm64
 -include $(wildcard $(ARM64_DIR)/obj/*/*.d $(ARM64_DIR)/tests/*.d)
+
+# Real arm64 kernel: Debian's arm64 6.1 under qemu-system-aarch64 (virt, TCG) with the
+# arm64 build inside; the scenarios of tests/qemu/ marked "# vd-arch: arm64". Needs root.
+check-qemu-arm64:
+	./contrib/debian-deps-arm64 --qemu
+	$(MAKE) $(ARM64_DIR)/root/virtio-doctor
+	tests/qemu/run --arch arm64 --binary $(ARM64_DIR)/virtio-doctor
+
+.PHONY: check-qemu-arm64

@@ -10,6 +10,8 @@ virtio-mmio (device tree, 32 transports a000000 ... a003e00; QEMU fills them fro
 last one down, force-legacy=false so version 2): virtio-rng-device (type 4),
 virtio-balloon-device (type 5); the other 30 transports are empty placeholders.
 """
+import re
+
 from expect import check_row, healthy, null
 
 PCI = {  # PCI device ID -> what scan must say about it
@@ -80,3 +82,11 @@ def check_mmio_row(t, rows, st, want_state, what="scan", vid=None):
     t.eq("%s %s driver (sysfs: %r)" % (what, name, st["vdriver"]), row.get("driver"),
          null(st["vdriver"]))
     t.eq("%s %s state" % (what, name), row.get("state"), want_state)
+
+
+def mentions_word(t, r, what, word):
+    """the tool's output names `word` on its own: not inside a transport name such as
+    a003200.virtio_mmio (so "32" or "virtio_mmio" are not found in every device name)"""
+    text = r.out + "\n" + r.err
+    found = re.search(r"(?<![0-9A-Za-z._])%s(?![0-9A-Za-z_])" % re.escape(word), text)
+    return t.ok(found, "%s names %r" % (what, word), "output: %r" % text[:600])

@@ -164,7 +164,9 @@ vd_fetch_busybox() {
 		vd_apt_update_once
 		ver=$(vd_apt_cache policy busybox-static 2>/dev/null | awk '/Candidate:/ {print $2}')
 	fi
-	[ -n "$ver" ] && [ "$ver" != "(none)" ] || vd_die "apt offers no busybox-static for arm64"
+	if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+		vd_die "apt offers no busybox-static for arm64"
+	fi
 	dir=$cache/busybox-arm64-${ver//[:~]/_}
 	if [ ! -e "$dir/.complete" ]; then
 		deb=$(vd_download "$cache" busybox-static)
@@ -242,7 +244,10 @@ vd_ldd() {
 # host's ld.so.cache; arm64: the multiarch directories, which that cache may leave out)
 vd_find_lib() {
 	if [ "$VD_ARCH" = arm64 ]; then
-		ls /lib/aarch64-linux-gnu/"$1" /usr/lib/aarch64-linux-gnu/"$1" 2>/dev/null | head -n 1
+		local d
+		for d in /lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu; do
+			[ -e "$d/$1" ] && { echo "$d/$1"; return 0; }
+		done
 	else
 		/sbin/ldconfig -p | awk -v s="$1" '$1 == s { print $NF; exit }'
 	fi

@@ -61,4 +61,5 @@ check-qemu-arm64:
 	$(MAKE) $(ARM64_DIR)/root/virtio-doctor
 	tests/qemu/run --arch arm64 --binary $(ARM64_DIR)/virtio-doctor
 
+CHECK_ALL_EXTRA += check-qemu-arm64
 .PHONY: check-qemu-arm64

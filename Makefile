@@ -155,8 +155,10 @@ fuzz-run: fuzz
 # Build variants: the library, the binary and every test rebuilt in a directory of their
 # own with another compiler or flags. The tests find the binary and the fixtures through
 # DIR/root (links to tests/ and man/, and that variant's virtio-doctor), so the normal
-# build is never touched. $(call vd_variant,DIR,CC,FLAGS) defines DIR's rules and sets
-# VARIANT_TESTS_DIR (DIR with / and - as _) to its test binaries and its virtio-doctor.
+# build is never touched. $(call vd_variant,DIR,CC,FLAGS[,RUNNER]) defines DIR's rules and
+# sets VARIANT_TESTS_DIR (DIR with / and - as _) to its test binaries and its virtio-doctor.
+# With RUNNER (a program that runs another: an emulator for a foreign architecture), the
+# binary is DIR/virtio-doctor and DIR/root/virtio-doctor a script running it through RUNNER.
 define vd_variant
 $(1)/obj/%.o: src/%.c
 	@mkdir -p $$(@D)
@@ -169,7 +171,10 @@ $(1)/root/virtio-doctor: $(1)/obj/cli/main.o $(1)/libvd.a
 	@mkdir -p $$(@D)
 	ln -sfn $$(CURDIR)/tests $(1)/root/tests
 	ln -sfn $$(CURDIR)/man $(1)/root/man
-	$(2) $$(VD_CFLAGS) $(3) $$(VD_LDFLAGS) -o $$@ $$^ $$(DEPS_LIBS) $$(LDLIBS)
+	$(2) $$(VD_CFLAGS) $(3) $$(VD_LDFLAGS) -o $(if $(4),$(1)/virtio-doctor,$$@) $$^ \
+		$$(DEPS_LIBS) $$(LDLIBS)
+	$(if $(4),printf '#!/bin/sh\nexec %s %s "$$$$@"\n' '$(4)' '$$(CURDIR)/$(1)/virtio-doctor' \
+		>$$@ && chmod 755 $$@)
 
 $(1)/tests/test_%: tests/unit/test_%.c $(1)/libvd.a
 	@mkdir -p $$(@D)

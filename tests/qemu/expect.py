@@ -42,14 +42,15 @@ def scan_rows(t, r, what="scan -J"):
     return {row.get("device"): row for row in doc["devices"] if isinstance(row, dict)}
 
 
-def check_row(t, rows, st, want_state, what="scan"):
+def check_row(t, rows, st, want_state, what="scan", devices=None):
     """The scan row for the PCI function in state dict `st` (guest-lib.sh state)
-    says what sysfs says, and its STATE is want_state."""
+    says what sysfs says, and its STATE is want_state. devices: the guest's
+    {device ID: expectation} (default: this x86 guest's VIRTIO)."""
     bdf, pid = st["bdf"], st["id"].split(":")[1]
     row = rows.get(bdf)
     if not t.ok(row is not None, "%s lists %s" % (what, bdf), "rows: %s" % sorted(rows)):
         return
-    exp = VIRTIO[pid]
+    exp = (devices or VIRTIO)[pid]
     t.eq("%s %s id" % (what, bdf), row.get("id"), st["id"])
     t.eq("%s %s transport" % (what, bdf), row.get("transport"), exp["transport"])
     t.eq("%s %s type" % (what, bdf), row.get("type"), exp["type"])
@@ -62,9 +63,9 @@ def check_row(t, rows, st, want_state, what="scan"):
     t.eq("%s %s state" % (what, bdf), row.get("state"), want_state)
 
 
-def healthy(t, st, what):
+def healthy(t, st, what, devices=None):
     """busybox-level: st is bound at both levels with the expected driver and status"""
-    exp = VIRTIO[st["id"].split(":")[1]]
+    exp = (devices or VIRTIO)[st["id"].split(":")[1]]
     t.eq(what + ": PCI driver", st["pcidrv"], "virtio-pci")
     t.ok(st["virtio"].startswith("virtio"), what + ": has a virtioN child", repr(st))
     t.eq(what + ": virtio driver", st["vdriver"], exp["driver"])

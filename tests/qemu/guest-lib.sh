@@ -94,10 +94,41 @@ state() {
 		"virtio=$vdev vdriver=$vdrv status=$st"
 }
 
-# snapshot: state of every PCI function, for "nothing else was touched" checks
+# mstate NAME: a virtio-mmio transport (platform device, e.g. a003e00.virtio_mmio) as one
+# line "NAME drv=X override=Y virtio=vN vdevice=0xNNNN vdriver=Z status=S"
+mstate() {
+	local d=/sys/bus/platform/devices/$1 drv="" vdev="" vid="" vdrv="" st="" v
+	[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+	for v in "$d"/virtio*; do
+		[ -e "$v" ] || continue
+		vdev=$(basename "$v")
+		vid=$(cat "$v/device")
+		[ -e "$v/driver" ] && vdrv=$(basename "$(readlink "$v/driver")")
+		st=$(cat "$v/status" 2>/dev/null)
+	done
+	echo "$1 drv=$drv override=$(cat "$d/driver_override")" \
+		"virtio=$vdev vdevice=$vid vdriver=$vdrv status=$st"
+}
+
+# mmio_of TYPE: the virtio-mmio transport holding a device of this virtio type (0xNNNN)
+mmio_of() {
+	local v
+	for v in /sys/bus/platform/devices/*.virtio_mmio/virtio*; do
+		[ -e "$v" ] && [ "$(cat "$v/device")" = "$1" ] || continue
+		basename "$(dirname "$v")"
+		return 0
+	done
+	return 1
+}
+
+# snapshot: state of every PCI function and virtio-mmio transport, for "nothing else
+# was touched" checks
 snapshot() {
 	local d
 	for d in "$SYS"/devices/*; do state "$(basename "$d")"; done
+	for d in /sys/bus/platform/devices/*.virtio_mmio; do
+		[ -e "$d" ] && mstate "$(basename "$d")"
+	done
 	echo "modules: $(cut -d' ' -f1 /proc/modules | sort | tr '\n' ' ')"
 }
 
@@ -141,4 +172,19 @@ coldplug() {
 		done
 	done
 	return 0
+}
+
+# make_healthy_mmio NAME [VIRTIO-MODULE]: a virtio-mmio transport back to the coldplugged
+# state: virtio_mmio loaded, no override, on virtio-mmio, the virtio-level module loaded
+make_healthy_mmio() {
+	local name=$1 mod=$2 d=/sys/bus/platform/devices/$1 p=/sys/bus/platform/drivers drv
+	rm -f /etc/modprobe.d/vd-test-*.conf
+	modprobe virtio_mmio
+	w "" "$d/driver_override"
+	if [ -e "$d/driver" ]; then
+		drv=$(basename "$(readlink "$d/driver")")
+		[ "$drv" = virtio-mmio ] || w "$name" "$d/driver/unbind"
+	fi
+	[ -e "$d/driver" ] || w "$name" "$p/virtio-mmio/bind"
+	[ -z "$mod" ] || modprobe "$mod"
 }

@@ -5,6 +5,8 @@
 # Kernel command line:
 #   vd.scenario=1,2,4   scenarios to run, in this order (scenarios/NN-*.sh)
 #   vd.prep=coldplug    boot preparation: coldplug (load drivers as udev would) or bare
+#   vd.out=ttyS0        the record port (default ttyS1; arm64's virt has one UART, the
+#                       console, so its records go to a PCI 16550 at ttyS0)
 # Results go to /dev/ttyS1 (see guest-lib.sh); progress lines also to the console.
 # Ends with poweroff -f whatever happens.
 
@@ -17,7 +19,6 @@ mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 
 VD_OUT=/dev/ttyS1
-[ -c "$VD_OUT" ] || VD_OUT=/dev/console
 VD_SCENARIO=boot
 . /guest-lib.sh
 
@@ -27,8 +28,10 @@ for arg in $(cat /proc/cmdline); do
 	case $arg in
 	vd.scenario=*) scenarios=$(echo "${arg#vd.scenario=}" | tr ',' ' ') ;;
 	vd.prep=*) prep=${arg#vd.prep=} ;;
+	vd.out=*) VD_OUT=/dev/${arg#vd.out=} ;;
 	esac
 done
+[ -c "$VD_OUT" ] || VD_OUT=/dev/console
 
 emit "=VD= boot kernel=$(uname -r) uptime=$(cut -d' ' -f1 /proc/uptime) prep=$prep binary=$([ -x "$VD_BIN" ] && echo yes || echo no)"
 case $prep in

@@ -121,7 +121,9 @@ static void test_live(void **state)
 	assert_int_equal(vd_sysfs_open("/", &s), 0);
 	r = vd_vsock_local_cid(s, &cid);
 	vd_sysfs_free(s);
-	if (r == -EACCES || r == -EPERM)
+	/* qemu-user (make check-arm64) does not pass this ioctl on; a kernel answers ENOTTY,
+	 * never ENOSYS, for an ioctl it does not know */
+	if (r == -EACCES || r == -EPERM || r == -ENOSYS)
 		skip();
 	assert_int_equal(r, 0);
 	assert_true(cid >= 3);

@@ -3,8 +3,8 @@
 # Scenario 13: a Firecracker-like guest with no PCI function at all: modern
 # virtio-mmio rng, net and vsock (QEMU microvm, devices from ACPI LNRO0005).
 # scan must list them as TRANSPORT mmio (not "no devices found"), explain --all
-# has nothing to fix, bind --vsock says there is no PCI vsock function but an
-# mmio one, and touches nothing.
+# has nothing to fix, and bind --vsock finds the mmio vsock already bound and
+# touches nothing.
 rec pci ls /sys/bus/pci/devices
 for v in /sys/bus/virtio/devices/*; do
 	rec "virtio.$(basename "$v")" vstate "$(basename "$v")"

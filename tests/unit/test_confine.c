@@ -91,6 +91,13 @@ static void run_traced(char *const *args, struct traced *t)
 		dup2(fd, 1);
 		dup2(nul, 2);
 		setenv("TMPDIR", tmp, 1);
+		/* LeakSanitizer stops the world with ptrace, which strace already holds */
+		if (g_strace && getenv("ASAN_OPTIONS")) {
+			char asan[512];
+
+			snprintf(asan, sizeof(asan), "%s:detect_leaks=0", getenv("ASAN_OPTIONS"));
+			setenv("ASAN_OPTIONS", asan, 1);
+		}
 		alarm(60); /* a FIFO that blocks ends the run in SIGALRM */
 		execvp(argv[0], argv);
 		_exit(127);
@@ -136,6 +143,14 @@ static bool runner_file(const char *p)
 	return false;
 }
 
+/* A process's own /proc files: /proc/self/..., or /proc/PID/... as strace -y shows them. */
+static bool own_proc_file(const char *p)
+{
+	size_t digits = strncmp(p, "/proc/", 6) ? 0 : strspn(p + 6, "0123456789");
+
+	return has_prefix(p, "/proc/self") || (digits && p[6 + digits] == '/');
+}
+
 /* the dynamic loader's and libc's own files: ld.so.cache, lib*.so*, locales */
 static bool library_file(const char *p)
 {
@@ -148,7 +163,7 @@ static bool library_file(const char *p)
 	       has_prefix(p, "/usr/lib/locale") || has_prefix(p, "/usr/share/locale") ||
 	       strstr(p, "/gconv/") ||
 	       /* the sanitizer runtime of check-asan reads its own process's maps */
-	       (getenv("ASAN_OPTIONS") && has_prefix(p, "/proc/self")) || runner_file(p);
+	       (getenv("ASAN_OPTIONS") && own_proc_file(p)) || runner_file(p);
 }
 
 /* "= 5</tmp/x/sys/...>": the path the fd really names, or NULL (an error result) */

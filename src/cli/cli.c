@@ -97,6 +97,9 @@ static int dispatch(int argc, char **argv)
 			cli.sysroot = argv[++i];
 		} else if (!strncmp(a, "--sysroot=", 10)) {
 			cli.sysroot = a + 10;
+		} else if (!strcmp(a, "--color") || !strncmp(a, "--color=", 8)) {
+			if (vd_cli_set_color(&cli, a[7] ? a + 8 : NULL))
+				return VD_EXIT_USAGE;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			print_summary(stdout);
 			return VD_EXIT_OK;

@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vd/act/unpack.h"
 #include "vd/base/strerror.h"
 #include "vd/cli/cmd.h"
+#include "vd/cli/output.h"
 
 int vd_cli_usage_error(const char *fmt, ...)
 {
@@ -28,12 +30,30 @@ int vd_cli_usage_error(const char *fmt, ...)
 	return VD_EXIT_USAGE;
 }
 
+int vd_cli_set_color(struct vd_cli *cli, const char *arg)
+{
+	if (!arg) {
+		cli->color = VD_COLORMODE_AUTO;
+		return 0;
+	}
+	if (vd_colormode_parse(arg, &cli->color) < 0)
+		return vd_cli_usage_error("unsupported color mode: '%s' (auto, always or never)",
+					  arg);
+	return 0;
+}
+
+void vd_cli_colors(const struct vd_cli *cli, struct vd_colors *ret)
+{
+	vd_colors_init(cli->color, isatty(STDOUT_FILENO), "virtio-doctor", ret);
+}
+
 void vd_cli_print_global_options(FILE *out)
 {
 	fputs("\nGlobal options (anywhere on the line):\n"
 	      " -s, --sysroot <dir|file.tar.gz>\n"
 	      "                      read sys/, proc/ and lib/modules/ under <dir>, or in a\n"
 	      "                      bundle written by 'virtio-doctor snapshot'\n"
+	      "     --color[=<when>] colorize STATE: auto (default), always or never\n"
 	      " -h, --help           display this help\n"
 	      " -V, --version        display version\n",
 	      out);
@@ -54,6 +74,8 @@ int vd_cli_common_option(struct vd_cli *cli, const struct vd_cmd *cmd, int c, ch
 	case 's':
 		cli->sysroot = optarg;
 		return VD_CLI_NEXT;
+	case VD_OPT_COLOR:
+		return vd_cli_set_color(cli, optarg) ? VD_EXIT_USAGE : VD_CLI_NEXT;
 	case 'V':
 		printf("virtio-doctor %s\n", VD_VERSION);
 		return VD_EXIT_OK;
@@ -137,6 +159,41 @@ int vd_cli_parse_types(const char *opt, const char *arg, const struct vd_virtio_
 			"option '%s' needs a list of virtio types (vsock,net,...)", opt);
 	*ret_n = n;
 	return 0;
+}
+
+int vd_cli_check_filters(const char *cmd, int n, char **args)
+{
+	for (int i = 0; i < n; i++) {
+		struct vd_device none = VD_DEVICE_INIT;
+
+		if (vd_device_matches(&none, args[i]) < 0)
+			return vd_cli_usage_error("%s: '%s' is not a device name", cmd, args[i]);
+	}
+	return 0;
+}
+
+bool vd_cli_filter_matches(const struct vd_device *d, char **args, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (vd_device_matches(d, args[k]) > 0)
+			return true;
+	return false;
+}
+
+bool vd_cli_filters_found(const char *cmd, const struct vd_device *const *rows, size_t nrows,
+			  char **args, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		bool found = false;
+
+		for (size_t i = 0; i < nrows && !found; i++)
+			found = vd_device_matches(rows[i], args[k]) > 0;
+		if (!found) {
+			vd_output_warnx("%s: no virtio device matches '%s'", cmd, args[k]);
+			return false;
+		}
+	}
+	return true;
 }
 
 int vd_cli_root(struct vd_cli *cli, struct vd_sysfs **ret)

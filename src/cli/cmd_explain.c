@@ -37,7 +37,17 @@ static void print_finding(const struct vd_device *d, const struct vd_finding *f)
 	print_lines("unchecked", f->unchecked[0], sizeof(f->unchecked[0]), f->n_unchecked);
 }
 
-static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
+/* What explain picked and found: row k is m.dev[idx[k]], its finding found[k]. */
+struct picked {
+	size_t *idx;
+	const struct vd_device **devs;
+	const struct vd_finding **fps;
+	struct vd_finding *found;
+	size_t n;
+};
+
+static int parse_explain_args(struct vd_cli *cli, int argc, char **argv, bool *all, bool *json,
+			      const char **kmsg)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
@@ -45,31 +55,20 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 		{ "kmsg", required_argument, NULL, 'k' },
 		VD_CLI_LONGOPTS,
 	};
-	struct vd_scan_opts so = { .want = VD_WANT_ALL };
-	struct vd_sysfs *s = NULL;
-	_cleanup_(vd_diagnosis_freep) struct vd_diagnosis *dx = NULL;
-	const struct vd_sys_ev *se = NULL;
-	struct vd_model m = { 0 };
-	const struct vd_device **devs = NULL;
-	const struct vd_finding **fps = NULL;
-	struct vd_finding *findings = NULL;
-	const char *kmsg = NULL;
-	bool all = false, json = false;
-	size_t n = 0;
-	int c, r, rc = VD_EXIT_OK;
+	int c;
 
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("aJk:"), longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			all = true;
+			*all = true;
 			break;
 		case 'J':
-			json = true;
+			*json = true;
 			break;
 		case 'k':
-			kmsg = so.kmsg_file = optarg;
+			*kmsg = optarg;
 			break;
 		default:
 			c = vd_cli_common_option(cli, &vd_cmd_explain, c, argv);
@@ -78,88 +77,111 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 		}
 	}
 	/* arguments are checked before anything is read */
-	for (int i = optind; i < argc; i++) {
-		struct vd_device none = VD_DEVICE_INIT;
+	c = vd_cli_check_filters("explain", argc - optind, argv + optind);
+	return c ? c : VD_CLI_NEXT;
+}
 
-		if (vd_device_matches(&none, argv[i]) < 0)
-			return vd_cli_usage_error("explain: '%s' is not a device name", argv[i]);
-	}
-	rc = vd_cli_load_model(cli, &so, false, &s, &m);
-	if (rc)
-		return rc;
-	devs = calloc(m.n + 1, sizeof(*devs));
-	fps = calloc(m.n + 1, sizeof(*fps));
-	findings = calloc(m.n + 1, sizeof(*findings));
-	if (!devs || !fps || !findings) {
-		rc = VD_EXIT_USAGE;
+/* The devices named, or every one not ok (every listed one with --all). */
+static int pick(const struct vd_model *m, char **args, size_t nargs, bool all, struct picked *p)
+{
+	p->idx = calloc(m->n + 1, sizeof(*p->idx));
+	p->devs = calloc(m->n + 1, sizeof(*p->devs));
+	p->fps = calloc(m->n + 1, sizeof(*p->fps));
+	p->found = calloc(m->n + 1, sizeof(*p->found));
+	if (!p->idx || !p->devs || !p->fps || !p->found) {
 		warnx("cannot allocate memory");
-		goto out;
+		return VD_EXIT_USAGE;
 	}
-	for (size_t i = 0; i < m.n; i++) {
-		const struct vd_device *d = &m.dev[i];
-		bool pick = false;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct vd_device *d = &m->dev[i];
+		bool want;
 
 		if (d->state == VD_STATE_NOT_VIRTIO)
 			continue;
-		if (optind < argc) {
-			for (int k = optind; k < argc; k++)
-				if (vd_device_matches(d, argv[k]) > 0)
-					pick = true;
-		} else {
-			pick = all ? vd_device_listed(d, true) : vd_device_is_problem(d);
+		if (nargs)
+			want = vd_cli_filter_matches(d, args, nargs);
+		else
+			want = all ? vd_device_listed(d, true) : vd_device_is_problem(d);
+		if (want) {
+			p->idx[p->n] = i;
+			p->devs[p->n++] = d;
 		}
-		if (pick)
-			devs[n++] = d;
 	}
-	for (int k = optind; k < argc; k++) {
-		bool found = false;
+	return vd_cli_filters_found("explain", p->devs, p->n, args, nargs) ? 0 : VD_EXIT_USAGE;
+}
 
-		for (size_t i = 0; i < n; i++)
-			if (vd_device_matches(devs[i], argv[k]) > 0)
-				found = true;
-		if (!found) {
-			warnx("explain: no virtio device matches '%s'", argv[k]);
-			rc = VD_EXIT_USAGE;
-			goto out;
-		}
-	}
-	r = vd_diagnosis_new(s, &m, kmsg, &dx);
-	for (size_t i = 0; i < n && r == 0; i++) {
-		r = vd_diagnosis_device(dx, &m.dev[devs[i] - m.dev], &findings[i]);
-		fps[i] = &findings[i];
-		if (vd_verdict_is_problem(findings[i].verdict))
-			rc = vd_cli_state_rc(rc, devs[i]->state == VD_STATE_OK ? VD_STATE_FAILED
-									       : devs[i]->state);
+/* Diagnose every picked device; the exit code of what was found. */
+static int diagnose_picked(struct vd_diagnosis *dx, struct vd_model *m, struct picked *p)
+{
+	int r = 0, rc = VD_EXIT_OK;
+
+	for (size_t k = 0; k < p->n && r == 0; k++) {
+		struct vd_device *d = &m->dev[p->idx[k]];
+
+		r = vd_diagnosis_device(dx, d, &p->found[k]);
+		p->fps[k] = &p->found[k];
+		if (vd_verdict_is_problem(p->found[k].verdict))
+			rc = vd_cli_state_rc(rc,
+					     d->state == VD_STATE_OK ? VD_STATE_FAILED : d->state);
 	}
 	if (r < 0) {
 		warnx("cannot collect evidence: %s", vd_strerror(-r));
-		rc = VD_EXIT_USAGE;
-		goto out;
+		return VD_EXIT_USAGE;
 	}
-	if (n > 0)
-		se = vd_diagnosis_sys(dx);
-	if (json) {
-		if (vd_output_findings_json(stdout, devs, fps, n) < 0)
-			rc = VD_EXIT_USAGE;
-	} else {
-		for (size_t i = 0; i < n; i++) {
-			if (i)
-				putchar('\n');
-			print_finding(devs[i], &findings[i]);
-		}
-		/* said once, not per device: lspci -k would print an error here */
-		if (se && !se->kmod_index) {
+	return rc;
+}
+
+static int print_picked(const struct picked *p, const struct vd_sys_ev *se, bool json)
+{
+	if (json)
+		return vd_output_findings_json(stdout, p->devs, p->fps, p->n) < 0 ? VD_EXIT_USAGE
+										  : 0;
+	for (size_t k = 0; k < p->n; k++) {
+		if (k)
 			putchar('\n');
-			vd_output_printf(stdout,
-					 "note: %s; module facts come from /sys/module and the "
-					 "kernel config\n",
-					 se->kmod_problem);
-		}
+		print_finding(p->devs[k], &p->found[k]);
 	}
-out:
-	free(findings);
-	free(fps);
-	free(devs);
+	/* said once, not per device, and not on stdout: it is no finding about a device */
+	if (se && !se->kmod_index)
+		vd_output_warnx("note: %s; module facts come from /sys/module and the kernel "
+				"config",
+				se->kmod_problem);
+	return 0;
+}
+
+static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
+{
+	struct vd_scan_opts so = { .want = VD_WANT_ALL };
+	struct vd_sysfs *s = NULL;
+	_cleanup_(vd_diagnosis_freep) struct vd_diagnosis *dx = NULL;
+	struct vd_model m = { 0 };
+	struct picked p = { 0 };
+	const char *kmsg = NULL;
+	bool all = false, json = false;
+	int r, rc, prc;
+
+	rc = parse_explain_args(cli, argc, argv, &all, &json, &kmsg);
+	if (rc != VD_CLI_NEXT)
+		return rc;
+	so.kmsg_file = kmsg;
+	rc = vd_cli_load_model(cli, &so, false, &s, &m);
+	if (rc)
+		return rc;
+	rc = pick(&m, argv + optind, (size_t)(argc - optind), all, &p);
+	if (rc == 0 && (r = vd_diagnosis_new(s, &m, kmsg, &dx)) < 0) {
+		warnx("cannot collect evidence: %s", vd_strerror(-r));
+		rc = VD_EXIT_USAGE;
+	}
+	if (rc == 0)
+		rc = diagnose_picked(dx, &m, &p);
+	if (rc != VD_EXIT_USAGE) {
+		prc = print_picked(&p, p.n ? vd_diagnosis_sys(dx) : NULL, json);
+		rc = prc ? prc : rc;
+	}
+	free(p.found);
+	free(p.fps);
+	free(p.devs);
+	free(p.idx);
 	vd_model_done(&m);
 	return rc;
 }
@@ -169,7 +191,8 @@ static const char usage_explain[] =
 	"\nWhy a device has no working driver: a verdict code, the evidence (each line\n"
 	"names its file or log line), the fix, and what could not be checked. Without\n"
 	"DEVICE, every device that is not ok. DEVICE: 0000:00:04.0, 00:04.0, virtio3,\n"
-	"1af4:1053, a type (vsock, net, ...) or a virtio-mmio device name.\n"
+	"1af4:1053, a type (vsock, net, ...), a virtio-mmio device name, an interface\n"
+	"(eth0) or a disk (vda).\n"
 	"\nOptions:\n"
 	" -a, --all            explain the ok devices and empty slots too\n"
 	" -J, --json           use JSON output format\n"

@@ -60,7 +60,58 @@ static void diagnose_rows(struct vd_sysfs *s, struct vd_model *m)
 			return;
 }
 
-static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
+/* What the options ask for; the device arguments stay in argv[optind..]. */
+struct scan_args {
+	int cols[64];
+	struct vd_output_opts out;
+	struct vd_scan_opts so;
+	char mode_seen;
+	bool all;
+};
+
+/* One option of scan's own; VD_CLI_NEXT to go on, or the exit code. */
+static int scan_option(struct scan_args *a, int c)
+{
+	char *bad = NULL;
+	int r, rc;
+
+	switch (c) {
+	case 'a':
+		a->so.all_pci = a->all = true;
+		return VD_CLI_NEXT;
+	case 'J':
+		return set_mode(&a->out, VD_OUT_JSON, &a->mode_seen, c) ? VD_EXIT_USAGE
+									: VD_CLI_NEXT;
+	case 'P':
+		return set_mode(&a->out, VD_OUT_PAIRS, &a->mode_seen, c) ? VD_EXIT_USAGE
+									 : VD_CLI_NEXT;
+	case 'r':
+		return set_mode(&a->out, VD_OUT_RAW, &a->mode_seen, c) ? VD_EXIT_USAGE
+								       : VD_CLI_NEXT;
+	case 'n':
+		a->out.noheadings = true;
+		return VD_CLI_NEXT;
+	case 'H':
+		list_columns(stdout);
+		return VD_EXIT_OK;
+	case OPT_OUTPUT_ALL:
+		for (a->out.ncols = 0; a->out.ncols < _VD_COL_MAX; a->out.ncols++)
+			a->cols[a->out.ncols] = (int)a->out.ncols;
+		return VD_CLI_NEXT;
+	}
+	/* 'o' */
+	r = vd_output_parse_columns(optarg, a->cols, &a->out.ncols, ARRAY_SIZE(a->cols), &bad);
+	if (r == -EINVAL) {
+		rc = vd_cli_usage_error("unknown column: '%s'", bad ? bad : "");
+		free(bad);
+		return rc;
+	}
+	if (r < 0)
+		return vd_cli_usage_error("too many columns in '%s'", optarg);
+	return VD_CLI_NEXT;
+}
+
+static int parse_scan_args(struct vd_cli *cli, int argc, char **argv, struct scan_args *a)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
@@ -73,99 +124,92 @@ static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
 		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
 		VD_CLI_LONGOPTS,
 	};
-	int cols[64];
-	struct vd_output_opts out = { .cols = cols };
-	struct vd_scan_opts so = { 0 };
-	struct vd_sysfs *s = NULL;
-	struct vd_model m = { 0 };
-	const struct vd_device **rows = NULL;
-	size_t nrows = 0;
-	char mode_seen = 0;
-	bool all = false;
-	int c, r, rc = VD_EXIT_OK;
+	int c, r;
 
-	memcpy(cols, default_cols, sizeof(default_cols));
-	out.ncols = ARRAY_SIZE(default_cols);
-
+	memcpy(a->cols, default_cols, sizeof(default_cols));
+	a->out.cols = a->cols;
+	a->out.ncols = ARRAY_SIZE(default_cols);
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("aJno:PrH"), longopts, NULL)) != -1) {
-		char *bad = NULL;
-
-		switch (c) {
-		case 'a':
-			so.all_pci = all = true;
-			break;
-		case 'J':
-			if (set_mode(&out, VD_OUT_JSON, &mode_seen, c))
-				return VD_EXIT_USAGE;
-			break;
-		case 'P':
-			if (set_mode(&out, VD_OUT_PAIRS, &mode_seen, c))
-				return VD_EXIT_USAGE;
-			break;
-		case 'r':
-			if (set_mode(&out, VD_OUT_RAW, &mode_seen, c))
-				return VD_EXIT_USAGE;
-			break;
-		case 'n':
-			out.noheadings = true;
-			break;
-		case 'H':
-			list_columns(stdout);
-			return VD_EXIT_OK;
-		case OPT_OUTPUT_ALL:
-			for (out.ncols = 0; out.ncols < _VD_COL_MAX; out.ncols++)
-				cols[out.ncols] = (int)out.ncols;
-			break;
-		case 'o':
-			r = vd_output_parse_columns(optarg, cols, &out.ncols, ARRAY_SIZE(cols),
-						    &bad);
-			if (r == -EINVAL) {
-				rc = vd_cli_usage_error("unknown column: '%s'", bad ? bad : "");
-				free(bad);
-				return rc;
-			}
-			if (r < 0)
-				return vd_cli_usage_error("too many columns in '%s'", optarg);
-			break;
-		default:
-			c = vd_cli_common_option(cli, &vd_cmd_scan, c, argv);
-			if (c != VD_CLI_NEXT)
-				return c;
-		}
+		if ((c > 0 && c < 0x80 && strchr("aJnoPrH", c)) || c == OPT_OUTPUT_ALL)
+			r = scan_option(a, c);
+		else
+			r = vd_cli_common_option(cli, &vd_cmd_scan, c, argv);
+		if (r != VD_CLI_NEXT)
+			return r;
 	}
-	if (optind < argc)
-		return vd_cli_usage_error("unexpected argument '%s'", argv[optind]);
+	r = vd_cli_check_filters("scan", argc - optind, argv + optind);
+	return r ? r : VD_CLI_NEXT;
+}
 
-	so.want = vd_output_want(cols, out.ncols);
-	rc = vd_cli_load_model(cli, &so, false, &s, &m);
+/*
+ * The rows: without filters every listed device; with filters every device one of them
+ * matches (any virtio device, a not-virtio one with --all). The exit status counts the
+ * rows a filter picked, or every device (a waiting group once, by its own row).
+ */
+static int pick_rows(const struct vd_model *m, const struct scan_args *a, char **filters, size_t nf,
+		     const struct vd_device **rows, size_t *ret_n)
+{
+	size_t n = 0;
+	int rc = VD_EXIT_OK;
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct vd_device *d = &m->dev[i];
+
+		if (nf) {
+			if ((d->state == VD_STATE_NOT_VIRTIO && !a->all) ||
+			    !vd_cli_filter_matches(d, filters, nf))
+				continue;
+			rows[n++] = d;
+			rc = vd_cli_state_rc(rc, d->state);
+			continue;
+		}
+		if (vd_device_listed(d, a->all))
+			rows[n++] = d;
+		if (!d->in_group)
+			rc = vd_cli_state_rc(rc, d->state);
+	}
+	*ret_n = n;
+	return vd_cli_filters_found("scan", rows, n, filters, nf) ? rc : VD_EXIT_USAGE;
+}
+
+static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
+{
+	struct scan_args a = { 0 };
+	struct vd_sysfs *s = NULL;
+	struct vd_model m = { 0 };
+	_cleanup_free_ const struct vd_device **rows = NULL;
+	struct vd_colors colors;
+	size_t nrows = 0, nf;
+	int r, rc;
+
+	rc = parse_scan_args(cli, argc, argv, &a);
+	if (rc != VD_CLI_NEXT)
+		return rc;
+	nf = (size_t)(argc - optind);
+	a.so.want = vd_output_want(a.cols, a.out.ncols) | (nf ? VD_WANT_ATTACH : 0);
+	rc = vd_cli_load_model(cli, &a.so, false, &s, &m);
 	if (rc)
 		return rc;
-
-	if (vd_output_needs_diagnosis(cols, out.ncols))
+	if (vd_output_needs_diagnosis(a.cols, a.out.ncols))
 		diagnose_rows(s, &m);
-
 	rows = calloc(m.n + 1, sizeof(*rows));
 	if (!rows) {
 		vd_model_done(&m);
 		warnx("cannot allocate memory");
 		return VD_EXIT_USAGE;
 	}
-	/* empty slots and the members of a waiting group: --all only, never a problem */
-	for (size_t i = 0; i < m.n; i++) {
-		if (vd_device_listed(&m.dev[i], all))
-			rows[nrows++] = &m.dev[i];
-		/* a waiting group counts once, by its own row */
-		if (!m.dev[i].in_group)
-			rc = vd_cli_state_rc(rc, m.dev[i].state);
+	rc = pick_rows(&m, &a, argv + optind, nf, rows, &nrows);
+	if (rc != VD_EXIT_USAGE) {
+		vd_cli_colors(cli, &colors);
+		a.out.colors = &colors;
+		r = vd_output_devices(stdout, rows, nrows, &a.out);
+		if (r < 0) {
+			warnx("cannot print the table: %s", vd_strerror(-r));
+			rc = VD_EXIT_USAGE;
+		}
 	}
-	r = vd_output_devices(stdout, rows, nrows, &out);
-	if (r < 0) {
-		warnx("cannot print the table: %s", vd_strerror(-r));
-		rc = VD_EXIT_USAGE;
-	}
-	free(rows);
 	vd_model_done(&m);
 	return rc;
 }
@@ -177,9 +221,11 @@ static void print_columns(FILE *out)
 }
 
 static const char usage_scan[] =
-	" virtio-doctor [scan] [options]\n"
+	" virtio-doctor [scan] [options] [DEVICE...]\n"
 	"\nOne row per virtio device (PCI and virtio-mmio): IDs decoded, the driver of the\n"
 	"transport (virtio-pci, virtio-mmio) and of the virtio device, and the state.\n"
+	"DEVICE keeps the rows it names: 0000:00:04.0, 00:04.0, virtio3, 1af4:1053, a type\n"
+	"(vsock, net, ...), a virtio-mmio device name, an interface (eth0) or a disk (vda).\n"
 	"\nOptions:\n"
 	" -a, --all            also list non-virtio PCI functions and empty virtio-mmio\n"
 	"                      slots\n"
@@ -193,7 +239,7 @@ static const char usage_scan[] =
 
 const struct vd_cmd vd_cmd_scan = {
 	.name = "scan",
-	.args = "",
+	.args = " [DEVICE...]",
 	.usage = usage_scan,
 	.summary = "list every virtio device and its drivers (default)",
 	.run = cmd_scan,

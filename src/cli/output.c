@@ -75,7 +75,7 @@ static const struct vd_colinfo cols[_VD_COL_MAX] = {
 			    "driver bound to the PCI function (platform driver for mmio)", false },
 	[VD_COL_VIRTIO] = { "VIRTIO", 7, 0, SCOLS_JSON_STRING, 0, "the virtio bus device under it",
 			    false },
-	[VD_COL_DRIVER] = { "DRIVER", 12, 0, SCOLS_JSON_STRING, 0,
+	[VD_COL_DRIVER] = { "DRIVER", 12, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, 0,
 			    "driver bound to the virtio device", false },
 	[VD_COL_STATUS] = { "STATUS", 20, 0, SCOLS_JSON_STRING, 0, "virtio status bits", false },
 	[VD_COL_STATUSRAW] = { "STATUSRAW", 10, 0, SCOLS_JSON_STRING, 0, "virtio status as hex",
@@ -89,6 +89,12 @@ static const struct vd_colinfo cols[_VD_COL_MAX] = {
 			     "what is wrong, in one line (explain's verdict summary)", true },
 	[VD_COL_VERDICT] = { "VERDICT", 16, 0, SCOLS_JSON_STRING, 0,
 			     "explain's verdict code (see VERDICTS in virtio-doctor(8))", true },
+	[VD_COL_NETDEV] = { "NETDEV", 6, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, VD_WANT_ATTACH,
+			    "network interfaces of the device, '*' when up", false },
+	[VD_COL_BLKDEV] = { "BLKDEV", 6, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, VD_WANT_ATTACH,
+			    "disks of the device, '*' when it or a partition is mounted", false },
+	[VD_COL_OVERRIDE] = { "OVERRIDE", 8, 0, SCOLS_JSON_STRING, VD_WANT_ATTACH,
+			      "driver_override of the PCI function or mmio device", false },
 };
 
 const struct vd_colinfo *vd_output_colinfo(enum vd_col c)
@@ -181,6 +187,27 @@ static const char *feature_names(const struct vd_device *d, char *buf, size_t si
 	return buf;
 }
 
+/* "eth0*,eth1": the names of one kind, '*' on the active ones; NULL when none. */
+static const char *attached(const struct vd_device *d, bool disk, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < d->nattached; i++) {
+		const struct vd_attached *a = &d->attached[i];
+		int k;
+
+		if (a->disk != disk)
+			continue;
+		k = snprintf(buf + len, size - len, "%s%s%s", len ? "," : "", a->name,
+			     a->active ? "*" : "");
+		if (k < 0 || (size_t)k >= size - len)
+			break;
+		len += (size_t)k;
+	}
+	return len ? buf : NULL;
+}
+
 /* The text of one cell; NULL leaves it empty (JSON null). */
 static const char *cell(const struct vd_device *d, int c, char *buf, size_t size)
 {
@@ -246,15 +273,109 @@ static const char *cell(const struct vd_device *d, int c, char *buf, size_t size
 		return d->problem;
 	case VD_COL_VERDICT:
 		return d->verdict;
+	case VD_COL_NETDEV:
+	case VD_COL_BLKDEV:
+		return attached(d, c == VD_COL_BLKDEV, buf, size);
+	case VD_COL_OVERRIDE:
+		return d->override[0] ? d->override : NULL;
 	}
 	return NULL;
+}
+
+/* STATE's colour: ok green, no working driver red, another driver or unknown yellow. */
+static const char *state_color(const struct vd_device *d, const struct vd_colors *co)
+{
+	switch (d->state) {
+	case VD_STATE_OK:
+		return co->seq[VD_COLOR_STATE_OK];
+	case VD_STATE_UNBOUND:
+	case VD_STATE_NO_DRIVER:
+	case VD_STATE_FAILED:
+		return co->seq[VD_COLOR_STATE_BAD];
+	case VD_STATE_FOREIGN:
+	case VD_STATE_UNKNOWN:
+		return co->seq[VD_COLOR_STATE_WARN];
+	default:
+		return NULL;
+	}
+}
+
+static int add_columns(struct libscols_table *tb, const struct vd_output_opts *o)
+{
+	for (size_t i = 0; i < o->ncols; i++) {
+		const struct vd_colinfo *ci = &cols[o->cols[i]];
+		struct libscols_column *cl;
+
+		cl = scols_table_new_column(tb, ci->name, ci->whint, ci->flags);
+		if (!cl)
+			return -ENOMEM;
+		scols_column_set_json_type(cl, ci->json_type);
+	}
+	return 0;
+}
+
+static int add_line(struct libscols_table *tb, const struct vd_device *d,
+		    const struct vd_output_opts *o)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	bool color = o->colors && o->colors->on && o->mode == VD_OUT_TEXT;
+
+	if (!ln)
+		return -ENOMEM;
+	for (size_t i = 0; i < o->ncols; i++) {
+		char buf[256];
+		const char *v = cell(d, o->cols[i], buf, sizeof(buf)), *seq;
+
+		if (!v || !*v)
+			continue;
+		if (scols_line_set_data(ln, i, v) < 0)
+			return -ENOMEM;
+		if (color && o->cols[i] == VD_COL_STATE && (seq = state_color(d, o->colors)) &&
+		    scols_cell_set_color(scols_line_get_cell(ln, i), seq) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * On a terminal libsmartcols cuts the SCOLS_FL_TRUNC columns to fit its width, silently.
+ * A dry run to a string tells each column's width; a cell that does not fit then ends
+ * in "..." so that a cut PROBLEM (or DRIVER) shows it was cut.
+ */
+static int mark_cut(struct libscols_table *tb, const struct vd_output_opts *o, size_t n)
+{
+	char *dry = NULL;
+
+	if (o->mode != VD_OUT_TEXT || scols_print_table_to_string(tb, &dry) < 0)
+		return 0;
+	free(dry);
+	for (size_t i = 0; i < o->ncols; i++) {
+		struct libscols_column *cl = scols_table_get_column(tb, i);
+		size_t w = scols_column_get_width(cl);
+
+		if (!scols_column_is_trunc(cl) || w < 4)
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			struct libscols_cell *ce =
+				scols_line_get_cell(scols_table_get_line(tb, k), i);
+			const char *v = scols_cell_get_data(ce);
+			char *cut;
+
+			if (!v || strlen(v) <= w)
+				continue;
+			if (asprintf(&cut, "%.*s...", (int)(w - 3), v) < 0)
+				return -ENOMEM;
+			scols_cell_refer_data(ce, cut);
+		}
+	}
+	return 0;
 }
 
 int vd_output_devices(FILE *out, const struct vd_device *const *devs, size_t n,
 		      const struct vd_output_opts *o)
 {
 	struct libscols_table *tb;
-	int r = 0;
+	int r;
 
 	tb = scols_new_table();
 	if (!tb)
@@ -265,38 +386,15 @@ int vd_output_devices(FILE *out, const struct vd_device *const *devs, size_t n,
 	scols_table_enable_export(tb, o->mode == VD_OUT_PAIRS);
 	scols_table_enable_raw(tb, o->mode == VD_OUT_RAW);
 	scols_table_enable_noheadings(tb, o->noheadings);
+	scols_table_enable_colors(tb, o->colors && o->colors->on && o->mode == VD_OUT_TEXT);
 
-	for (size_t i = 0; i < o->ncols; i++) {
-		const struct vd_colinfo *ci = &cols[o->cols[i]];
-		struct libscols_column *cl;
-
-		cl = scols_table_new_column(tb, ci->name, ci->whint, ci->flags);
-		if (!cl) {
-			r = -ENOMEM;
-			goto out;
-		}
-		scols_column_set_json_type(cl, ci->json_type);
-	}
-	for (size_t k = 0; k < n; k++) {
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-
-		if (!ln) {
-			r = -ENOMEM;
-			goto out;
-		}
-		for (size_t i = 0; i < o->ncols; i++) {
-			char buf[256];
-			const char *v = cell(devs[k], o->cols[i], buf, sizeof(buf));
-
-			if (v && *v && scols_line_set_data(ln, i, v) < 0) {
-				r = -ENOMEM;
-				goto out;
-			}
-		}
-	}
-	if (scols_print_table(tb) < 0)
+	r = add_columns(tb, o);
+	for (size_t k = 0; k < n && r == 0; k++)
+		r = add_line(tb, devs[k], o);
+	if (r == 0)
+		r = mark_cut(tb, o, n);
+	if (r == 0 && scols_print_table(tb) < 0)
 		r = -EIO;
-out:
 	scols_unref_table(tb);
 	return r;
 }

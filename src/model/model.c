@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vd/base/strerror.h"
+#include "vd/model/attach.h"
 #include "vd/model/model.h"
 #include "vd/facts/klog.h"
 #include "vd/facts/pci.h"
@@ -814,6 +815,8 @@ int vd_model_scan(struct vd_sysfs *s, const struct vd_scan_opts *o, struct vd_mo
 			r = add_nonpci(&sc, i);
 	if (r >= 0)
 		r = scan_unbound_mmio(&sc);
+	if (r >= 0 && (sc.o->want & VD_WANT_ATTACH))
+		r = vd_model_attach(s, &m);
 	if (r >= 0 && sc.nomem)
 		r = -ENOMEM;
 	if (r >= 0 && rp < 0 && rv < 0 && m.n == 0)
@@ -853,6 +856,9 @@ void vd_device_done(struct vd_device *d)
 	d->cfg = NULL;
 	free(d->problem);
 	d->problem = NULL;
+	free(d->attached);
+	d->attached = NULL;
+	d->nattached = 0;
 }
 
 int vd_device_set_problem(struct vd_device *d, const char *fmt, ...)
@@ -975,5 +981,8 @@ int vd_device_matches(const struct vd_device *d, const char *arg)
 	t = vd_virtio_type_by_name(arg);
 	if (t)
 		return d->type_id >= 0 && (unsigned)d->type_id == t->id;
+	for (size_t i = 0; i < d->nattached; i++)
+		if (!strcmp(d->attached[i].name, arg))
+			return 1;
 	return !strcmp(d->name, arg);
 }

@@ -9,6 +9,7 @@
 #include "vd/act/unpack.h"
 #include "vd/base/macro.h"
 #include "vd/base/sysfs.h"
+#include "vd/base/termcolors.h"
 #include "vd/model/model.h"
 
 /* The Makefile passes the version; a build without it still says something. */
@@ -42,6 +43,7 @@ static inline int vd_cli_state_rc(int rc, enum vd_state st)
  */
 struct vd_cli {
 	const char *sysroot;
+	enum vd_colormode color; /* --color[=WHEN] */
 	struct vd_sysfs *root;
 	/* a bundle given as --sysroot FILE, unpacked (.parent is NULL when none) */
 	struct vd_unpacked unpacked;
@@ -70,9 +72,11 @@ extern const struct vd_cmd vd_cmd_scan, vd_cmd_explain, vd_cmd_check, vd_cmd_sna
  * its own case.
  */
 #define VD_CLI_OPTS(s) ":" s "s:Vh"
+#define VD_OPT_COLOR 0x1000 /* --color has no short form; commands' own codes stay below */
 /* clang-format off */
 #define VD_CLI_LONGOPTS                                                                   \
 	{ "sysroot", required_argument, NULL, 's' },                                      \
+	{ "color", optional_argument, NULL, VD_OPT_COLOR },                               \
 	{ "version", no_argument, NULL, 'V' },                                            \
 	{ "help", no_argument, NULL, 'h' },                                               \
 	{ NULL, 0, NULL, 0 }
@@ -87,6 +91,12 @@ extern const struct vd_cmd vd_cmd_scan, vd_cmd_explain, vd_cmd_check, vd_cmd_sna
  * code to return.
  */
 int vd_cli_common_option(struct vd_cli *cli, const struct vd_cmd *cmd, int c, char **argv);
+
+/* --color's argument (NULL: auto) into cli->color; returns 0 or VD_EXIT_USAGE. */
+int vd_cli_set_color(struct vd_cli *cli, const char *arg);
+
+/* Whether and how to colour stdout, as --color and terminal-colors.d(5) say. */
+void vd_cli_colors(const struct vd_cli *cli, struct vd_colors *ret);
 
 /* One line naming what is wrong plus the pointer to --help; returns VD_EXIT_USAGE. */
 int vd_cli_usage_error(const char *fmt, ...) VD_PRINTF(1, 2);
@@ -118,6 +128,17 @@ int vd_cli_load_model(struct vd_cli *cli, const struct vd_scan_opts *so, bool al
  */
 int vd_cli_parse_types(const char *opt, const char *arg, const struct vd_virtio_type **ret,
 		       size_t max, size_t *ret_n);
+
+/*
+ * Device arguments (scan, explain, bind), in the forms vd_device_matches() knows: each
+ * checked before anything is read (a usage error names the one that can name nothing),
+ * then matched. Returns 0 or VD_EXIT_USAGE; filters_found says which argument matched
+ * none of the rows and returns false then.
+ */
+int vd_cli_check_filters(const char *cmd, int n, char **args);
+bool vd_cli_filter_matches(const struct vd_device *d, char **args, size_t n);
+bool vd_cli_filters_found(const char *cmd, const struct vd_device *const *rows, size_t nrows,
+			  char **args, size_t n);
 
 /*
  * Close the root, remove what was unpacked. Returns 0, or VD_EXIT_USAGE after saying where

@@ -9,6 +9,7 @@
 
 #include "vd/diagnose/diagnose.h"
 #include "vd/base/ids.h"
+#include "vd/base/termcolors.h"
 #include "vd/model/model.h"
 
 enum vd_col {
@@ -30,6 +31,9 @@ enum vd_col {
 	VD_COL_STATE,
 	VD_COL_PROBLEM,
 	VD_COL_VERDICT,
+	VD_COL_NETDEV,
+	VD_COL_BLKDEV,
+	VD_COL_OVERRIDE,
 	_VD_COL_MAX,
 };
 
@@ -57,6 +61,8 @@ struct vd_output_opts {
 	bool noheadings;
 	const int *cols; /* enum vd_col */
 	size_t ncols;
+	/* text only: STATE coloured, NULL or !on for none (vd/base/termcolors.h) */
+	const struct vd_colors *colors;
 };
 
 /*

@@ -36,6 +36,13 @@ enum vd_bus {
 #define VD_PCI_DRIVER "virtio-pci"   /* the driver's sysfs name; the module is virtio_pci */
 #define VD_MMIO_DRIVER "virtio-mmio" /* platform driver; the module is virtio_mmio */
 
+/* A network interface or disk a virtio device carries (vd/model/attach.h). */
+struct vd_attached {
+	const char *name; /* "eth0", "vda": in the model's pool */
+	bool disk;	  /* a disk under block/, else an interface under net/ */
+	bool active;	  /* the interface is up; the disk or one of its partitions mounted */
+};
+
 struct vd_device {
 	enum vd_bus bus;
 	/*
@@ -95,6 +102,14 @@ struct vd_device {
 	bool empty_slot;
 	const char *group_first, *group_last;
 
+	/*
+	 * With VD_WANT_ATTACH (vd/model/attach.h): the interfaces and disks under the virtio
+	 * device (owned), and the transport's driver_override ("" when none or "(null)").
+	 */
+	struct vd_attached *attached;
+	size_t nattached;
+	const char *override;
+
 	enum vd_state state;
 	char *problem;	     /* what is wrong, NULL when nothing; owned (vd_device_set_problem) */
 	const char *verdict; /* explain's verdict code, once a diagnosis ran; NULL before */
@@ -104,7 +119,7 @@ struct vd_device {
 #define VD_DEVICE_INIT                                                                             \
 	{                                                                                          \
 		.name = "", .path = "", .pcidrv = "", .virtio = "", .vpath = "", .driver = "",     \
-		.unread = "", .type_id = -1, .group_first = "", .group_last = "",                  \
+		.unread = "", .override = "", .type_id = -1, .group_first = "", .group_last = "",  \
 	}
 
 /* What a scan reads beyond what STATE needs: only the files a row shows. */
@@ -114,6 +129,7 @@ enum {
 	VD_WANT_CLASS = 1 << 2,
 	VD_WANT_FEATURES = 1 << 3,
 	VD_WANT_CONFIG = 1 << 4,
+	VD_WANT_ATTACH = 1 << 5, /* interfaces, disks, driver_override */
 	VD_WANT_ALL = 0xff,
 };
 
@@ -178,7 +194,8 @@ void vd_device_id(const struct vd_device *d, char *buf, size_t size);
 /*
  * Whether a command-line argument names this device: a PCI address (0000:00:04.0 or
  * 00:04.0), a virtio name (virtio3), a vendor:device ID (1af4:1053), a type name (vsock),
- * or a platform device name. -EINVAL for an argument that can name nothing (over 63
+ * a platform device name, or (read with VD_WANT_ATTACH) the name of an interface or disk
+ * it carries (eth0, vda). -EINVAL for an argument that can name nothing (over 63
  * bytes, not printable ASCII, or containing '/'): it is rejected before any use.
  */
 int vd_device_matches(const struct vd_device *d, const char *arg);

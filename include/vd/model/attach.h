@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- what a virtio device carries: interfaces, disks, driver_override */
+#ifndef VD_ATTACH_H
+#define VD_ATTACH_H
+
+#include "vd/base/sysfs.h"
+#include "vd/model/model.h"
+
+/*
+ * Fill each device's attached[] and override (vd_model_scan does it with VD_WANT_ATTACH):
+ * the interfaces under virtioN/net/ (active when up: operstate "up" or IFF_UP in flags),
+ * the disks under virtioN/block/ or deeper (virtio-scsi: host0/target.../block/sda),
+ * active when the disk or one of its partitions is mounted (proc/self/mountinfo, else
+ * proc/mounts, under the same root), and driver_override ("(null)" is none). What is
+ * absent (a bundle without mounts) leaves the mark off. -ENOMEM, else 0.
+ */
+int vd_model_attach(struct vd_sysfs *s, struct vd_model *m);
+
+/*
+ * Pure: whether a mount table names a block device: mountinfo lines by "major:minor"
+ * (field 3) or by source "/dev/NAME" (after " - fstype"), /proc/mounts lines (mountinfo
+ * false) by their first field.
+ */
+bool vd_mounts_has(const char *table, bool mountinfo, const char *name, const char *devno);
+
+#endif

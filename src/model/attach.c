@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- what a virtio device carries: interfaces, disks, driver_override */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vd/base/parse.h"
+#include "vd/model/attach.h"
+
+#define IFF_UP_FLAG 0x1 /* include/uapi/linux/if.h */
+#define MAX_DEPTH 4	/* virtioN/host0/target0:0:0/0:0:0:0/block: a virtio-scsi disk */
+#define MOUNTS_MAX (1 << 22)
+
+struct attach {
+	struct vd_sysfs *s;
+	struct vd_strpool *pool;
+	struct vd_device *d;
+	size_t cap;
+	char *table; /* the mount table, read on the first disk; "" when there is none */
+	bool mountinfo;
+	int err; /* -ENOMEM */
+};
+
+/* Field n (0-based) of a space-separated line starting at p, into buf. */
+static bool field(const char *p, int n, char *buf, size_t size)
+{
+	const char *e;
+
+	for (int i = 0; i < n; i++) {
+		p = strpbrk(p, " \n");
+		if (!p || *p == '\n')
+			return false;
+		p++;
+	}
+	e = p + strcspn(p, " \n");
+	if ((size_t)(e - p) >= size)
+		return false;
+	memcpy(buf, p, (size_t)(e - p));
+	buf[e - p] = '\0';
+	return true;
+}
+
+bool vd_mounts_has(const char *table, bool mountinfo, const char *name, const char *devno)
+{
+	char src[300], f[300];
+
+	snprintf(src, sizeof(src), "/dev/%s", name);
+	for (const char *l = table; *l; l = strchrnul(l, '\n'), l += !!*l) {
+		const char *sep;
+
+		if (!mountinfo) {
+			if (field(l, 0, f, sizeof(f)) && !strcmp(f, src))
+				return true;
+			continue;
+		}
+		if (devno[0] && field(l, 2, f, sizeof(f)) && !strcmp(f, devno))
+			return true;
+		/* the optional fields end at " - "; then fstype, then the source */
+		sep = strstr(l, " - ");
+		if (sep && sep < strchrnul(l, '\n') && field(sep + 3, 1, f, sizeof(f)) &&
+		    !strcmp(f, src))
+			return true;
+	}
+	return false;
+}
+
+static void load_mounts(struct attach *a)
+{
+	if (a->table)
+		return;
+	a->mountinfo =
+		vd_sysfs_read_alloc(a->s, "proc/self/mountinfo", MOUNTS_MAX, &a->table, NULL) >= 0;
+	if (!a->mountinfo &&
+	    vd_sysfs_read_alloc(a->s, "proc/mounts", MOUNTS_MAX, &a->table, NULL) < 0)
+		a->table = strdup("");
+	if (!a->table)
+		a->err = -ENOMEM;
+}
+
+static bool mounted(struct attach *a, const char *dir, const char *name)
+{
+	char devno[32];
+
+	load_mounts(a);
+	if (!a->table)
+		return false;
+	if (vd_sysfs_readf(a->s, devno, sizeof(devno), "%s/dev", dir) < 0)
+		devno[0] = '\0';
+	return vd_mounts_has(a->table, a->mountinfo, name, devno);
+}
+
+static void add(struct attach *a, const char *name, bool disk, bool active)
+{
+	struct vd_device *d = a->d;
+	const char *kept;
+
+	if (d->nattached == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 2;
+		struct vd_attached *n = realloc(d->attached, cap * sizeof(*n));
+
+		if (!n) {
+			a->err = -ENOMEM;
+			return;
+		}
+		d->attached = n;
+		a->cap = cap;
+	}
+	kept = vd_strpool_addz(a->pool, name);
+	if (!kept) {
+		a->err = -ENOMEM;
+		return;
+	}
+	d->attached[d->nattached++] = (struct vd_attached){ kept, disk, active };
+}
+
+/* Up: operstate "up", or IFF_UP set (an interface without carrier is still in use). */
+static bool iface_up(struct attach *a, const char *dir, const char *name)
+{
+	char buf[64];
+	uint32_t flags;
+
+	if (vd_sysfs_readf(a->s, buf, sizeof(buf), "%s/%s/operstate", dir, name) >= 0 &&
+	    !strcmp(buf, "up"))
+		return true;
+	return vd_sysfs_readf(a->s, buf, sizeof(buf), "%s/%s/flags", dir, name) >= 0 &&
+	       vd_parse_hex(buf, UINT32_MAX, &flags) == 0 && (flags & IFF_UP_FLAG);
+}
+
+/* A disk is active when it or one of its partitions (a dir with "partition") is mounted. */
+static bool disk_mounted(struct attach *a, const char *disk)
+{
+	struct vd_names parts = { 0 };
+	const char *name = strrchr(disk, '/') + 1;
+	bool m = mounted(a, disk, name);
+
+	if (m || vd_sysfs_list(a->s, disk, &parts) < 0)
+		return m;
+	for (size_t i = 0; i < parts.n && !m; i++) {
+		char part[600];
+
+		if ((size_t)snprintf(part, sizeof(part), "%s/%s", disk, parts.v[i]) <
+			    sizeof(part) &&
+		    vd_sysfs_accessf(a->s, "%s/partition", part) == 0)
+			m = mounted(a, part, parts.v[i]);
+	}
+	vd_names_done(&parts);
+	return m;
+}
+
+static void add_dir(struct attach *a, const char *dir, bool disk)
+{
+	struct vd_names names = { 0 };
+
+	if (vd_sysfs_list(a->s, dir, &names) < 0)
+		return;
+	for (size_t i = 0; i < names.n && !a->err; i++) {
+		char path[600];
+
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names.v[i]) >= sizeof(path))
+			continue;
+		add(a, names.v[i], disk,
+		    disk ? disk_mounted(a, path) : iface_up(a, dir, names.v[i]));
+	}
+	vd_names_done(&names);
+}
+
+/* The device's own directories (never its links: driver, subsystem) down to MAX_DEPTH. */
+static void walk(struct attach *a, const char *dir, int depth)
+{
+	struct vd_names names = { 0 };
+
+	if (depth > MAX_DEPTH || vd_sysfs_list(a->s, dir, &names) < 0)
+		return;
+	for (size_t i = 0; i < names.n && !a->err; i++) {
+		const char *n = names.v[i];
+		char path[600];
+
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, n) >= sizeof(path))
+			continue;
+		if (!strcmp(n, "net") || !strcmp(n, "block"))
+			add_dir(a, path, n[0] == 'b');
+		else if (strcmp(n, "power") && vd_sysfs_kind(a->s, path) == 'd')
+			walk(a, path, depth + 1);
+	}
+	vd_names_done(&names);
+}
+
+static void read_override(struct attach *a, struct vd_device *d)
+{
+	char buf[256];
+
+	if (d->group || !d->path[0] ||
+	    vd_sysfs_readf(a->s, buf, sizeof(buf), "%s/driver_override", d->path) <= 0 ||
+	    !strcmp(buf, "(null)"))
+		return;
+	d->override = vd_strpool_addz(a->pool, buf);
+	if (!d->override) {
+		d->override = "";
+		a->err = -ENOMEM;
+	}
+}
+
+int vd_model_attach(struct vd_sysfs *s, struct vd_model *m)
+{
+	struct attach a = { .s = s, .pool = &m->strings };
+
+	for (size_t i = 0; i < m->n && !a.err; i++) {
+		a.d = &m->dev[i];
+		a.cap = a.d->nattached;
+		read_override(&a, a.d);
+		if (a.d->vpath[0])
+			walk(&a, a.d->vpath, 0);
+	}
+	free(a.table);
+	return a.err;
+}

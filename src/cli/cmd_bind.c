@@ -201,10 +201,16 @@ static bool unknown_type(const struct vd_model *m, const char *what)
 	return false;
 }
 
-/* What to bind: names (normalized), --vsock, --type, --all. */
+/*
+ * What to bind: names (normalized), --vsock, --type, --all. Any other device argument
+ * (virtio3, eth0, vda, an ID, a type) is a filter, turned into the names of the devices it
+ * matches once the model is read.
+ */
 struct pick {
 	char (*names)[64];
 	size_t nnames;
+	char **filters;
+	size_t nfilters;
 	bool vsock, all, any_type, types[64];
 };
 
@@ -308,11 +314,15 @@ static int bind_picked(struct vd_sysfs *s, const struct vd_model *m, const bool 
 	return rc;
 }
 
-/* Device arguments: strict PCI addresses or virtio-mmio names, checked before any path. */
+/*
+ * Device arguments: strict PCI addresses and virtio-mmio names are kept as names; any
+ * other form vd_device_matches() knows is a filter. Checked before any path is built.
+ */
 static int parse_names(int argc, char **argv, struct pick *p)
 {
 	p->names = calloc((size_t)argc + 1, sizeof(*p->names));
-	if (!p->names) {
+	p->filters = calloc((size_t)argc + 1, sizeof(*p->filters));
+	if (!p->names || !p->filters) {
 		warnx("cannot allocate memory");
 		return VD_EXIT_USAGE;
 	}
@@ -320,20 +330,62 @@ static int parse_names(int argc, char **argv, struct pick *p)
 		struct vd_device none = VD_DEVICE_INIT;
 		struct vd_bdf bdf;
 		char sb[64];
+		int r = vd_device_matches(&none, argv[i]);
 
 		if (vd_parse_bdf(argv[i], true, &bdf) == 0) {
 			vd_bdf_format(&bdf, p->names[p->nnames++], sizeof(p->names[0]));
 			continue;
 		}
-		if (vd_device_matches(&none, argv[i]) >= 0 &&
-		    (vd_is_mmio_name(argv[i]) || !strcmp(argv[i], VD_MMIO_DRIVER))) {
+		if (r >= 0 && (vd_is_mmio_name(argv[i]) || !strcmp(argv[i], VD_MMIO_DRIVER))) {
 			snprintf(p->names[p->nnames++], sizeof(p->names[0]), "%s", argv[i]);
 			continue;
 		}
+		if (r >= 0) {
+			p->filters[p->nfilters++] = argv[i];
+			continue;
+		}
 		return vd_cli_usage_error(
-			"invalid device '%s' (expected a PCI address DDDD:BB:DD.F "
-			"or BB:DD.F, a virtio-mmio name, or virtio-mmio)",
+			"invalid device '%s' (expected a PCI address DDDD:BB:DD.F or BB:DD.F, a "
+			"virtio-mmio name, virtio-mmio, virtioN, an ID, a type, an interface or "
+			"a disk)",
 			shown_arg(argv[i], sb, sizeof(sb)));
+	}
+	return 0;
+}
+
+/* Each filter: the names of the devices it matches (bind checks each one as named). */
+static int resolve_filters(const struct vd_model *m, struct pick *p)
+{
+	char(*names)[64];
+
+	if (!p->nfilters)
+		return 0;
+	names = realloc(p->names, (p->nnames + m->n + 1) * sizeof(*names));
+	if (!names) {
+		warnx("cannot allocate memory");
+		return VD_EXIT_USAGE;
+	}
+	p->names = names;
+	for (size_t k = 0; k < p->nfilters; k++) {
+		bool found = false;
+
+		for (size_t i = 0; i < m->n; i++) {
+			const struct vd_device *d = &m->dev[i];
+			bool seen = false;
+
+			if (d->state == VD_STATE_NOT_VIRTIO ||
+			    vd_device_matches(d, p->filters[k]) <= 0)
+				continue;
+			found = true;
+			for (size_t j = 0; j < p->nnames; j++)
+				seen |= !strcmp(p->names[j], d->name);
+			if (!seen)
+				snprintf(p->names[p->nnames++], sizeof(p->names[0]), "%s", d->name);
+		}
+		if (!found) {
+			vd_output_warnx("bind: no virtio device matches '%s'", p->filters[k]);
+			return VD_EXIT_USAGE;
+		}
 	}
 	return 0;
 }
@@ -361,7 +413,53 @@ static int second_pass(struct vd_sysfs *s, const struct vd_model *m, const bool 
 	return rc;
 }
 
-static int cmd_bind(struct vd_cli *cli, int argc, char **argv)
+/* One option of bind's own; VD_CLI_NEXT to go on, or the exit code. */
+static int bind_option(int c, struct vd_bind_opts *bo, struct pick *pk)
+{
+	const struct vd_virtio_type *tl[64];
+	size_t nt = 0;
+	unsigned long v;
+	char *end;
+	int rc;
+
+	switch (c) {
+	case OPT_VSOCK:
+		pk->vsock = true;
+		return VD_CLI_NEXT;
+	case 'a':
+		pk->all = true;
+		return VD_CLI_NEXT;
+	case 'n':
+		bo->dry_run = true;
+		return VD_CLI_NEXT;
+	case 'f':
+		bo->force++;
+		return VD_CLI_NEXT;
+	case OPT_CLEAR_OVERRIDE:
+		bo->clear_override = true;
+		return VD_CLI_NEXT;
+	case 'w':
+		errno = 0;
+		v = strtoul(optarg, &end, 10);
+		if (errno || end == optarg || *end || optarg[0] == '-' || v > MAX_WAIT_S)
+			return vd_cli_usage_error("invalid --wait '%s': seconds, 0 to %d", optarg,
+						  MAX_WAIT_S);
+		bo->wait_ms = (unsigned)v * 1000;
+		return VD_CLI_NEXT;
+	}
+	/* 't' */
+	rc = vd_cli_parse_types("--type", optarg, tl, ARRAY_SIZE(tl), &nt);
+	if (rc)
+		return rc;
+	for (size_t k = 0; k < nt; k++)
+		if (tl[k]->id < ARRAY_SIZE(pk->types))
+			pk->types[tl[k]->id] = true;
+	pk->any_type = true;
+	return VD_CLI_NEXT;
+}
+
+static int parse_bind_args(struct vd_cli *cli, int argc, char **argv, struct vd_bind_opts *bo,
+			   struct pick *pk)
 {
 	static const struct option longopts[] = {
 		{ "vsock", no_argument, NULL, OPT_VSOCK },
@@ -373,104 +471,87 @@ static int cmd_bind(struct vd_cli *cli, int argc, char **argv)
 		{ "wait", required_argument, NULL, 'w' },
 		VD_CLI_LONGOPTS,
 	};
-	struct vd_bind_opts bo = { 0 };
-	struct pick pk = { 0 };
-	struct vd_sysfs *s = NULL;
-	_cleanup_free_ bool *picked = NULL;
-	struct vd_bind_real real = { 0 };
-	struct vd_bind_ops ops;
-	struct vd_scan_opts so = { .skip_transport = true };
-	struct vd_model m = { 0 };
-	struct vd_klog klog = { 0 };
-	bool klog_loaded = false, group_bound = false;
-	size_t ntargets = 0;
-	int c, rc = VD_EXIT_OK;
+	int c, r;
 
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("t:anfw:"), longopts, NULL)) != -1) {
-		char *end;
-		unsigned long v;
-
-		switch (c) {
-		case OPT_VSOCK:
-			pk.vsock = true;
-			break;
-		case 't': {
-			const struct vd_virtio_type *tl[64];
-			size_t nt = 0;
-
-			rc = vd_cli_parse_types("--type", optarg, tl, ARRAY_SIZE(tl), &nt);
-			if (rc)
-				return rc;
-			for (size_t k = 0; k < nt; k++)
-				if (tl[k]->id < ARRAY_SIZE(pk.types))
-					pk.types[tl[k]->id] = true;
-			pk.any_type = true;
-		} break;
-		case 'a':
-			pk.all = true;
-			break;
-		case 'n':
-			bo.dry_run = true;
-			break;
-		case 'f':
-			bo.force++;
-			break;
-		case OPT_CLEAR_OVERRIDE:
-			bo.clear_override = true;
-			break;
-		case 'w':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || optarg[0] == '-' || v > MAX_WAIT_S)
-				return vd_cli_usage_error("invalid --wait '%s': seconds, 0 to %d",
-							  optarg, MAX_WAIT_S);
-			bo.wait_ms = (unsigned)v * 1000;
-			break;
-		default:
-			c = vd_cli_common_option(cli, &vd_cmd_bind, c, argv);
-			if (c != VD_CLI_NEXT)
-				return c;
-		}
+		if ((c > 0 && c < 0x80 && strchr("tanfw", c)) || c == OPT_VSOCK ||
+		    c == OPT_CLEAR_OVERRIDE)
+			r = bind_option(c, bo, pk);
+		else
+			r = vd_cli_common_option(cli, &vd_cmd_bind, c, argv);
+		if (r != VD_CLI_NEXT)
+			return r;
 	}
-	rc = parse_names(argc - optind, argv + optind, &pk);
-	if (rc)
-		goto out;
-	if (!pk.nnames && !pk.vsock && !pk.all && !pk.any_type) {
-		rc = vd_cli_usage_error("no device given: name one, or use --vsock, --type or "
-					"--all");
-		goto out;
-	}
-	rc = vd_cli_load_model(cli, &so, true, &s, &m);
-	if (rc)
-		goto out;
-	picked = calloc(m.n + 1, sizeof(*picked));
+	r = parse_names(argc - optind, argv + optind, pk);
+	if (r)
+		return r;
+	if (!pk->nnames && !pk->nfilters && !pk->vsock && !pk->all && !pk->any_type)
+		return vd_cli_usage_error("no device given: name one, or use --vsock, --type or "
+					  "--all");
+	return VD_CLI_NEXT;
+}
+
+/* Pick, bind, and bind what a registered virtio-mmio brought. */
+static int bind_model(struct vd_sysfs *s, const struct vd_model *m, struct pick *pk,
+		      const struct vd_scan_opts *so, const struct vd_bind_opts *bo)
+{
+	_cleanup_free_ bool *picked = calloc(m->n + 1, sizeof(*picked));
+	struct vd_bind_real real = { 0 };
+	struct vd_bind_ops ops;
+	struct vd_klog klog = { 0 };
+	bool klog_loaded = false, group_bound = false;
+	size_t ntargets = 0;
+	int rc;
+
 	if (!picked) {
 		warnx("cannot allocate memory");
-		rc = VD_EXIT_USAGE;
-		goto out;
+		return VD_EXIT_USAGE;
 	}
-	rc = select_targets(s, &m, &pk, true, picked);
+	rc = select_targets(s, m, pk, true, picked);
 	if (rc)
-		goto out;
-	for (size_t i = 0; i < m.n; i++)
+		return rc;
+	for (size_t i = 0; i < m->n; i++)
 		ntargets += picked[i];
 	if (!ntargets) {
 		printf("%snothing to bind: every virtio device is bound at both levels\n",
-		       bo.dry_run ? "# " : "");
-		goto out;
+		       bo->dry_run ? "# " : "");
+		return VD_EXIT_OK;
 	}
 	vd_bind_ops_real(&real, &ops);
-	rc = bind_picked(s, &m, picked, &bo, &ops, &klog, &klog_loaded, &group_bound);
+	rc = bind_picked(s, m, picked, bo, &ops, &klog, &klog_loaded, &group_bound);
 	if (group_bound &&
-	    second_pass(s, &m, picked, &so, &pk, &bo, &ops, &klog, &klog_loaded) != VD_EXIT_OK)
+	    second_pass(s, m, picked, so, pk, bo, &ops, &klog, &klog_loaded) != VD_EXIT_OK)
 		rc = VD_EXIT_PROBLEM;
-out:
-	free(pk.names);
 	if (klog_loaded)
 		vd_klog_done(&klog);
 	vd_bind_real_done(&real);
+	return rc;
+}
+
+static int cmd_bind(struct vd_cli *cli, int argc, char **argv)
+{
+	struct vd_bind_opts bo = { 0 };
+	struct pick pk = { 0 };
+	struct vd_sysfs *s = NULL;
+	struct vd_scan_opts so = { .skip_transport = true };
+	struct vd_model m = { 0 };
+	int rc;
+
+	rc = parse_bind_args(cli, argc, argv, &bo, &pk);
+	if (rc != VD_CLI_NEXT)
+		goto out;
+	if (pk.nfilters)
+		so.want |= VD_WANT_ATTACH;
+	rc = vd_cli_load_model(cli, &so, true, &s, &m);
+	if (rc == 0)
+		rc = resolve_filters(&m, &pk);
+	if (rc == 0)
+		rc = bind_model(s, &m, &pk, &so, &bo);
+out:
+	free(pk.names);
+	free(pk.filters);
 	vd_model_done(&m);
 	return rc;
 }
@@ -481,7 +562,8 @@ static const char usage_bind[] =
 	"load the virtio driver's module if needed, verify both levels (and the vsock\n"
 	"CID), roll back on failure. A device bound at both levels is left alone.\n"
 	"DEVICE is DDDD:BB:DD.F or BB:DD.F, a virtio-mmio transport (a003e00.virtio_mmio),\n"
-	"or virtio-mmio: the transports waiting for that driver (loads virtio_mmio).\n"
+	"or virtio-mmio: the transports waiting for that driver (loads virtio_mmio); or\n"
+	"what names a device (virtio3, 1af4:1053, a type, an interface eth0, a disk vda).\n"
 	"\nOptions:\n"
 	"     --vsock          the virtio vsock device(s)\n"
 	" -t, --type <list>    devices of these virtio types (net,block,rng,...)\n"

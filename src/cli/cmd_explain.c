@@ -110,8 +110,9 @@ static int pick(const struct vd_model *m, char **args, size_t nargs, bool all, s
 	return vd_cli_filters_found("explain", p->devs, p->n, args, nargs) ? 0 : VD_EXIT_USAGE;
 }
 
-/* Diagnose every picked device; the exit code of what was found. */
-static int diagnose_picked(struct vd_diagnosis *dx, struct vd_model *m, struct picked *p)
+/* Diagnose every picked device: *ret_rc is the exit code of what was found; -1 on failure. */
+static int diagnose_picked(struct vd_diagnosis *dx, struct vd_model *m, struct picked *p,
+			   int *ret_rc)
 {
 	int r = 0, rc = VD_EXIT_OK;
 
@@ -124,11 +125,13 @@ static int diagnose_picked(struct vd_diagnosis *dx, struct vd_model *m, struct p
 			rc = vd_cli_state_rc(rc,
 					     d->state == VD_STATE_OK ? VD_STATE_FAILED : d->state);
 	}
+	*ret_rc = rc;
 	if (r < 0) {
 		warnx("cannot collect evidence: %s", vd_strerror(-r));
-		return VD_EXIT_USAGE;
+		*ret_rc = VD_EXIT_USAGE;
+		return -1;
 	}
-	return rc;
+	return 0;
 }
 
 static int print_picked(const struct picked *p, const struct vd_sys_ev *se, bool json)
@@ -172,9 +175,7 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 		warnx("cannot collect evidence: %s", vd_strerror(-r));
 		rc = VD_EXIT_USAGE;
 	}
-	if (rc == 0)
-		rc = diagnose_picked(dx, &m, &p);
-	if (rc != VD_EXIT_USAGE) {
+	if (rc == 0 && diagnose_picked(dx, &m, &p, &rc) == 0) {
 		prc = print_picked(&p, p.n ? vd_diagnosis_sys(dx) : NULL, json);
 		rc = prc ? prc : rc;
 	}

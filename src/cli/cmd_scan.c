@@ -146,10 +146,11 @@ static int parse_scan_args(struct vd_cli *cli, int argc, char **argv, struct sca
 /*
  * The rows: without filters every listed device; with filters every device one of them
  * matches (any virtio device, a not-virtio one with --all). The exit status counts the
- * rows a filter picked, or every device (a waiting group once, by its own row).
+ * rows a filter picked, or every device (a waiting group once, by its own row). False
+ * when a filter matches no device (said on stderr).
  */
-static int pick_rows(const struct vd_model *m, const struct scan_args *a, char **filters, size_t nf,
-		     const struct vd_device **rows, size_t *ret_n)
+static bool pick_rows(const struct vd_model *m, const struct scan_args *a, char **filters,
+		      size_t nf, const struct vd_device **rows, size_t *ret_n, int *ret_rc)
 {
 	size_t n = 0;
 	int rc = VD_EXIT_OK;
@@ -171,7 +172,8 @@ static int pick_rows(const struct vd_model *m, const struct scan_args *a, char *
 			rc = vd_cli_state_rc(rc, d->state);
 	}
 	*ret_n = n;
-	return vd_cli_filters_found("scan", rows, n, filters, nf) ? rc : VD_EXIT_USAGE;
+	*ret_rc = rc;
+	return vd_cli_filters_found("scan", rows, n, filters, nf);
 }
 
 static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
@@ -200,8 +202,9 @@ static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
 		warnx("cannot allocate memory");
 		return VD_EXIT_USAGE;
 	}
-	rc = pick_rows(&m, &a, argv + optind, nf, rows, &nrows);
-	if (rc != VD_EXIT_USAGE) {
+	if (!pick_rows(&m, &a, argv + optind, nf, rows, &nrows, &rc)) {
+		rc = VD_EXIT_USAGE;
+	} else {
 		vd_cli_colors(cli, &colors);
 		a.out.colors = &colors;
 		r = vd_output_devices(stdout, rows, nrows, &a.out);

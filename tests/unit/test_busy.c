@@ -259,6 +259,15 @@ static void rounds(const char *root)
 
 /* ---- the built binary: the same five commands, the output of a quiet run ---- */
 
+/* A quiet run: nothing on stderr but explain's note (no module tree, say). */
+static bool quiet(const char *err)
+{
+	for (const char *l = err; *l; l = strchrnul(l, '\n'), l += !!*l)
+		if (strncmp(l, "virtio-doctor: note: ", 21))
+			return false;
+	return true;
+}
+
 static void binary_rounds(const char *root)
 {
 	static const char *const cmds[][6] = {
@@ -277,7 +286,7 @@ static void binary_rounds(const char *root)
 		for (size_t i = 0; i < 6 && cmds[k][i]; i++)
 			args[2 + i] = (char *)cmds[k][i];
 		run(args, &q);
-		assert_string_equal(q.err, "");
+		assert_true(quiet(q.err));
 		churn_start(&c, strcmp(root, "/") ? root : NULL);
 		for (int i = 0; i < BINARY_ROUNDS; i++) {
 			struct run b;

@@ -306,8 +306,14 @@ static void test_colors_on_terminal(void **state)
 	out = run_pty(80, env, args);
 	assert_null(strstr(out, "\033["));
 	free(out);
+	/* the tool's name is more specific than the terminal's */
+	snprintf(cmd, sizeof(cmd), "touch %s/terminal-colors.d/@xterm.enable", cfg);
+	assert_int_equal(system(cmd), 0);
+	out = run_pty(80, env, args);
+	assert_null(strstr(out, "\033["));
+	free(out);
 	snprintf(cmd, sizeof(cmd),
-		 "cd %s/terminal-colors.d && rm virtio-doctor.disable && touch disable "
+		 "cd %s/terminal-colors.d && rm virtio-doctor.disable @xterm.enable && touch disable "
 		 "virtio-doctor@xterm.enable && printf '# ours\\nstate-ok 1;35\\nstate-bad "
 		 "\\\\e[7m\\n' > virtio-doctor.scheme",
 		 cfg);

@@ -420,7 +420,8 @@ static int canonical(struct snap *sn, const char *path, char *out, size_t size, 
 /* snapshot --redact: the command line, and the modprobe.d files (addresses, host name) */
 static bool is_redacted(const char *canon)
 {
-	return !strcmp(canon, "proc/cmdline") || strstr(canon, "modprobe.d/");
+	return !strcmp(canon, "proc/cmdline") || strstr(canon, "modprobe.d/") ||
+	       strstr(canon, "/mountinfo");
 }
 
 static int redact(struct snap *sn, const char *canon, char **data, size_t *len)
@@ -592,6 +593,63 @@ static bool is_virtio_module(const char *n)
 	return false;
 }
 
+/* The mount table (BLKDEV's mark), a file in the bundle where proc/self is a live link. */
+static void copy_mounts(struct snap *sn)
+{
+	static const char path[] = "proc/self/mountinfo";
+	char *data = NULL;
+	size_t len = 0;
+
+	if (vd_sysfs_read_alloc(sn->s, path, MAX_FILE, &data, &len) < 0)
+		return;
+	if (sn->red && redact(sn, path, &data, &len) < 0)
+		werr(sn, -ENOMEM);
+	else if (pathset_add(&sn->done, path) == 1) {
+		add_parents(sn, path);
+		werr(sn, sn->w->file(sn->w, path, data, len));
+		note(sn, "f %s %zu%s", path, len, sn->red ? " (redacted)" : "");
+	}
+	free(data);
+}
+
+/* What scan's NETDEV and BLKDEV read: virtioN/net/IF and virtioN/block/DISK[/PART]. */
+static void copy_carried(struct snap *sn, const char *dev)
+{
+	static const char *const files[] = { "operstate", "flags", "dev", "partition" };
+	struct vd_names net = { 0 }, blk = { 0 };
+	char canon[1024];
+
+	if (canonical(sn, dev, canon, sizeof(canon), 0) < 0)
+		return;
+	for (int b = 0; b < 2; b++) {
+		struct vd_names *l = b ? &blk : &net;
+		char dir[1100];
+
+		snprintf(dir, sizeof(dir), "%s/%s", canon, b ? "block" : "net");
+		if (vd_sysfs_list(sn->s, dir, l) < 0)
+			continue;
+		for (size_t i = 0; i < l->n; i++) {
+			struct vd_names parts = { 0 };
+			char p[1400];
+
+			snprintf(p, sizeof(p), "%s/%s", dir, l->v[i]);
+			for (size_t k = 0; k < ARRAY_SIZE(files); k++)
+				copyf(sn, "%s/%s", p, files[k]);
+			if (b && vd_sysfs_list(sn->s, p, &parts) < 0)
+				parts.n = 0;
+			for (size_t k = 0; k < parts.n; k++) {
+				/* partitions carry the disk's name: vda1, nvme0n1p1 */
+				if (strncmp(parts.v[k], l->v[i], strlen(l->v[i])))
+					continue;
+				copyf(sn, "%s/%s/dev", p, parts.v[k]);
+				copyf(sn, "%s/%s/partition", p, parts.v[k]);
+			}
+			vd_names_done(&parts);
+		}
+		vd_names_done(l);
+	}
+}
+
 /* Each bus: its devices (as the kernel links them), their attributes, its drivers. */
 static void copy_bus(struct snap *sn, const char *bus, bool (*want)(const char *),
 		     const char *const *attrs, size_t nattrs)
@@ -607,6 +665,8 @@ static void copy_bus(struct snap *sn, const char *bus, bool (*want)(const char *
 				continue;
 			snprintf(p, sizeof(p), "sys/bus/%s/devices/%s", bus, names.v[i]);
 			copy_device(sn, p, attrs, nattrs);
+			if (!strcmp(bus, "virtio"))
+				copy_carried(sn, p);
 		}
 		vd_names_done(&names);
 	}
@@ -735,6 +795,7 @@ int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const c
 
 	note(&sn, "# virtio-doctor %s bundle: every entry, as type path [size|-> target]", version);
 	copy(&sn, "proc/cmdline");
+	copy_mounts(&sn);
 	copy(&sn, "proc/sys/kernel/osrelease");
 	copy(&sn, "proc/config.gz");
 	copy_modules_index(&sn);

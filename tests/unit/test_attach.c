@@ -173,6 +173,40 @@ static void test_attached_marks(void **state)
 	vd_test_remove_copy(dir);
 }
 
+/* A snapshot keeps what the marks are read from; --redact masks the mount table's addresses. */
+static void test_snapshot_keeps_marks(void **state)
+{
+	char *dir = vd_test_copy_fixture("firecracker-6.18"), out[PATH_MAX], p[PATH_MAX + 32];
+	char *snap[] = { "--sysroot", dir, "snapshot", "--redact", out, NULL };
+	char *scan_args[] = { "--sysroot", out,	   "scan", "-n", "-r", "-o", "DEVICE,NETDEV,BLKDEV",
+			      "vda",	   "eth0", NULL };
+	struct run r;
+	char *text;
+
+	(void)state;
+	put(dir, "up\n", "%s/operstate", NET);
+	put(dir, "254:0\n", "%s/dev", BLK);
+	put(dir,
+	    "22 1 254:0 / / rw - ext4 /dev/vda rw\n"
+	    "40 22 0:50 / /srv rw - nfs4 10.1.2.3:/export rw,addr=10.1.2.3\n",
+	    "proc/self/mountinfo");
+	snprintf(out, sizeof(out), "%s/bundle", dir);
+	run(snap, &r);
+	assert_int_equal(r.rc, 0);
+	run_done(&r);
+	run(scan_args, &r);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.out, "0000:00:02.0  vda*\n0000:00:03.0 eth0* \n");
+	run_done(&r);
+	snprintf(p, sizeof(p), "%s/proc/self/mountinfo", out);
+	text = slurp(p);
+	assert_non_null(text);
+	assert_non_null(strstr(text, " 254:0 "));
+	assert_null(strstr(text, "10.1.2.3"));
+	free(text);
+	vd_test_remove_copy(dir);
+}
+
 /* Run the binary on a new terminal of the given width; its output (CRLF as the tty gives). */
 static char *run_pty(int columns, const char *const *env, char *const *args)
 {
@@ -312,11 +346,12 @@ static void test_colors_on_terminal(void **state)
 	out = run_pty(80, env, args);
 	assert_null(strstr(out, "\033["));
 	free(out);
-	snprintf(cmd, sizeof(cmd),
-		 "cd %s/terminal-colors.d && rm virtio-doctor.disable @xterm.enable && touch disable "
-		 "virtio-doctor@xterm.enable && printf '# ours\\nstate-ok 1;35\\nstate-bad "
-		 "\\\\e[7m\\n' > virtio-doctor.scheme",
-		 cfg);
+	snprintf(
+		cmd, sizeof(cmd),
+		"cd %s/terminal-colors.d && rm virtio-doctor.disable @xterm.enable && touch disable "
+		"virtio-doctor@xterm.enable && printf '# ours\\nstate-ok 1;35\\nstate-bad "
+		"\\\\e[7m\\n' > virtio-doctor.scheme",
+		cfg);
 	assert_int_equal(system(cmd), 0);
 	out = run_pty(80, env, args);
 	assert_non_null(strstr(out, "\033[1;35mok"));
@@ -348,9 +383,10 @@ static void test_color_sequence(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mounts_has),	   cmocka_unit_test(test_attached_names),
-		cmocka_unit_test(test_attached_marks),	   cmocka_unit_test(test_terminal_width),
-		cmocka_unit_test(test_colors_on_terminal), cmocka_unit_test(test_color_sequence),
+		cmocka_unit_test(test_mounts_has),	     cmocka_unit_test(test_attached_names),
+		cmocka_unit_test(test_attached_marks),	     cmocka_unit_test(test_terminal_width),
+		cmocka_unit_test(test_colors_on_terminal),   cmocka_unit_test(test_color_sequence),
+		cmocka_unit_test(test_snapshot_keeps_marks),
 	};
 	return cmocka_run_group_tests_name("attach", tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,11 +231,11 @@ static bool bindable(const struct vd_device *d)
 static int select_targets(struct vd_sysfs *s, const struct vd_model *m, const struct pick *p,
 			  bool first, bool *picked)
 {
-	const struct vd_device *group = NULL;
+	size_t group = SIZE_MAX; /* the waiting group's index, when there is one */
 
 	for (size_t i = 0; i < m->n; i++)
 		if (m->dev[i].group && first)
-			group = &m->dev[i];
+			group = i;
 	for (size_t k = 0; k < p->nnames; k++) {
 		bool hit = false;
 
@@ -258,8 +259,8 @@ static int select_targets(struct vd_sysfs *s, const struct vd_model *m, const st
 		for (size_t i = 0; i < m->n; i++)
 			if (bindable(&m->dev[i]) && m->dev[i].type_id == (int)t)
 				picked[i] = hit = true;
-		if (!hit && group) {
-			picked[group - m->dev] = true;
+		if (!hit && group != SIZE_MAX) {
+			picked[group] = true;
 			continue;
 		}
 		if (!hit && first &&

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <libsmartcols.h>
 
@@ -347,7 +348,9 @@ static int mark_cut(struct libscols_table *tb, const struct vd_output_opts *o, s
 {
 	char *dry = NULL;
 
-	if (o->mode != VD_OUT_TEXT || scols_print_table_to_string(tb, &dry) < 0)
+	/* libsmartcols cuts only when stdout is a terminal (SCOLS_TERMFORCE_AUTO) */
+	if (o->mode != VD_OUT_TEXT || !isatty(STDOUT_FILENO) ||
+	    scols_print_table_to_string(tb, &dry) < 0)
 		return 0;
 	free(dry);
 	for (size_t i = 0; i < o->ncols; i++) {

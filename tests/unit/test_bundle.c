@@ -288,10 +288,10 @@ static void test_report_schema(void **state)
 	static const char *const machine[] = { "tool",	  "version",	"schema",      "release",
 					       "cmdline", "sys_vendor", "product_name" };
 	static const char *const device[] = {
-		"device",  "id",	"subsys",   "rev",	 "class",   "transport",
-		"type",	   "typeid",	"name",	    "pcidrv",	 "virtio",  "driver",
-		"status",  "statusraw", "features", "state",	 "problem", "verdict",
-		"summary", "evidence",	"remedy",   "unchecked",
+		"device",    "id",     "subsys",  "rev",      "class",	 "transport", "type",
+		"typeid",    "name",   "pcidrv",  "virtio",   "driver",	 "status",    "statusraw",
+		"features",  "state",  "problem", "verdict",  "summary", "evidence",  "remedy",
+		"unchecked", "netdev", "blkdev",  "override",
 	};
 	char *args[] = { "--sysroot", VD_FIXTURE("fc-vsock-override-none"), "report", "-J", NULL };
 	char *man = slurp(VD_SRCDIR "/man/virtio-doctor.8");

@@ -226,14 +226,51 @@ static void test_global_options_anywhere(void **state)
 	}
 }
 
+/* Every column scan -H lists has its entry in the man page's COLUMNS and README's table. */
+static void columns_documented(void)
+{
+	char *args[] = { "scan", "-H", NULL };
+	char *man = slurp(VD_SRCDIR "/man/virtio-doctor.8");
+	char *readme = slurp(VD_SRCDIR "/README.md");
+	const char *cols;
+	struct run r;
+	int n = 0;
+
+	assert_non_null(man);
+	assert_non_null(readme);
+	cols = strstr(man, "\n.SH COLUMNS\n");
+	assert_non_null(cols);
+	run(args, &r);
+	assert_int_equal(r.rc, 0);
+	for (char *save = NULL, *l = strtok_r(r.out, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char name[32], needle[64];
+
+		assert_int_equal(sscanf(l, " %31s", name), 1);
+		snprintf(needle, sizeof(needle), "\n.B %s\n", name);
+		if (!strstr(cols, needle))
+			fail_msg("column %s: no '.B %s' in the man page's COLUMNS", name, name);
+		snprintf(needle, sizeof(needle), "\n| %s | ", name);
+		if (!strstr(readme, needle))
+			fail_msg("column %s: not in README's column table", name);
+		n++;
+	}
+	assert_true(n >= 21);
+	run_done(&r);
+	free(man);
+	free(readme);
+}
+
 static void test_help_lists_columns(void **state)
 {
 	char *args[] = { "scan", "--help", NULL };
 	char *args2[] = { "--help", NULL };
 	char *args3[] = { "bind", "--help", NULL };
-	static const char *const cols[] = { "DEVICE", "ID",	"SUBSYS",    "REV",    "TRANSPORT",
-					    "TYPE",   "TYPEID", "NAME",	     "PCIDRV", "VIRTIO",
-					    "DRIVER", "STATUS", "STATUSRAW", "STATE",  "PROBLEM" };
+	static const char *const cols[] = { "DEVICE",	 "ID",	   "SUBSYS",  "REV",
+					    "TRANSPORT", "TYPE",   "TYPEID",  "NAME",
+					    "PCIDRV",	 "VIRTIO", "DRIVER",  "STATUS",
+					    "STATUSRAW", "STATE",  "PROBLEM", "VERDICT",
+					    "NETDEV",	 "BLKDEV", "OVERRIDE" };
 	struct run r;
 
 	(void)state;
@@ -247,8 +284,10 @@ static void test_help_lists_columns(void **state)
 		assert_non_null(strstr(r.out, needle));
 	}
 	assert_non_null(strstr(r.out, "--sysroot"));
+	assert_non_null(strstr(r.out, "--color[=<when>]"));
 	assert_non_null(strstr(r.out, "virtio-doctor(8)"));
 	run_done(&r);
+	columns_documented();
 	run(args2, &r);
 	assert_int_equal(r.rc, 0);
 	assert_non_null(strstr(r.out, "Usage:"));

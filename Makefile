@@ -171,6 +171,7 @@ $(1)/root/virtio-doctor: $(1)/obj/cli/main.o $(1)/libvd.a
 	@mkdir -p $$(@D)
 	ln -sfn $$(CURDIR)/tests $(1)/root/tests
 	ln -sfn $$(CURDIR)/man $(1)/root/man
+	ln -sfn $$(CURDIR)/README.md $(1)/root/README.md
 	$(2) $$(VD_CFLAGS) $(3) $$(VD_LDFLAGS) -o $(if $(4),$(1)/virtio-doctor,$$@) $$^ \
 		$$(DEPS_LIBS) $$(LDLIBS)
 	$(if $(4),printf '#!/bin/sh\nexec %s %s "$$$$@"\n' '$(4)' '$$(CURDIR)/$(1)/virtio-doctor' \

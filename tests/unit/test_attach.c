@@ -159,6 +159,17 @@ static void test_attached_marks(void **state)
 	vd_model_done(&m);
 
 	{
+		/* explain takes the same names (its evidence names paths: no expected file) */
+		char *args[] = { "--sysroot", dir, "explain", "-J", "eth0", NULL };
+		struct run r;
+
+		run(args, &r);
+		assert_int_equal(r.rc, 0);
+		assert_non_null(strstr(r.out, "\"device\": \"0000:00:03.0\""));
+		assert_null(strstr(r.out, "\"device\": \"0000:00:02.0\""));
+		run_done(&r);
+	}
+	{
 		char *args[] = {
 			"--sysroot", dir,    "scan", "-n", "-r", "-o", "DEVICE,NETDEV,BLKDEV",
 			"vda",	     "eth0", NULL

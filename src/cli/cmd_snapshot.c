@@ -48,8 +48,9 @@ struct snapshot_opts {
 	const char *dest;
 };
 
-/* The options and the one destination. VD_CLI_NEXT to go on, or the exit code. */
-static int parse_options(struct vd_cli *cli, int argc, char **argv, struct snapshot_opts *o)
+/* The options and the one destination: true to go on, false with the exit code. */
+static bool parse_options(struct vd_cli *cli, int argc, char **argv, struct snapshot_opts *o,
+			  int *ret_exit)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
@@ -65,15 +66,23 @@ static int parse_options(struct vd_cli *cli, int argc, char **argv, struct snaps
 			o->force = true;
 		else if (c == 'R')
 			o->flags |= VD_SNAPSHOT_REDACT;
-		else if ((c = vd_cli_common_option(cli, &vd_cmd_snapshot, c, argv)) != VD_CLI_NEXT)
-			return c;
+		else if ((c = vd_cli_common_option(cli, &vd_cmd_snapshot, c, argv)) !=
+			 VD_CLI_NEXT) {
+			*ret_exit = c;
+			return false;
+		}
 	}
-	if (optind >= argc)
-		return vd_cli_usage_error("snapshot: no destination given (FILE.tar.gz, DIR or -)");
-	if (optind + 1 < argc)
-		return vd_cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
+	if (optind >= argc) {
+		*ret_exit = vd_cli_usage_error("snapshot: no destination given (FILE.tar.gz, DIR "
+					       "or -)");
+		return false;
+	}
+	if (optind + 1 < argc) {
+		*ret_exit = vd_cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
+		return false;
+	}
 	o->dest = argv[optind];
-	return VD_CLI_NEXT;
+	return true;
 }
 
 /* The bundle through w, which is closed: 0 or the first -errno. */
@@ -178,8 +187,7 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 	char parent[1024], tmp[300];
 	int r;
 
-	r = parse_options(cli, argc, argv, &o);
-	if (r != VD_CLI_NEXT)
+	if (!parse_options(cli, argc, argv, &o, &r))
 		return r;
 	r = vd_cli_root(cli, &src);
 	if (r)

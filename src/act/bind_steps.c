@@ -30,8 +30,13 @@ int vd_bind_step_add(struct vd_bind_result *r, enum vd_bind_step_kind kind, cons
 	struct vd_bind_step *st;
 
 	if (r->nsteps == r->nalloc) {
-		int e = vd_bind_reserve_steps(r, r->nalloc ? r->nalloc * 2 : 16);
+		size_t n = r->nalloc ? r->nalloc * 2 : 16;
+		int e;
 
+		/* doubling must not wrap; reallocarray() refuses a size that does not fit */
+		if (n <= r->nalloc)
+			return -ENOMEM;
+		e = vd_bind_reserve_steps(r, n);
 		if (e < 0)
 			return e;
 	}

@@ -1798,6 +1798,17 @@ static void test_steps_grow_past_16(void **state)
 	vd_bind_result_done(&r);
 	assert_null(r.steps);
 	assert_int_equal(r.nsteps, 0);
+
+	/* an array that cannot grow (its size wraps, or is too large): -ENOMEM, nothing changed */
+	for (size_t full = SIZE_MAX / 4 + 1; full && full <= SIZE_MAX / 2 + 1; full *= 2) {
+		r.nsteps = r.nalloc = full;
+		assert_int_equal(vd_bind_step_add(&r, VD_STEP_WRITE, "sys/x", "1", false, NULL),
+				 -ENOMEM);
+		assert_int_equal(r.nsteps, full);
+		assert_int_equal(r.nalloc, full);
+		assert_null(r.steps);
+	}
+	r.nsteps = r.nalloc = 0;
 }
 
 int main(void)

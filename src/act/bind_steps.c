@@ -2,6 +2,7 @@
 /* virtio-doctor -- bind: the steps done or planned, the rollback, why it failed */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,9 @@ int vd_bind_reserve_steps(struct vd_bind_result *r, size_t n)
 
 	if (n <= r->nalloc)
 		return 0;
+	/* checked here too: sanitizers report an overflowing reallocarray() as a bug */
+	if (n > SIZE_MAX / sizeof(*v))
+		return -ENOMEM;
 	v = reallocarray(r->steps, n, sizeof(*v));
 	if (!v)
 		return -ENOMEM;

@@ -267,7 +267,8 @@ static void run(const char *root, const char *bind_dev)
 		VD_FUZZ_ASSERT(r == 0 || r == -EINVAL);
 		if (r == 0)
 			VD_FUZZ_ASSERT(res.outcome < _VD_BIND_OUTCOME_MAX &&
-				       res.nsteps <= VD_BIND_MAX_STEPS);
+				       res.nsteps <= res.nalloc);
+		vd_bind_result_done(&res);
 	}
 	vd_model_done(&m);
 out:

@@ -78,10 +78,15 @@ static int plan_path(struct vd_sysfs *s, const char *path, char *buf, size_t siz
 static int print_plan(FILE *out, struct vd_sysfs *s, const struct vd_device *d,
 		      const struct vd_bind_result *r)
 {
-	char id[16], tb[32], sh[VD_BIND_MAX_STEPS][512];
+	char id[16], tb[32];
 	/* read once: the printing below must walk the steps whose paths were checked */
-	const size_t nsteps = r->nsteps < VD_BIND_MAX_STEPS ? r->nsteps : VD_BIND_MAX_STEPS;
+	const size_t nsteps = r->nsteps;
+	_cleanup_free_ char(*sh)[512] = calloc(nsteps + 1, sizeof(*sh));
 
+	if (!sh) {
+		vd_output_warnx("cannot plan '%s': %s", r->name, vd_strerror(ENOMEM));
+		return VD_EXIT_PROBLEM;
+	}
 	for (size_t i = 0; i < nsteps; i++) {
 		const struct vd_bind_step *st = &r->steps[i];
 		int e;
@@ -303,6 +308,7 @@ static int bind_picked(struct vd_sysfs *s, const struct vd_model *m, const bool 
 		}
 		r = vd_bind_device(s, &m->dev[i], bo, ops, &res);
 		if (r < 0) {
+			vd_bind_result_done(&res);
 			warnx("cannot bind '%s': %s", m->dev[i].name, vd_strerror(-r));
 			rc = VD_EXIT_PROBLEM;
 			continue;
@@ -311,6 +317,7 @@ static int bind_picked(struct vd_sysfs *s, const struct vd_model *m, const bool 
 			*group_bound = true;
 		if (report(s, &m->dev[i], &res, bo->dry_run, klog, klog_loaded) != VD_EXIT_OK)
 			rc = VD_EXIT_PROBLEM;
+		vd_bind_result_done(&res);
 	}
 	return rc;
 }

@@ -42,114 +42,178 @@ static int fail(const char *what, const char *dest, int r)
 	return VD_EXIT_USAGE;
 }
 
-static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
+struct snapshot_opts {
+	bool force;
+	unsigned int flags;
+	const char *dest;
+};
+
+/* The options and the one destination: true to go on, false with the exit code. */
+static bool parse_options(struct vd_cli *cli, int argc, char **argv, struct snapshot_opts *o,
+			  int *ret_exit)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
 		{ "redact", no_argument, NULL, 'R' },
 		VD_CLI_LONGOPTS,
 	};
-	struct vd_sysfs *src = NULL;
-	_cleanup_(vd_sysfs_freep) struct vd_sysfs *dir = NULL;
-	struct vd_bundle_writer *w = NULL;
-	const char *dest, *base;
-	char parent[1024], tmp[300];
-	bool force = false, archive;
-	unsigned int flags = 0;
-	int c, r, fd = -1;
+	int c;
 
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, VD_CLI_OPTS("f"), longopts, NULL)) != -1) {
 		if (c == 'f')
-			force = true;
+			o->force = true;
 		else if (c == 'R')
-			flags |= VD_SNAPSHOT_REDACT;
-		else if ((c = vd_cli_common_option(cli, &vd_cmd_snapshot, c, argv)) != VD_CLI_NEXT)
-			return c;
-	}
-	if (optind >= argc)
-		return vd_cli_usage_error("snapshot: no destination given (FILE.tar.gz, DIR or -)");
-	if (optind + 1 < argc)
-		return vd_cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
-	dest = argv[optind];
-
-	r = vd_cli_root(cli, &src);
-	if (r)
-		return r;
-	if (!strcmp(dest, "-")) {
-		if (isatty(STDOUT_FILENO)) {
-			warnx("refusing to write a tar.gz to a terminal; redirect standard output");
-			return VD_EXIT_USAGE;
+			o->flags |= VD_SNAPSHOT_REDACT;
+		else if ((c = vd_cli_common_option(cli, &vd_cmd_snapshot, c, argv)) !=
+			 VD_CLI_NEXT) {
+			*ret_exit = c;
+			return false;
 		}
-		r = vd_bundle_writer_tar(STDOUT_FILENO, &w);
-		if (r < 0)
-			return fail("libarchive", dest, r);
-		r = vd_bundle_snapshot(src, w, VD_VERSION, flags);
-		r = r < 0 ? r : 0;
-		c = vd_bundle_writer_close(w);
-		return r < 0 || c < 0 ? fail("standard output", dest, r < 0 ? r : c) : VD_EXIT_OK;
 	}
+	if (optind >= argc) {
+		*ret_exit = vd_cli_usage_error("snapshot: no destination given (FILE.tar.gz, DIR "
+					       "or -)");
+		return false;
+	}
+	if (optind + 1 < argc) {
+		*ret_exit = vd_cli_usage_error("unexpected argument '%s'", argv[optind + 1]);
+		return false;
+	}
+	o->dest = argv[optind];
+	return true;
+}
 
-	if (split(dest, parent, sizeof(parent), &base) < 0)
-		return vd_cli_usage_error("snapshot: '%s' is not a usable destination", dest);
-	r = vd_sysfs_open(parent, &dir);
-	if (r < 0)
-		return fail("its directory", dest, r);
-	r = vd_sysfs_kind(dir, base);
-	if (r >= 0 && !force) {
-		warnx("cannot write snapshot '%s': it exists (use --force to replace it)", dest);
+/* The bundle through w, which is closed: 0 or the first -errno. */
+static int write_bundle(struct vd_sysfs *src, struct vd_bundle_writer *w, unsigned int flags)
+{
+	int r = vd_bundle_snapshot(src, w, VD_VERSION, flags);
+	int c = vd_bundle_writer_close(w);
+
+	return r < 0 ? r : c;
+}
+
+/* "-": a tar.gz on standard output, never on a terminal. */
+static int write_stdout(struct vd_sysfs *src, const char *dest, unsigned int flags)
+{
+	struct vd_bundle_writer *w = NULL;
+	int r, c;
+
+	if (isatty(STDOUT_FILENO)) {
+		warnx("refusing to write a tar.gz to a terminal; redirect standard output");
 		return VD_EXIT_USAGE;
 	}
-	archive = is_archive_name(base);
-	/* everything goes to a temporary name first: no half-written bundle is ever left */
-	snprintf(tmp, sizeof(tmp), ".%.200s.tmp-%ld", base, (long)getpid());
-	if (archive) {
-		/* the kernel log it carries is root-only on most machines */
-		fd = vd_sysfs_create(dir, tmp, 0600);
-		if (fd < 0)
-			return fail("cannot create a temporary file", dest, fd);
-		r = vd_bundle_writer_tar(fd, &w);
-	} else {
-		struct vd_sysfs *tree = NULL;
-		char p[1400];
+	r = vd_bundle_writer_tar(STDOUT_FILENO, &w);
+	if (r < 0)
+		return fail("libarchive", dest, r);
+	r = vd_bundle_snapshot(src, w, VD_VERSION, flags);
+	r = r < 0 ? r : 0;
+	c = vd_bundle_writer_close(w);
+	return r < 0 || c < 0 ? fail("standard output", dest, r < 0 ? r : c) : VD_EXIT_OK;
+}
 
-		r = vd_sysfs_mkdir(dir, tmp, 0700);
-		if (r < 0)
-			return fail("cannot create a temporary directory", dest, r);
-		snprintf(p, sizeof(p), "%s/%s", parent, tmp);
-		r = vd_sysfs_open(p, &tree);
-		if (r == 0)
-			r = vd_bundle_writer_dir(tree, &w);
-		if (r == 0) {
-			r = vd_bundle_snapshot(src, w, VD_VERSION, flags);
-			c = vd_bundle_writer_close(w);
-			w = NULL;
-			r = r < 0 ? r : c;
-		}
-		vd_sysfs_free(tree);
-		goto finish;
+/*
+ * A tar.gz under the temporary name tmp in dir, synced. 0 or -errno; *ret_what is set
+ * when not even the file could be created (there is then nothing to remove).
+ */
+static int write_temp_archive(struct vd_sysfs *src, struct vd_sysfs *dir, const char *tmp,
+			      unsigned int flags, const char **ret_what)
+{
+	struct vd_bundle_writer *w = NULL;
+	int fd, r;
+
+	/* the kernel log it carries is root-only on most machines */
+	fd = vd_sysfs_create(dir, tmp, 0600);
+	if (fd < 0) {
+		*ret_what = "cannot create a temporary file";
+		return fd;
 	}
-	if (r == 0) {
-		r = vd_bundle_snapshot(src, w, VD_VERSION, flags);
-		c = vd_bundle_writer_close(w);
-		w = NULL;
-		r = r < 0 ? r : c;
-	}
+	r = vd_bundle_writer_tar(fd, &w);
+	if (r == 0)
+		r = write_bundle(src, w, flags);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-finish:
-	if (r == 0 && force && vd_sysfs_kind(dir, base) == 'd')
+	return r;
+}
+
+/* A directory tree under the temporary name tmp in dir; as write_temp_archive(). */
+static int write_temp_dir(struct vd_sysfs *src, struct vd_sysfs *dir, const char *parent,
+			  const char *tmp, unsigned int flags, const char **ret_what)
+{
+	struct vd_bundle_writer *w = NULL;
+	struct vd_sysfs *tree = NULL;
+	char p[1400];
+	int r;
+
+	r = vd_sysfs_mkdir(dir, tmp, 0700);
+	if (r < 0) {
+		*ret_what = "cannot create a temporary directory";
+		return r;
+	}
+	snprintf(p, sizeof(p), "%s/%s", parent, tmp);
+	r = vd_sysfs_open(p, &tree);
+	if (r == 0)
+		r = vd_bundle_writer_dir(tree, &w);
+	if (r == 0)
+		r = write_bundle(src, w, flags);
+	vd_sysfs_free(tree);
+	return r;
+}
+
+/* The finished bundle takes its name; after any failure the temporary one goes. */
+static int put_in_place(struct vd_sysfs *dir, const char *tmp, const char *base,
+			const struct snapshot_opts *o, int r)
+{
+	if (r == 0 && o->force && vd_sysfs_kind(dir, base) == 'd')
 		r = vd_sysfs_remove_tree(dir, base);
 	if (r == 0)
 		r = vd_sysfs_rename(dir, tmp, base);
 	if (r < 0) {
 		vd_sysfs_remove_tree(dir, tmp);
-		return fail(r == -ENOSPC ? "disk full" : "write failed", dest, r);
+		return fail(r == -ENOSPC ? "disk full" : "write failed", o->dest, r);
 	}
 	return VD_EXIT_OK;
+}
+
+static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
+{
+	struct snapshot_opts o = { 0 };
+	struct vd_sysfs *src = NULL;
+	_cleanup_(vd_sysfs_freep) struct vd_sysfs *dir = NULL;
+	const char *base, *what = NULL;
+	char parent[1024], tmp[300];
+	int r;
+
+	if (!parse_options(cli, argc, argv, &o, &r))
+		return r;
+	r = vd_cli_root(cli, &src);
+	if (r)
+		return r;
+	if (!strcmp(o.dest, "-"))
+		return write_stdout(src, o.dest, o.flags);
+
+	if (split(o.dest, parent, sizeof(parent), &base) < 0)
+		return vd_cli_usage_error("snapshot: '%s' is not a usable destination", o.dest);
+	r = vd_sysfs_open(parent, &dir);
+	if (r < 0)
+		return fail("its directory", o.dest, r);
+	r = vd_sysfs_kind(dir, base);
+	if (r >= 0 && !o.force) {
+		warnx("cannot write snapshot '%s': it exists (use --force to replace it)", o.dest);
+		return VD_EXIT_USAGE;
+	}
+	/* everything goes to a temporary name first: no half-written bundle is ever left */
+	snprintf(tmp, sizeof(tmp), ".%.200s.tmp-%ld", base, (long)getpid());
+	if (is_archive_name(base))
+		r = write_temp_archive(src, dir, tmp, o.flags, &what);
+	else
+		r = write_temp_dir(src, dir, parent, tmp, o.flags, &what);
+	if (what)
+		return fail(what, o.dest, r);
+	return put_in_place(dir, tmp, base, &o, r);
 }
 
 static const char usage_snapshot[] =

@@ -73,28 +73,13 @@ static void platform_facts(struct vd_evidence *e)
 		e->sys.force_legacy = buf[0];
 }
 
-int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *kmsg_file,
-		     struct vd_evidence **ret)
+/* The kernel config (/proc/config.gz or /boot/config-RELEASE): the options rules ask for. */
+static void kernel_config(struct vd_evidence *e)
 {
-	struct vd_evidence *e = calloc(1, sizeof(*e));
-	struct vd_sys_ev *se;
-	const char *root = vd_sysfs_root(s);
+	struct vd_sys_ev *se = &e->sys;
 	char kc_rel[128];
-	int r;
 
-	if (!e)
-		return -ENOMEM;
-	e->s = s;
-	se = &e->sys;
-	snprintf(se->root, sizeof(se->root), "%s", vd_sysfs_is_live(s) ? "" : root);
-
-	r = read_int(s, "sys/bus/pci/drivers_autoprobe", &se->pci_autoprobe);
-	if (r < 0)
-		se->pci_autoprobe = -1;
-	note_unread(se->unread, sizeof(se->unread), se->root, "sys/bus/pci/drivers_autoprobe", r);
-
-	r = vd_kconfig_load(s, &e->kc, kc_rel, sizeof(kc_rel));
-	se->kconfig_loaded = r == 0;
+	se->kconfig_loaded = vd_kconfig_load(e->s, &e->kc, kc_rel, sizeof(kc_rel)) == 0;
 	if (se->kconfig_loaded) {
 		snprintf(se->kconfig_source, sizeof(se->kconfig_source), "%s/%s", se->root, kc_rel);
 		se->kc_virtio_pci_legacy = vd_kconfig_get(e->kc, "VIRTIO_PCI_LEGACY");
@@ -102,19 +87,31 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 	} else {
 		snprintf(se->kconfig_source, sizeof(se->kconfig_source), "kernel config");
 	}
+}
 
-	if (vd_cmdline_load(s, &e->cl) == 0) {
-		se->cmdline_loaded = true;
-		snprintf(se->cmdline, sizeof(se->cmdline), "%s", vd_cmdline_text(e->cl));
-		se->initcall_blacklisted =
-			vd_cmdline_list_has(e->cl, "initcall_blacklist", "virtio_pci_driver_init");
-		se->mmio_initcall_blacklisted =
-			vd_cmdline_list_has(e->cl, "initcall_blacklist", "virtio_mmio_init");
-		se->noautodetect = vd_cmdline_has(e->cl, "noautodetect");
-		se->pci_nomsi = vd_cmdline_list_has(e->cl, "pci", "nomsi");
-	}
+/* The kernel command line: blacklisted init calls, Alpine's noautodetect, pci=nomsi. */
+static void kernel_cmdline(struct vd_evidence *e)
+{
+	struct vd_sys_ev *se = &e->sys;
 
-	r = vd_kmod_open(s, e->cl, &e->km);
+	if (vd_cmdline_load(e->s, &e->cl) < 0)
+		return;
+	se->cmdline_loaded = true;
+	snprintf(se->cmdline, sizeof(se->cmdline), "%s", vd_cmdline_text(e->cl));
+	se->initcall_blacklisted =
+		vd_cmdline_list_has(e->cl, "initcall_blacklist", "virtio_pci_driver_init");
+	se->mmio_initcall_blacklisted =
+		vd_cmdline_list_has(e->cl, "initcall_blacklist", "virtio_mmio_init");
+	se->noautodetect = vd_cmdline_has(e->cl, "noautodetect");
+	se->pci_nomsi = vd_cmdline_list_has(e->cl, "pci", "nomsi");
+}
+
+/* The module tree, and the two transport drivers: module facts, registered or not. */
+static void transport_modules(struct vd_evidence *e)
+{
+	struct vd_sys_ev *se = &e->sys;
+	int r = vd_kmod_open(e->s, e->cl, &e->km);
+
 	if (r < 0) {
 		e->km = NULL;
 		snprintf(se->kmod_problem, sizeof(se->kmod_problem), "modules: %s",
@@ -129,18 +126,21 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 				 vd_kmod_index_problem(e->km));
 	}
 	module_ev(e, "virtio_pci", "VIRTIO_PCI", &se->virtio_pci);
-	r = vd_sysfs_access(s, "sys/bus/pci/drivers/" VD_PCI_DRIVER);
+	r = vd_sysfs_access(e->s, "sys/bus/pci/drivers/" VD_PCI_DRIVER);
 	se->virtio_pci.registered = r == 0;
 	note_unread(se->unread, sizeof(se->unread), se->root, "sys/bus/pci/drivers/" VD_PCI_DRIVER,
 		    r);
 	module_ev(e, "virtio_mmio", "VIRTIO_MMIO", &se->virtio_mmio);
 	se->virtio_mmio.registered =
-		vd_sysfs_access(s, "sys/bus/platform/drivers/" VD_MMIO_DRIVER) == 0;
-	if (read_int(s, "sys/bus/platform/drivers_autoprobe", &se->platform_autoprobe) < 0)
-		se->platform_autoprobe = -1;
-	platform_facts(e);
+		vd_sysfs_access(e->s, "sys/bus/platform/drivers/" VD_MMIO_DRIVER) == 0;
+}
 
-	se->klog_err = vd_klog_load(s, kmsg_file, &e->klog);
+/* The kernel log, where it came from, and the one line that changes BAR rules. */
+static void kernel_log(struct vd_evidence *e, const char *kmsg_file)
+{
+	struct vd_sys_ev *se = &e->sys;
+
+	se->klog_err = vd_klog_load(e->s, kmsg_file, &e->klog);
 	if (kmsg_file)
 		snprintf(se->klog_source, sizeof(se->klog_source), "%s", kmsg_file);
 	else if (e->klog.source[0] && e->klog.source[0] != '/')
@@ -152,18 +152,53 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 	for (size_t i = 0; se->klog_err == 0 && i < e->klog.n; i++)
 		if (strstr(e->klog.lines[i], "PCI: OF: PROBE_ONLY enabled"))
 			se->pci_probe_only = true;
+}
 
-	se->vsock_err = vd_vsock_local_cid(s, &se->vsock_cid);
-	r = vd_sysfs_access(s, "sys/module/vmw_vsock_vmci_transport");
+/* The vsock core's CID, competing transports, how many vsock devices are bound. */
+static void vsock_facts(struct vd_evidence *e, const struct vd_model *m)
+{
+	struct vd_sys_ev *se = &e->sys;
+	int r;
+
+	se->vsock_err = vd_vsock_local_cid(e->s, &se->vsock_cid);
+	r = vd_sysfs_access(e->s, "sys/module/vmw_vsock_vmci_transport");
 	se->vmci_loaded = r == 0;
 	note_unread(se->unread, sizeof(se->unread), se->root, "sys/module/vmw_vsock_vmci_transport",
 		    r);
-	r = vd_sysfs_access(s, "sys/module/hv_sock");
+	r = vd_sysfs_access(e->s, "sys/module/hv_sock");
 	se->hv_sock_loaded = r == 0;
 	note_unread(se->unread, sizeof(se->unread), se->root, "sys/module/hv_sock", r);
 	for (size_t i = 0; m && i < m->n; i++)
 		if (m->dev[i].type_id == VD_VIRTIO_ID_VSOCK && m->dev[i].driver[0])
 			se->vsock_bound++;
+}
+
+int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *kmsg_file,
+		     struct vd_evidence **ret)
+{
+	struct vd_evidence *e = calloc(1, sizeof(*e));
+	struct vd_sys_ev *se;
+	const char *root = vd_sysfs_root(s);
+	int r;
+
+	if (!e)
+		return -ENOMEM;
+	e->s = s;
+	se = &e->sys;
+	snprintf(se->root, sizeof(se->root), "%s", vd_sysfs_is_live(s) ? "" : root);
+
+	r = read_int(s, "sys/bus/pci/drivers_autoprobe", &se->pci_autoprobe);
+	if (r < 0)
+		se->pci_autoprobe = -1;
+	note_unread(se->unread, sizeof(se->unread), se->root, "sys/bus/pci/drivers_autoprobe", r);
+	kernel_config(e);
+	kernel_cmdline(e);
+	transport_modules(e);
+	if (read_int(s, "sys/bus/platform/drivers_autoprobe", &se->platform_autoprobe) < 0)
+		se->platform_autoprobe = -1;
+	platform_facts(e);
+	kernel_log(e, kmsg_file);
+	vsock_facts(e, m);
 	*ret = e;
 	return 0;
 }

@@ -36,6 +36,23 @@ const char *vd_rule_devdir(const struct vd_device *d, const struct vd_sys_ev *se
 bool vd_diagnose_bar(const struct vd_device *d, const struct vd_dev_ev *de,
 		     const struct vd_sys_ev *se, struct vd_finding *f);
 
+/* caps.c: config space decides legacy vs modern probe outcomes; false when it does not */
+bool vd_diagnose_caps(const struct vd_device *d, const struct vd_dev_ev *de,
+		      const struct vd_sys_ev *se, struct vd_finding *f);
+
+/* unbound.c: a PCI function without a driver */
+void vd_diagnose_unbound_pci(const struct vd_device *d, const struct vd_dev_ev *de,
+			     const struct vd_sys_ev *se, struct vd_finding *f);
+
+/* virtio.c: the transport is bound; the virtio device has no driver or is not running */
+void vd_diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *de,
+			const struct vd_sys_ev *se, struct vd_finding *f);
+/* What /dev/vsock answers, and the competing transports that are loaded. */
+void vd_rule_vsock_evidence(const struct vd_sys_ev *se, struct vd_finding *f);
+/* A transitional device run in legacy mode because of virtio_pci.force_legacy=1. */
+void vd_rule_force_legacy_note(const struct vd_device *d, const struct vd_sys_ev *se,
+			       struct vd_finding *f);
+
 /* mmio.c: a virtio-mmio transport without driver, or the group waiting for virtio-mmio */
 void vd_diagnose_mmio_transport(const struct vd_device *d, const struct vd_dev_ev *de,
 				const struct vd_sys_ev *se, struct vd_finding *f);

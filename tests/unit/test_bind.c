@@ -655,11 +655,13 @@ static const struct vd_device *dev(struct t *t, const char *name)
 static void run(struct t *t)
 {
 	open_model(t);
+	vd_bind_result_done(&t->r);
 	assert_int_equal(vd_bind_device(t->s, dev(t, BDF), &t->o, &t->ops, &t->r), 0);
 }
 
 static void teardown_t(struct t *t)
 {
+	vd_bind_result_done(&t->r);
 	vd_model_done(&t->m);
 	vd_sysfs_free(t->s);
 	rm_rf(t->k.root);
@@ -1769,6 +1771,46 @@ static void test_rejects_non_pci_device(void **state)
 	teardown_t(t);
 }
 
+/* Steps past the old fixed 16 are kept, in order, none dropped or overwritten. */
+static void test_steps_grow_past_16(void **state)
+{
+	struct vd_bind_result r = { 0 };
+	char path[64];
+
+	(void)state;
+	for (int i = 0; i < 40; i++) {
+		struct vd_bind_step *st = NULL;
+
+		snprintf(path, sizeof(path), "sys/bus/pci/drivers/d%d/bind", i);
+		assert_int_equal(vd_bind_step_add(&r, i % 3 ? VD_STEP_WRITE : VD_STEP_MODPROBE,
+						  path, BDF, i & 1, &st),
+				 0);
+		assert_ptr_equal(st, &r.steps[i]);
+	}
+	assert_int_equal(r.nsteps, 40);
+	for (int i = 0; i < 40; i++) {
+		snprintf(path, sizeof(path), "sys/bus/pci/drivers/d%d/bind", i);
+		assert_string_equal(r.steps[i].path, path);
+		assert_string_equal(r.steps[i].value, BDF);
+		assert_int_equal(r.steps[i].kind, i % 3 ? VD_STEP_WRITE : VD_STEP_MODPROBE);
+		assert_int_equal(r.steps[i].rollback, i & 1);
+	}
+	vd_bind_result_done(&r);
+	assert_null(r.steps);
+	assert_int_equal(r.nsteps, 0);
+
+	/* an array that cannot grow (its size wraps, or is too large): -ENOMEM, nothing changed */
+	for (size_t full = SIZE_MAX / 4 + 1; full && full <= SIZE_MAX / 2 + 1; full *= 2) {
+		r.nsteps = r.nalloc = full;
+		assert_int_equal(vd_bind_step_add(&r, VD_STEP_WRITE, "sys/x", "1", false, NULL),
+				 -ENOMEM);
+		assert_int_equal(r.nsteps, full);
+		assert_int_equal(r.nalloc, full);
+		assert_null(r.steps);
+	}
+	r.nsteps = r.nalloc = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1833,6 +1875,7 @@ int main(void)
 		cmocka_unit_test(test_mmio_group_dry_run),
 		cmocka_unit_test(test_errno_words),
 		cmocka_unit_test(test_rejects_non_pci_device),
+		cmocka_unit_test(test_steps_grow_past_16),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

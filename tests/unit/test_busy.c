@@ -219,6 +219,7 @@ static char *answers(struct vd_sysfs *s)
 				r.why);
 			for (size_t k = 0; k < r.nsteps; k++)
 				fprintf(f, "  %s < %s\n", r.steps[k].path, r.steps[k].value);
+			vd_bind_result_done(&r);
 		}
 	}
 	vd_evidence_free(ev);

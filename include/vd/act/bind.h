@@ -67,8 +67,6 @@ struct vd_bind_step {
 	bool rollback;	/* written to leave the device as it was */
 };
 
-#define VD_BIND_MAX_STEPS 16
-
 struct vd_bind_result {
 	char name[64]; /* "0000:00:04.0", "a003e00.virtio_mmio", or "virtio-mmio" (the group) */
 	enum vd_bind_outcome outcome;
@@ -92,8 +90,9 @@ struct vd_bind_result {
 	bool have_cid;
 	uint32_t cid;
 
-	struct vd_bind_step steps[VD_BIND_MAX_STEPS];
-	size_t nsteps;
+	/* every step, in order, none dropped: vd_bind_result_done() frees them */
+	struct vd_bind_step *steps;
+	size_t nsteps, nalloc;
 	char note[320];	    /* information: "virtio-pci already matches 1af4:1053 (EEXIST)" */
 	char rollback[320]; /* a rollback write that failed: the device is not as it was */
 };
@@ -105,10 +104,22 @@ struct vd_bind_result {
  * again live, so targets bound by an earlier call (loading virtio_pci probes them all)
  * are seen as they are now. The group row of transports waiting for virtio-mmio binds by
  * loading virtio_mmio, whose registration probes them all. Returns 0 with ret filled
- * whatever the outcome; -EINVAL for a device that is neither, -ENOMEM.
+ * whatever the outcome; -EINVAL for a device that is neither; -ENOMEM when a step could
+ * not be recorded (that step was not done; ret says how far it got). ret is overwritten,
+ * never freed: its steps are the caller's to free with vd_bind_result_done(), whatever
+ * the return value.
  */
 int vd_bind_device(struct vd_sysfs *s, const struct vd_device *d, const struct vd_bind_opts *o,
 		   const struct vd_bind_ops *ops, struct vd_bind_result *ret);
+
+/*
+ * Append a step to r's steps (path and value cut to their fields); the array grows as
+ * needed. 0 and *ret_step (may be NULL) pointing at it, or -ENOMEM with r unchanged.
+ */
+int vd_bind_step_add(struct vd_bind_result *r, enum vd_bind_step_kind kind, const char *path,
+		     const char *value, bool rollback, struct vd_bind_step **ret_step);
+/* Free r's steps; r then holds none. */
+void vd_bind_result_done(struct vd_bind_result *r);
 
 /*
  * Whether something uses the device's disks or interfaces: a block device (or one of its

@@ -3,11 +3,11 @@
 # virtio-mmio transports.
 #
 # Sourced by make-derived.sh (clone, put, fixture_note, kmsg_insert, kconfig_edit, module_unload,
-# trim_modules, index_drop_module, cmdline_add, $FIX, ...). No arm64 capture exists in
-# /work/shared/fixtures: every tree starts from qemu-6.1-vsock (QEMU 7.2, Debian's 6.1.0-56
-# kernel with virtio_pci, the virtio drivers and virtio_mmio as modules: the closest capture)
-# and changes what an arm64 guest shows differently, after platform-facts.md. kmsg.txt stays
-# that x86 boot log, with the lines of the modelled state added.
+# trim_modules, index_drop_module, cmdline_add, $FIX, ...). The crosvm trees start from
+# qemu-arm64-6.1, a real arm64 capture: the `virtio-doctor snapshot` of tests/qemu scenario 41
+# (Debian's arm64 6.1.0-57 kernel under QEMU virt; tests/fixtures-gen/capture-arm64 takes it),
+# and change only what crosvm presents differently (platform-facts.md). The qemu-virt-* trees
+# still start from the x86 capture qemu-6.1-vsock (see VIRT_COMMON).
 
 ARM64="crosvm-gki crosvm-gki-unbound crosvm-gki-override-none crosvm-gki-bar-zeroed
 crosvm-gki-bar-zeroed-nolog crosvm-gki-bar-probe-only crosvm-gki-no-common-cap
@@ -17,15 +17,33 @@ qemu-virt-mmio-not-built qemu-virt-mmio-initcall-blacklisted qemu-virt-mmio-reje
 
 ARM64_PY="$HERE/arm64.py"
 HB=10000.pci                              # crosvm's pci-host-cam-generic node, CAM at 0x10000
+QB=4010000000.pcie                        # QEMU virt's pci-host-ecam-generic node (the capture)
 CP=sys/devices/platform/$HB/pci0000:00    # its root bus
+VS=0000:00:08.0                           # the vsock function (virtio3) of the capture
 
 # ---------------------------------------------------------------- crosvm
 
+# The capture's kernel log has no timestamps (the bundle's kmsg.txt): insert lines as they are.
+akmsg_insert() { # after|before ERE message...
+    local where=$1 re=$2
+    shift 2
+    printf '%s\n' "$@" > kmsg.new
+    awk -v where="$where" -v re="$re" '
+        NR == FNR { m[++n] = $0; next }
+        function emit(   i) { for (i = 1; i <= n; i++) print m[i]; done = 1 }
+        !done && where == "before" && $0 ~ re { emit() }
+        { print }
+        !done && where == "after" && $0 ~ re { emit() }
+        END { if (!done) exit 3 }' kmsg.new kmsg.txt > kmsg.tmp || die "kmsg anchor not found: $re"
+    cat kmsg.tmp > kmsg.txt; rm -f kmsg.tmp kmsg.new
+}
+
 # One function as crosvm presents it: modern ID, revision 1, subsystem = device ID, per-type
 # class, one 32-bit BAR0 of 0x8000 (common@0, ISR@0x1000, device@0x2000, notify@0x3000, MSI-X
-# table@0x6000, PBA@0x7000).
+# table@0x6000, PBA@0x7000). Its boot log lines say the same; crosvm turns memory decoding on
+# at reset, so the kernel prints no 'enabling device' line.
 crosvm_function() { # bdf virtio-type bar0
-    local d="$CP/$1" id cls i
+    local d="$CP/$1" id cls i b=${1//./\\.}
     id=$(printf '%04x' $(( 0x1040 + $2 )))
     python3 "$ARM64_PY" crosvm-config "$d/config" "$2" "$3" || die "crosvm-config $1"
     cls=$(od -An -tx1 -j 9 -N 3 "$d/config" | awk '{print $3 $2 $1}')
@@ -34,13 +52,17 @@ crosvm_function() { # bdf virtio-type bar0
     put "$d/revision" "0x01\n"
     put "$d/class" "0x$cls\n"
     put "$d/modalias" "pci:v00001AF4d0000${id^^}sv00001AF4sd0000${id^^}bc${cls:0:2}sc${cls:2:2}i00\n"
-    put "$d/uevent" "DRIVER=virtio-pci\nPCI_CLASS=$((16#$cls))\nPCI_ID=1AF4:${id^^}\nPCI_SUBSYS_ID=1AF4:${id^^}\nPCI_SLOT_NAME=$1\nMODALIAS=pci:v00001AF4d0000${id^^}sv00001AF4sd0000${id^^}bc${cls:0:2}sc${cls:2:2}i00\n"
-    sed -i "s/^PCI_CLASS=.*/PCI_CLASS=$(printf '%X' $((16#$cls)))/" "$d/uevent"
+    put "$d/uevent" "DRIVER=virtio-pci\nPCI_CLASS=$(printf '%X' $((16#$cls)))\nPCI_ID=1AF4:${id^^}\nPCI_SUBSYS_ID=1AF4:${id^^}\nPCI_SLOT_NAME=$1\nMODALIAS=pci:v00001AF4d0000${id^^}sv00001AF4sd0000${id^^}bc${cls:0:2}sc${cls:2:2}i00\n"
     : > "$d/resource"
     printf '0x%016x 0x%016x 0x%016x\n' "$3" $(( $3 + 0x7fff )) 0x40200 >> "$d/resource"
     for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
         printf '0x%016x 0x%016x 0x%016x\n' 0 0 0 >> "$d/resource"
     done
+    kmsg_drop "^(pci|virtio-pci) $b: (BAR [0-9]|enabling device)"
+    sed -i "s/^pci $b: \[1af4:[0-9a-f]*\] type 00 class 0x[0-9a-f]*\$/pci $1: [1af4:$id] type 00 class 0x$cls/" kmsg.txt
+    akmsg_insert after "^pci $b: \\[1af4:$id\\]" "pci $1: BAR 0 [mem $(printf '0x%08x-0x%08x' "$3" $(( $3 + 0x7fff )))]"
+    akmsg_insert before '^Serial: 8250/16550 driver' \
+        "pci $1: BAR 0 [mem $(printf '0x%08x-0x%08x' "$3" $(( $3 + 0x7fff )))]: assigned"
 }
 
 # A function without driver, as after unbind (virtio-pci's remove unregisters the child).
@@ -55,93 +77,123 @@ crosvm_unbind() { # bdf
     drop_uevent_driver "$d/uevent"
 }
 
-CROSVM_COMMON="Built from qemu-6.1-vsock (Debian 6.1.0-56, virtio_pci and the virtio drivers as modules): no arm64 capture exists, so this is the closest capture changed where crosvm on arm64 differs (platform-facts.md). The PCI root bus sits under the platform device $HB (crosvm's pci-host-cam-generic node at 0x10000): sys/devices/pci0000:00 moved to $CP and every link rewritten. The q35 host bridge 00:00.0 and the 00:1f.* functions are gone (crosvm has none). The five virtio functions 00:01.0 balloon, 00:02.0 block, 00:03.0 net, 00:04.0 vsock, 00:05.0 rng are as crosvm presents them: device 0x1040+type, revision 0x01, subsystem 1af4 and the device ID, class per type (net, vsock 0x028000; block 0x018000; rng, balloon 0x088000), one 32-bit non-prefetchable BAR0 of 0x8000 (resource flags 0x40200), config space rewritten by arm64.py crosvm-config (common@0x0, ISR@0x1000, device@0x2000, notify@0x3000 multiplier 4, pci_cfg, MSI-X table@0x6000 PBA@0x7000, power management). GKI-based layout: virtio_pci and vmw_vsock_virtio_transport are modules (CONFIG_VIRTIO_PCI=m, CONFIG_VIRTIO_VSOCKETS=m). kmsg.txt is the x86 capture's log."
+CROSVM_COMMON="Built from qemu-arm64-6.1, a real arm64 capture (the virtio-doctor snapshot of tests/qemu scenario 41: Debian's arm64 6.1.0-57 kernel under QEMU virt, virtio_pci, virtio_mmio and the virtio drivers as modules), changed only where crosvm on arm64 differs (platform-facts.md). The PCI root bus sits under the platform device $HB (crosvm's pci-host-cam-generic node at 0x10000) instead of QEMU's $QB (pci-host-ecam-generic): sys/devices/platform/$QB moved there, every link rewritten, the bridge named so in the log (its ranges lines stay QEMU's). 00:00.0 is crosvm's host bridge 8086:1237 (devices/src/pci/pci_root.rs) instead of QEMU's 1b36:0008; QEMU's PCI 16550 at 00:07.0 (the test record port) and the 32 virtio-mmio transports with their rng and balloon are gone (crosvm has no virtio-mmio since 2024; virtio_mmio and virtio_balloon unloaded). The four virtio functions 00:03.0 rng, 00:04.0 net, 00:06.0 console, $VS vsock keep their addresses, drivers and virtio devices (virtio0-virtio3) and are as crosvm presents them: device 0x1040+type, revision 0x01, subsystem 1af4 and the device ID, class per type (net, vsock 0x028000; console 0x078000; rng 0x088000), one 32-bit non-prefetchable BAR0 of 0x8000 (resource flags 0x40200) instead of QEMU's BAR1 (MSI-X) and 64-bit BAR4, config space rewritten by arm64.py crosvm-config (common@0x0, ISR@0x1000, device@0x2000, notify@0x3000 multiplier 4, pci_cfg, MSI-X table@0x6000 PBA@0x7000, power management); their log lines say the same, without 'enabling device' (crosvm turns decoding on). GKI-based layout: virtio_pci and vmw_vsock_virtio_transport are modules (CONFIG_VIRTIO_PCI=m, CONFIG_VIRTIO_VSOCKETS=m), as in the capture."
+
+# 00:00.0 as crosvm's PciRoot presents it: Intel 82441 (8086:1237), host bridge, revision 0,
+# no subsystem
+crosvm_host_bridge() {
+    local d="$CP/0000:00:00.0"
+    cfg_le32 "$d/config" 0 $(( 0x12378086 ))
+    cfg_byte "$d/config" 8 0
+    cfg_le32 "$d/config" $(( 0x2c )) 0
+    put "$d/vendor" '0x8086\n'; put "$d/device" '0x1237\n'; put "$d/revision" '0x00\n'
+    put "$d/subsystem_vendor" '0x0000\n'; put "$d/subsystem_device" '0x0000\n'
+    [ -f "$d/modalias" ] && put "$d/modalias" 'pci:v00008086d00001237sv00000000sd00000000bc06sc00i00\n'
+    sed -i 's/^pci 0000:00:00\.0: \[1b36:0008\]/pci 0000:00:00.0: [8086:1237]/' kmsg.txt
+}
 
 build_crosvm_gki() {
-    local b t=0 addr
-    clone qemu-6.1-vsock crosvm-gki
-    trim_modules
-    for b in 0000:00:00.0 0000:00:1f.0 0000:00:1f.2 0000:00:1f.3; do
-        rm -rf "sys/devices/pci0000:00/$b" "sys/bus/pci/devices/$b"
-        rm -f sys/bus/pci/drivers/*/"$b"
+    local d n v t=0 b addr
+    clone qemu-arm64-6.1 crosvm-gki
+    rm -rf virtio-doctor                  # the bundle's own MANIFEST and META: not crosvm's
+    # no virtio-mmio: the transports, their virtio devices and the driver's links
+    for d in sys/devices/platform/*.virtio_mmio; do
+        n=${d##*/}
+        for v in "$d"/virtio[0-9]*; do
+            [ -d "$v" ] || continue
+            rm -f "sys/bus/virtio/devices/${v##*/}" sys/bus/virtio/drivers/*/"${v##*/}"
+        done
+        rm -rf "$d" "sys/bus/platform/devices/$n" "sys/bus/platform/drivers/virtio-mmio/$n"
     done
-    python3 "$ARM64_PY" relocate . sys/devices/pci0000:00 "$CP" || die relocate
+    module_unload virtio_mmio virtio_balloon
+    # QEMU's PCI 16550 (the record port)
+    rm -rf "sys/devices/platform/$QB/pci0000:00/0000:00:07.0" sys/bus/pci/devices/0000:00:07.0 \
+        sys/bus/pci/drivers/serial/0000:00:07.0
+    kmsg_drop '(^| )0000:00:07\.0[: ]'
+    python3 "$ARM64_PY" relocate . "sys/devices/platform/$QB" "sys/devices/platform/$HB" || die relocate
+    sed -i "s/^pci-host-generic $QB: /pci-host-generic $HB: /" kmsg.txt
     put "sys/devices/platform/$HB/uevent" 'DRIVER=pci-host-generic\nOF_NAME=pci\nOF_COMPATIBLE_0=pci-host-cam-generic\nMODALIAS=of:NpciT(null)Cpci-host-cam-generic\n'
     mkdir -p sys/bus/platform/devices sys/bus/platform/drivers/pci-host-generic
     ln -s "../../../devices/platform/$HB" "sys/bus/platform/devices/$HB"
     ln -s "../../../../devices/platform/$HB" "sys/bus/platform/drivers/pci-host-generic/$HB"
     ln -s ../../../bus/platform/drivers/pci-host-generic "sys/devices/platform/$HB/driver"
-    for b in 01:5 02:2 03:1 04:19 05:4; do
-        addr=$(( 0x02000000 + t * 0x8000 )); t=$((t + 1))
+    crosvm_host_bridge
+    for b in 03:4 04:1 06:3 08:19; do
+        addr=$(( 0x10000000 + t * 0x8000 )); t=$((t + 1))
         crosvm_function "0000:00:${b%%:*}.0" "${b##*:}" "$addr"
     done
-    fixture_note "$CROSVM_COMMON State: healthy, every device bound at both levels. Expected: scan types them right (balloon, block, net, vsock, rng); explain vsock: ok."
+    fixture_note "$CROSVM_COMMON State: healthy, every device bound at both levels. Expected: scan types them right (rng, net, console, vsock); explain vsock: ok."
 }
 
 build_crosvm_gki_unbound() {
     clone crosvm-gki crosvm-gki-unbound
-    crosvm_unbind 0000:00:04.0
-    fixture_note "$CROSVM_COMMON State: the vsock function 0000:00:04.0 has no driver (no driver link, no virtio3 child, enable 0, no msi_irqs/), driver_override (null), nothing in the log. Expected verdict: probe-rejected."
+    crosvm_unbind $VS
+    fixture_note "$CROSVM_COMMON State: the vsock function $VS has no driver (no driver link, no virtio3 child, enable 0, no msi_irqs/), driver_override (null), nothing in the log. Expected verdict: probe-rejected."
 }
 
 build_crosvm_gki_override_none() {
     clone crosvm-gki-unbound crosvm-gki-override-none
-    printf 'none\n' > "$CP/0000:00:04.0/driver_override"
-    fixture_note "$CROSVM_COMMON State: the vsock function 0000:00:04.0 is unbound and its driver_override is 'none'. Expected verdict: override-none."
+    printf 'none\n' > "$CP/$VS/driver_override"
+    fixture_note "$CROSVM_COMMON State: the vsock function $VS is unbound and its driver_override is 'none'. Expected verdict: override-none."
 }
 
 # arm64 assigning mode: reset_resource() zeroed the BAR that found no room (platform-facts.md).
 build_crosvm_gki_bar_zeroed() {
     clone crosvm-gki-unbound crosvm-gki-bar-zeroed
-    local d="$CP/0000:00:04.0"
+    local d="$CP/$VS"
     sed -i '1s/.*/0x0000000000000000 0x0000000000000000 0x0000000000000000/' "$d/resource"
     cfg_le32 "$d/config" 16 0
-    kmsg_insert after '\] pci 0000:00:04\.0: \[1af4:1053\]' \
-        'pci 0000:00:04.0: BAR 0 [mem size 0x00008000]: can'"'"'t assign; no space' \
-        'pci 0000:00:04.0: BAR 0 [mem size 0x00008000]: failed to assign'
-    kmsg_insert before '\] virtio_blk virtio1: 1/0/0 ' \
-        'virtio-pci 0000:00:04.0: virtio_pci: leaving for legacy driver'
-    fixture_note "$CROSVM_COMMON State: BAR0 of the vsock function 0000:00:04.0 found no room in the host bridge window (arm64, assigning mode, the default): the boot log says 'BAR 0 [mem size 0x00008000]: can't assign; no space' and ': failed to assign'; reset_resource() zeroed the resource (line 0 of resource reads 0 0 0; config space BAR0 reads 0) while every virtio capability still points at BAR0. At the probe pci_enable_device() had nothing to enable, vp_modern_probe() skipped the common capability (pci_resource_len 0), logged 'virtio_pci: leaving for legacy driver' and returned -ENODEV, which the driver core logs only at debug level. Expected verdict: probe-bar-unassigned naming the zeroed-resource mechanism, not probe-no-common-cap; no pci=realloc in the fix."
+    kmsg_drop '^pci 0000:00:08\.0: BAR 0 \[mem 0x[0-9a-f-]*\]: assigned'
+    akmsg_insert before '^Serial: 8250/16550 driver' \
+        'pci 0000:00:08.0: BAR 0 [mem size 0x00008000]: can'"'"'t assign; no space' \
+        'pci 0000:00:08.0: BAR 0 [mem size 0x00008000]: failed to assign'
+    akmsg_insert before '^NET: Registered PF_VSOCK' \
+        'virtio-pci 0000:00:08.0: virtio_pci: leaving for legacy driver'
+    fixture_note "$CROSVM_COMMON State: BAR0 of the vsock function $VS found no room in the host bridge window (arm64, assigning mode, the default): the boot log says 'BAR 0 [mem size 0x00008000]: can't assign; no space' and ': failed to assign' (instead of ': assigned'); reset_resource() zeroed the resource (line 0 of resource reads 0 0 0; config space BAR0 reads 0) while every virtio capability still points at BAR0. At the probe pci_enable_device() had nothing to enable, vp_modern_probe() skipped the common capability (pci_resource_len 0), logged 'virtio_pci: leaving for legacy driver' and returned -ENODEV, which the driver core logs only at debug level. Expected verdict: probe-bar-unassigned naming the zeroed-resource mechanism, not probe-no-common-cap; no pci=realloc in the fix."
 }
 
 build_crosvm_gki_bar_zeroed_nolog() {
     clone crosvm-gki-bar-zeroed crosvm-gki-bar-zeroed-nolog
     rm -f kmsg.txt
-    fixture_note "$CROSVM_COMMON State: as crosvm-gki-bar-zeroed (BAR0 of 0000:00:04.0 zeroed by reset_resource(), capabilities intact) but without any kernel log (kmsg.txt removed: a guest where dmesg is not readable). Expected verdict: probe-bar-unassigned from the resource and the capabilities alone."
+    fixture_note "$CROSVM_COMMON State: as crosvm-gki-bar-zeroed (BAR0 of $VS zeroed by reset_resource(), capabilities intact) but without any kernel log (kmsg.txt removed: a guest where dmesg is not readable). Expected verdict: probe-bar-unassigned from the resource and the capabilities alone."
 }
 
 # probe-only (linux,pci-probe-only): the kernel claims, assigns nothing; the claim failed.
 build_crosvm_gki_bar_probe_only() {
     clone crosvm-gki-unbound crosvm-gki-bar-probe-only
-    local d="$CP/0000:00:04.0"
+    local d="$CP/$VS"
     sed -i '1s/.*/0x0000000000000000 0x0000000000007fff 0x0000000020040200/' "$d/resource"
     cfg_le32 "$d/config" 16 0
-    kmsg_insert before '\] pci 0000:00:01\.0: \[1af4:1045\]' 'PCI: OF: PROBE_ONLY enabled'
-    kmsg_insert after '\] pci 0000:00:04\.0: \[1af4:1053\]' \
-        'pci 0000:00:04.0: BAR 0 [mem 0x00000000-0x00007fff]: can'"'"'t claim; no compatible bridge window'
-    kmsg_insert before '\] virtio_blk virtio1: 1/0/0 ' \
-        'virtio-pci 0000:00:04.0: BAR 0 [mem size 0x00008000]: not assigned; can'"'"'t enable device' \
-        'virtio-pci: probe of 0000:00:04.0 failed with error -22'
-    fixture_note "$CROSVM_COMMON State: the device tree has linux,pci-probe-only ('PCI: OF: PROBE_ONLY enabled' in the log) and the VMM left BAR0 of 0000:00:04.0 at 0: the kernel could not claim it ('BAR 0 [mem 0x00000000-0x00007fff]: can't claim; no compatible bridge window'), the resource keeps its size with IORESOURCE_UNSET (flags 0x20040200), and at the probe pci_enable_device() failed ('not assigned; can't enable device', 'probe of 0000:00:04.0 failed with error -22'). Expected verdict: probe-bar-unassigned naming probe-only mode; the fix is the VMM's BAR programming or a boot without probe-only, never pci=realloc."
+    # probe-only assigns nothing: no ': assigned' line for any BAR
+    kmsg_drop '^pci 0000:00:0[0-9a-f]\.0: BAR 0 \[mem 0x[0-9a-f-]*\]: assigned'
+    sed -i 's/^pci 0000:00:08\.0: BAR 0 \[mem 0x[0-9a-f]*-0x[0-9a-f]*\]$/pci 0000:00:08.0: BAR 0 [mem 0x00000000-0x00007fff]/' kmsg.txt
+    akmsg_insert before "^pci-host-generic $HB: host bridge " 'PCI: OF: PROBE_ONLY enabled'
+    akmsg_insert after '^pci 0000:00:08\.0: BAR 0 \[mem 0x00000000-0x00007fff\]$' \
+        'pci 0000:00:08.0: BAR 0 [mem 0x00000000-0x00007fff]: can'"'"'t claim; no compatible bridge window'
+    akmsg_insert before '^NET: Registered PF_VSOCK' \
+        'virtio-pci 0000:00:08.0: BAR 0 [mem size 0x00008000]: not assigned; can'"'"'t enable device' \
+        'virtio-pci: probe of 0000:00:08.0 failed with error -22'
+    fixture_note "$CROSVM_COMMON State: the device tree has linux,pci-probe-only ('PCI: OF: PROBE_ONLY enabled' in the log, no ': assigned' lines) and the VMM left BAR0 of $VS at 0: the kernel could not claim it ('BAR 0 [mem 0x00000000-0x00007fff]: can't claim; no compatible bridge window'), the resource keeps its size with IORESOURCE_UNSET (flags 0x20040200), and at the probe pci_enable_device() failed ('not assigned; can't enable device', 'probe of $VS failed with error -22'). Expected verdict: probe-bar-unassigned naming probe-only mode; the fix is the VMM's BAR programming or a boot without probe-only, never pci=realloc."
 }
 
 build_crosvm_gki_no_common_cap() {
     clone crosvm-gki-unbound crosvm-gki-no-common-cap
-    cfg_byte "$CP/0000:00:04.0/config" $(( 0x43 )) 9
-    kmsg_insert before '\] virtio_blk virtio1: 1/0/0 ' \
-        'virtio-pci 0000:00:04.0: virtio_pci: leaving for legacy driver'
-    fixture_note "$CROSVM_COMMON State: in the config space of the vsock function 0000:00:04.0 the common capability (at 0x40) has cfg_type 9 (vendor) instead of 1, so virtio-pci finds no common capability: 'leaving for legacy driver', -ENODEV, and the legacy path cannot take 0x1053. BAR0 is intact. Expected verdict: probe-no-common-cap."
+    cfg_byte "$CP/$VS/config" $(( 0x43 )) 9
+    akmsg_insert before '^NET: Registered PF_VSOCK' \
+        'virtio-pci 0000:00:08.0: virtio_pci: leaving for legacy driver'
+    fixture_note "$CROSVM_COMMON State: in the config space of the vsock function $VS the common capability (at 0x40) has cfg_type 9 (vendor) instead of 1, so virtio-pci finds no common capability: 'leaving for legacy driver', -ENODEV, and the legacy path cannot take 0x1053. BAR0 is intact. Expected verdict: probe-no-common-cap."
 }
 
 build_crosvm_gki_no_transport() {
     clone crosvm-gki crosvm-gki-no-transport
-    local v="$CP/0000:00:04.0/virtio3"
+    local v="$CP/$VS/virtio3"
     module_unload vmw_vsock_virtio_transport
     rm -f "$v/driver"
     printf '0x00000001\n' > "$v/status"
     zero_features "$v/features"
     drop_uevent_driver "$v/uevent"
-    fixture_note "$CROSVM_COMMON State: a GKI-based guest where nothing loaded the vsock transport module: virtio-pci holds 0000:00:04.0 and registered virtio3 (status 0x00000001, no driver link, features all 0), vmw_vsock_virtio_transport is on disk but not loaded (no sys/module entry, no proc/modules line, no virtio driver dir). Expected verdict: virtio-driver-not-loaded."
+    kmsg_drop '^NET: Registered PF_VSOCK'
+    fixture_note "$CROSVM_COMMON State: a GKI-based guest where nothing loaded the vsock transport module: virtio-pci holds $VS and registered virtio3 (status 0x00000001, no driver link, features all 0), vmw_vsock_virtio_transport is on disk but not loaded (no sys/module entry, no virtio driver dir; vsock, which it would have pulled in, logged nothing). Expected verdict: virtio-driver-not-loaded."
 }
 
 # microdroid_defconfig: VIRTIO_PCI and VIRTIO_VSOCKETS built in, VIRTIO_MMIO off, no modules.
@@ -154,11 +206,12 @@ crosvm_microdroid_base() { # dst
         rm -rf "sys/module/$m/holders" "sys/module/$m/initstate" "sys/module/$m/refcnt" \
             "sys/module/$m/coresize" "sys/module/$m/initsize" "sys/module/$m/taint" \
             "sys/module/$m/sections" "sys/module/$m/notes" "sys/module/$m/srcversion"
+        [ -f proc/modules ] || continue
         grep -v "^$m " proc/modules > proc/modules.tmp; cat proc/modules.tmp > proc/modules; rm -f proc/modules.tmp
     done
     rm -f sys/bus/pci/drivers/virtio-pci/module sys/bus/virtio/drivers/vmw_vsock_virtio_transport/module
 }
-MICRODROID="The microdroid layout (arch/arm64/configs/microdroid_defconfig): the kernel config says CONFIG_VIRTIO_PCI=y and CONFIG_VIRTIO_VSOCKETS=y (built in), CONFIG_VIRTIO_MMIO unset; there is no lib/modules; sys/module/virtio_pci and sys/module/vmw_vsock_virtio_transport lost initstate, refcnt, holders and sections (built-in code keeps only its parameters), their proc/modules lines and the drivers' module links are gone."
+MICRODROID="The microdroid layout (arch/arm64/configs/microdroid_defconfig): the kernel config says CONFIG_VIRTIO_PCI=y and CONFIG_VIRTIO_VSOCKETS=y (built in), CONFIG_VIRTIO_MMIO unset; there is no lib/modules; sys/module/virtio_pci and sys/module/vmw_vsock_virtio_transport lost initstate, refcnt, holders and sections (built-in code keeps only its parameters), and the drivers' module links are gone."
 
 build_crosvm_microdroid() {
     crosvm_microdroid_base crosvm-microdroid
@@ -167,13 +220,13 @@ build_crosvm_microdroid() {
 
 build_crosvm_microdroid_nodriver() {
     crosvm_microdroid_base crosvm-microdroid-nodriver
-    local v="$CP/0000:00:04.0/virtio3"
+    local v="$CP/$VS/virtio3"
     rm -rf sys/bus/virtio/drivers/vmw_vsock_virtio_transport "$v/driver" \
         sys/module/vmw_vsock_virtio_transport/drivers
     printf '0x00000001\n' > "$v/status"
     zero_features "$v/features"
     drop_uevent_driver "$v/uevent"
-    fixture_note "$CROSVM_COMMON $MICRODROID State: the built-in vsock transport did not register (no sys/bus/virtio/drivers/vmw_vsock_virtio_transport), virtio3 under 0000:00:04.0 has no driver (status 0x00000001). Expected verdict: cannot-tell, and the fix must not say modprobe (the driver is built in)."
+    fixture_note "$CROSVM_COMMON $MICRODROID State: the built-in vsock transport did not register (no sys/bus/virtio/drivers/vmw_vsock_virtio_transport), virtio3 under $VS has no driver (status 0x00000001). Expected verdict: cannot-tell, and the fix must not say modprobe (the driver is built in)."
 }
 
 # ---------------------------------------------------------------- QEMU arm64 virt, virtio-mmio
@@ -272,6 +325,7 @@ build_qemu_virt_mmio_rejected() {
 
 build_arm64() {
     local n
+    [ -d "$FIX/qemu-arm64-6.1/sys" ] || die "no arm64 capture $FIX/qemu-arm64-6.1: run tests/fixtures-gen/capture-arm64"
     for n in $ARM64; do
         "build_${n//-/_}"
         cd "$FIX"

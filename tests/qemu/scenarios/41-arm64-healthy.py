@@ -71,3 +71,14 @@ def check(t):
         t.eq("bind exit status", r.rc, 0)
         mentions(t, r, "bind", "already")
         unchanged(t, t.snapshot("snapshot"), t.snapshot("snap_after"), "already bound")
+
+    with t.part("snapshot: the bundle scans as the guest"):
+        t.eq("snapshot exit status", t.tool("bundle").rc, 0)
+        live = scan_rows(t, t.tool("scan"))
+        r = t.tool("scan_bundle")
+        t.eq("scan -J --sysroot BUNDLE exit status", r.rc, 0)
+        rows = scan_rows(t, r, "scan -J --sysroot BUNDLE")
+        key = ("state", "type", "driver")
+        t.eq("devices, states, types and drivers in the bundle",
+             {d: tuple(row.get(k) for k in key) for d, row in rows.items()},
+             {d: tuple(row.get(k) for k in key) for d, row in live.items()})

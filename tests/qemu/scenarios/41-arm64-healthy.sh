@@ -2,7 +2,8 @@
 # vd-arch: arm64
 # Scenario 41: healthy arm64 guest (QEMU virt, device tree): modern PCI rng, net, console
 # and vsock behind the generic host bridge, modern virtio-mmio rng and balloon, and 30
-# empty virtio-mmio placeholder transports. Nothing is broken: check exits 0.
+# empty virtio-mmio placeholder transports. Nothing is broken: check exits 0. A snapshot of
+# the guest scans as the guest itself does.
 for id in 1044 1041 1043 1053; do
 	b=$(pci_of 1af4 $id) && rec "state.$id" state "$b"
 done
@@ -23,3 +24,8 @@ rec explain_all vd explain --all
 rec dryrun vd bind --vsock --dry-run
 rec bind vd bind --vsock
 rec snap_after snapshot
+# a support bundle of this guest, read back as a --sysroot; its base64 is how
+# tests/fixtures-gen/capture-arm64 takes it out (the crosvm fixtures start from it)
+rec bundle vd snapshot /tmp/arm64-bundle.tar.gz
+rec scan_bundle vd scan -J --sysroot /tmp/arm64-bundle.tar.gz
+rec bundle_b64 base64 /tmp/arm64-bundle.tar.gz

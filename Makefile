@@ -92,8 +92,11 @@ lint-contrib:
 deps:
 	./contrib/debian-deps
 
+# Everything check-all needs, arm64's cross tools and QEMU included, so that no check
+# has to call apt while another runs beside it.
 deps-test:
 	./contrib/debian-deps --test
+	./contrib/debian-deps-arm64 --qemu
 
 # Real kernels: Debian's 6.1 under QEMU (TCG), scenarios in tests/qemu/. Needs root. The
 # guests run the static binary (mk/static.mk): one file, nothing else to copy in.
@@ -103,7 +106,7 @@ check-qemu: virtio-doctor-static
 clean:
 	rm -f virtio-doctor libvd.a src/*/*.o src/*/*.d tests/unit/*.o tests/unit/*.d $(TEST_BINS)
 
-.PHONY: all tests check check-all check-qemu lint-contrib install uninstall clean lint-man deps deps-test
+.PHONY: all tests check check-all check-all-steps check-qemu lint-contrib install uninstall clean lint-man deps deps-test
 .SECONDARY: $(TEST_SRCS:.c=.o)
 
 -include $(wildcard src/*/*.d tests/unit/*.d)
@@ -301,5 +304,14 @@ CHECK_ALL_EXTRA :=
 # Everything CI runs: unit and command-level tests, static checks, the clang build and its
 # tests, the sources against musl's headers, the sanitizer and valgrind runs, every fuzz
 # target for FUZZ_SECONDS, the QEMU guests, and the checks of mk/*.mk.
-check-all: check lint-man lint-contrib lint check-clang check-musl check-asan check-valgrind \
-	   fuzz-run check-qemu $(CHECK_ALL_EXTRA)
+# The static builds' musl libraries (mk/static.mk; cold: about 20 CPU-minutes, mostly
+# configure on one core) are built beside the first checks, not after them; their script
+# locks its cache, so a check that needs them meanwhile waits and then reuses them.
+check-all:
+	@mkdir -p build
+	$(MAKE) static-deps >build/static-deps.log 2>&1 & deps=$$!; \
+	$(MAKE) check-all-steps; rc=$$?; \
+	if ! wait $$deps; then tail -n 40 build/static-deps.log; rc=1; fi; exit $$rc
+
+check-all-steps: check lint-man lint-contrib lint check-clang check-musl check-asan \
+	   check-valgrind fuzz-run check-qemu $(CHECK_ALL_EXTRA)

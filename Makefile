@@ -58,6 +58,7 @@ check: tests
 	tests/check-layers
 	./tests/run
 	tests/check-report-schema
+	tests/check-readme
 
 install: virtio-doctor
 	install -Dm755 virtio-doctor "$(DESTDIR)$(BINDIR)/virtio-doctor"

@@ -6,17 +6,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vd/act/bundle.h"
 #include "vd/base/strerror.h"
 #include "vd/cli/cmd.h"
+#include "vd/cli/snapshot_msg.h"
 
 static bool is_archive_name(const char *p)
 {
 	size_t l = strlen(p);
 
-	return (l > 7 && !strcmp(p + l - 7, ".tar.gz")) || (l > 4 && !strcmp(p + l - 4, ".tgz"));
+	return (l > 7 && !strcasecmp(p + l - 7, ".tar.gz")) ||
+	       (l > 4 && !strcasecmp(p + l - 4, ".tgz"));
+}
+
+/* "foo.tar", "b.zip": an extension with a letter that is no archive this tool writes */
+static bool is_other_extension(const char *base)
+{
+	const char *dot = strrchr(base, '.');
+
+	return dot && dot != base && dot[1] &&
+	       strpbrk(dot + 1, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ") &&
+	       !is_archive_name(base);
 }
 
 /* "dir/name" -> parent "dir" and base "name" (parent "." for a bare name). */
@@ -52,6 +67,8 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 	struct vd_sysfs *src = NULL;
 	_cleanup_(vd_sysfs_freep) struct vd_sysfs *dir = NULL;
 	struct vd_bundle_writer *w = NULL;
+	struct vd_snapshot_msg msg;
+	long long arc_size = -1;
 	const char *dest, *base;
 	char parent[1024], tmp[300];
 	bool force = false, archive;
@@ -77,6 +94,7 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 	r = vd_cli_root(cli, &src);
 	if (r)
 		return r;
+	vd_snapshot_msg_init(&msg, stderr, isatty(STDERR_FILENO), 1000);
 	if (!strcmp(dest, "-")) {
 		if (isatty(STDOUT_FILENO)) {
 			warnx("refusing to write a tar.gz to a terminal; redirect standard output");
@@ -85,10 +103,15 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 		r = vd_bundle_writer_tar(STDOUT_FILENO, &w);
 		if (r < 0)
 			return fail("libarchive", dest, r);
+		vd_bundle_writer_set_progress(w, &msg.p);
 		r = vd_bundle_snapshot(src, w, VD_VERSION, flags);
 		r = r < 0 ? r : 0;
 		c = vd_bundle_writer_close(w);
-		return r < 0 || c < 0 ? fail("standard output", dest, r < 0 ? r : c) : VD_EXIT_OK;
+		vd_snapshot_msg_clear(&msg);
+		if (r < 0 || c < 0)
+			return fail("standard output", dest, r < 0 ? r : c);
+		vd_snapshot_msg_done(&msg, NULL, -1);
+		return VD_EXIT_OK;
 	}
 
 	if (split(dest, parent, sizeof(parent), &base) < 0)
@@ -97,6 +120,10 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 	if (r < 0)
 		return fail("its directory", dest, r);
 	r = vd_sysfs_kind(dir, base);
+	if (r != 'd' && is_other_extension(base))
+		return vd_cli_usage_error("snapshot: '%s' names no bundle this tool writes: give "
+					  "FILE.tar.gz, FILE.tgz, a directory or -",
+					  dest);
 	if (r >= 0 && !force) {
 		warnx("cannot write snapshot '%s': it exists (use --force to replace it)", dest);
 		return VD_EXIT_USAGE;
@@ -122,6 +149,7 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 		if (r == 0)
 			r = vd_bundle_writer_dir(tree, &w);
 		if (r == 0) {
+			vd_bundle_writer_set_progress(w, &msg.p);
 			r = vd_bundle_snapshot(src, w, VD_VERSION, flags);
 			c = vd_bundle_writer_close(w);
 			w = NULL;
@@ -131,6 +159,7 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 		goto finish;
 	}
 	if (r == 0) {
+		vd_bundle_writer_set_progress(w, &msg.p);
 		r = vd_bundle_snapshot(src, w, VD_VERSION, flags);
 		c = vd_bundle_writer_close(w);
 		w = NULL;
@@ -138,6 +167,11 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 	}
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
+	if (r == 0) {
+		struct stat st;
+
+		arc_size = fstat(fd, &st) == 0 ? (long long)st.st_size : -1;
+	}
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 finish:
@@ -145,10 +179,12 @@ finish:
 		r = vd_sysfs_remove_tree(dir, base);
 	if (r == 0)
 		r = vd_sysfs_rename(dir, tmp, base);
+	vd_snapshot_msg_clear(&msg);
 	if (r < 0) {
 		vd_sysfs_remove_tree(dir, tmp);
 		return fail(r == -ENOSPC ? "disk full" : "write failed", dest, r);
 	}
+	vd_snapshot_msg_done(&msg, dest, arc_size);
 	return VD_EXIT_OK;
 }
 
@@ -156,6 +192,8 @@ static const char usage_snapshot[] =
 	" virtio-doctor snapshot [options] FILE.tar.gz|DIR|-\n"
 	"\nWrite a support bundle of what the diagnosis reads (sysfs, config space, the\n"
 	"kernel log, modules and their configuration); it is itself a valid --sysroot.\n"
+	"A name ending in .tar.gz or .tgz (any case) is a tar.gz, another extension is\n"
+	"refused, any other name is a directory. Says on stderr what it wrote.\n"
 	"\nOptions:\n"
 	" -f, --force          replace an existing destination\n"
 	"     --redact         mask addresses, host name, command line values\n";

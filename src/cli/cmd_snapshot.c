@@ -121,9 +121,10 @@ static int cmd_snapshot(struct vd_cli *cli, int argc, char **argv)
 		return fail("its directory", dest, r);
 	r = vd_sysfs_kind(dir, base);
 	if (r != 'd' && is_other_extension(base))
-		return vd_cli_usage_error("snapshot: '%s' names no bundle this tool writes: give "
-					  "FILE.tar.gz, FILE.tgz, a directory or -",
-					  dest);
+		return vd_cli_usage_error(
+			"snapshot: '%s': unknown bundle extension; give FILE.tar.gz, FILE.tgz, "
+			"a directory name without an extension, or -",
+			dest);
 	if (r >= 0 && !force) {
 		warnx("cannot write snapshot '%s': it exists (use --force to replace it)", dest);
 		return VD_EXIT_USAGE;

@@ -170,7 +170,8 @@ static void test_snapshot_names(void **state)
 		run(args, &r);
 		assert_int_equal(r.rc, 2);
 		assert_non_null(strstr(r.err, refused[i]));
-		assert_non_null(strstr(r.err, "FILE.tar.gz, FILE.tgz, a directory or -"));
+		assert_non_null(
+			strstr(r.err, "unknown bundle extension; give FILE.tar.gz, FILE.tgz"));
 		assert_int_not_equal(lstat(dest, &st), 0);
 		run_done(&r);
 	}

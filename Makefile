@@ -57,10 +57,13 @@ tests: $(TEST_BINS) virtio-doctor
 check: tests
 	tests/check-layers
 	./tests/run
+	tests/check-report-schema
+	tests/check-readme
 
 install: virtio-doctor
 	install -Dm755 virtio-doctor "$(DESTDIR)$(BINDIR)/virtio-doctor"
 	install -Dm644 man/virtio-doctor.8 "$(DESTDIR)$(MANDIR)/man8/virtio-doctor.8"
+	install -Dm644 doc/report.schema.json "$(DESTDIR)$(PREFIX)/share/virtio-doctor/report.schema.json"
 
 # Boot-time services: the binary's path substituted into the templates.
 install-openrc:
@@ -78,6 +81,7 @@ install-systemd:
 
 uninstall:
 	rm -f "$(DESTDIR)$(BINDIR)/virtio-doctor" "$(DESTDIR)$(MANDIR)/man8/virtio-doctor.8"
+	rm -f "$(DESTDIR)$(PREFIX)/share/virtio-doctor/report.schema.json"
 
 lint-man:
 	mandoc -Tlint -W warning man/virtio-doctor.8

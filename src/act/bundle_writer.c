@@ -47,9 +47,25 @@ static int load_libarchive(void)
 
 /* ---- writers ---- */
 
+void vd_bundle_writer_set_progress(struct vd_bundle_writer *w, struct vd_bundle_progress *p)
+{
+	w->progress = p;
+}
+
+static int counted(struct vd_bundle_writer *w, size_t len, int r)
+{
+	if (r == 0 && w->progress) {
+		w->progress->files++;
+		w->progress->bytes += len;
+		if (w->progress->update)
+			w->progress->update(w->progress);
+	}
+	return r;
+}
+
 static int dir_file(struct vd_bundle_writer *w, const char *path, const void *data, size_t len)
 {
-	return vd_sysfs_create_file(w->dest, path, data, len);
+	return counted(w, len, vd_sysfs_create_file(w->dest, path, data, len));
 }
 
 static int dir_link(struct vd_bundle_writer *w, const char *path, const char *target)
@@ -116,7 +132,7 @@ static int tar_entry(struct vd_bundle_writer *w, const char *path, unsigned int 
 
 static int tar_file(struct vd_bundle_writer *w, const char *path, const void *data, size_t len)
 {
-	return tar_entry(w, path, AE_IFREG, NULL, data, len);
+	return counted(w, len, tar_entry(w, path, AE_IFREG, NULL, data, len));
 }
 
 static int tar_link(struct vd_bundle_writer *w, const char *path, const char *target)

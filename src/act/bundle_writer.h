@@ -19,6 +19,7 @@ struct vd_bundle_writer {
 	struct vd_sysfs *dest;
 	struct archive *a;
 	time_t now;
+	struct vd_bundle_progress *progress; /* NULL: nobody counts */
 };
 
 /* A set of the paths already written (open addressing, FNV-1a). */

@@ -85,7 +85,8 @@ out:
 static const char usage_report[] =
 	" virtio-doctor report [options]\n"
 	"\nOne JSON document for collectors: tool, kernel, machine, every device with its\n"
-	"verdict and evidence.\n"
+	"verdict and evidence; its JSON Schema is share/virtio-doctor/report.schema.json\n"
+	"(virtio-doctor(8), REPORT).\n"
 	"\nOptions:\n"
 	" -J, --json           (the report is always JSON)\n"
 	" -k, --kmsg <file>    read the kernel log from a saved dmesg text\n";

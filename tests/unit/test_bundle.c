@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virtio-doctor tests -- snapshot round trips, check exit codes, the report schema */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -10,6 +11,8 @@
 #include <sys/stat.h>
 
 #include "vd_run.h"
+
+#include "vd/cli/output.h"
 
 /* Replace every occurrence of from by to (from is a root prefix in evidence lines). */
 static char *replace_all(const char *s, const char *from, const char *to)
@@ -287,12 +290,11 @@ static void test_report_schema(void **state)
 {
 	static const char *const machine[] = { "tool",	  "version",	"schema",      "release",
 					       "cmdline", "sys_vendor", "product_name" };
-	static const char *const device[] = {
-		"device",    "id",     "subsys",  "rev",      "class",	 "transport", "type",
-		"typeid",    "name",   "pcidrv",  "virtio",   "driver",	 "status",    "statusraw",
-		"features",  "state",  "problem", "verdict",  "summary", "evidence",  "remedy",
-		"unchecked", "netdev", "blkdev",  "override",
-	};
+	static const char *const finding[] = { "summary", "evidence", "remedy", "unchecked" };
+	/* every column of scan, in lower case, then explain's keys */
+	const char *device[_VD_COL_MAX + ARRAY_SIZE(finding)];
+	char names[_VD_COL_MAX][32];
+	size_t ndevice = 0;
 	char *args[] = { "--sysroot", VD_FIXTURE("fc-vsock-override-none"), "report", "-J", NULL };
 	char *man = slurp(VD_SRCDIR "/man/virtio-doctor.8");
 	const char *sec;
@@ -300,6 +302,16 @@ static void test_report_schema(void **state)
 	size_t keys = 0;
 
 	(void)state;
+	for (int c = 0; c < _VD_COL_MAX; c++) {
+		size_t k;
+
+		for (k = 0; vd_output_colinfo(c)->name[k] && k + 1 < sizeof(names[c]); k++)
+			names[c][k] = (char)tolower((unsigned char)vd_output_colinfo(c)->name[k]);
+		names[c][k] = '\0';
+		device[ndevice++] = names[c];
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(finding); i++)
+		device[ndevice++] = finding[i];
 	assert_non_null(man);
 	sec = strstr(man, ".SH REPORT");
 	assert_non_null(sec);
@@ -309,7 +321,7 @@ static void test_report_schema(void **state)
 	assert_non_null(strstr(r.out, "\"schema\": 1,"));
 	assert_non_null(strstr(r.out, "\"children\": ["));
 	assert_non_null(strstr(r.out, "\"verdict\": \"override-none\""));
-	for (size_t i = 0; i < sizeof(machine) / sizeof(machine[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(machine); i++) {
 		char k[64];
 
 		snprintf(k, sizeof(k), "\"%s\":", machine[i]);
@@ -318,7 +330,7 @@ static void test_report_schema(void **state)
 		if (!strstr(sec, k))
 			fail_msg("man page REPORT does not document '%s'", machine[i]);
 	}
-	for (size_t i = 0; i < sizeof(device) / sizeof(device[0]); i++) {
+	for (size_t i = 0; i < ndevice; i++) {
 		char k[64];
 
 		snprintf(k, sizeof(k), "\"%s\":", device[i]);
@@ -327,7 +339,7 @@ static void test_report_schema(void **state)
 		if (!strstr(sec, k))
 			fail_msg("man page REPORT does not document '%s'", device[i]);
 	}
-	/* and no key the list above does not know */
+	/* and no key the lists above do not know */
 	for (const char *p = r.out; (p = strstr(p, "\":")); p += 2) {
 		const char *q = p;
 		char key[64];
@@ -336,9 +348,9 @@ static void test_report_schema(void **state)
 		while (q > r.out && q[-1] != '"')
 			q--;
 		snprintf(key, sizeof(key), "%.*s", (int)(p - q), q);
-		for (size_t i = 0; i < sizeof(machine) / sizeof(machine[0]); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(machine); i++)
 			known |= !strcmp(key, machine[i]);
-		for (size_t i = 0; i < sizeof(device) / sizeof(device[0]); i++)
+		for (size_t i = 0; i < ndevice; i++)
 			known |= !strcmp(key, device[i]);
 		known |= !strcmp(key, "report") || !strcmp(key, "children");
 		if (!known)

@@ -236,7 +236,7 @@ static void test_duplicates(void **state)
 	/* a file, a link, a file again; a directory, then a file */
 	bundle_path(tgz, sizeof(tgz), "dup-kinds.tar.gz");
 	tar_x("dup-kinds.tar.gz", dir, sizeof(dir));
-	bundle_path(snap, sizeof(snap), "dup-kinds.snap");
+	bundle_path(snap, sizeof(snap), "dup-kinds-snap");
 	run_env(NULL, s_args, &a);
 	assert_int_equal(a.rc, 0);
 	run_done(&a);

@@ -4,6 +4,7 @@
 #define VD_BUNDLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "vd/base/sysfs.h"
 
@@ -14,6 +15,15 @@ struct vd_bundle_writer;
 int vd_bundle_writer_dir(struct vd_sysfs *dest, struct vd_bundle_writer **ret);
 /* A gzip-compressed POSIX tar on fd (not closed). */
 int vd_bundle_writer_tar(int fd, struct vd_bundle_writer **ret);
+/* What a writer has written so far; update (if set) runs after each file. */
+struct vd_bundle_progress {
+	size_t files;	/* regular files */
+	uint64_t bytes; /* their contents, before any compression */
+	void (*update)(struct vd_bundle_progress *p);
+	void *userdata;
+};
+/* Count every file w writes into p, which the caller keeps alive until the close. */
+void vd_bundle_writer_set_progress(struct vd_bundle_writer *w, struct vd_bundle_progress *p);
 /* Flush and free; returns the first error any write met (-ENOSPC, -EIO, ...). */
 int vd_bundle_writer_close(struct vd_bundle_writer *w);
 

@@ -48,6 +48,8 @@ struct vd_colinfo {
 };
 
 const struct vd_colinfo *vd_output_colinfo(enum vd_col c);
+/* The text of one cell (buf holds it when computed); NULL when empty. */
+const char *vd_output_cell(const struct vd_device *d, int c, char *buf, size_t size);
 
 enum vd_output_mode {
 	VD_OUT_TEXT,

@@ -57,6 +57,7 @@ tests: $(TEST_BINS) virtio-doctor
 check: tests
 	tests/check-layers
 	./tests/run
+	tests/check-metrics ./virtio-doctor
 
 install: virtio-doctor
 	install -Dm755 virtio-doctor "$(DESTDIR)$(BINDIR)/virtio-doctor"

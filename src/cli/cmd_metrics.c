@@ -23,7 +23,8 @@
 static int diagnose_all(struct vd_cli *cli, struct vd_model *m)
 {
 	_cleanup_(vd_diagnosis_freep) struct vd_diagnosis *dx = NULL;
-	struct vd_scan_opts so = { 0 };
+	/* every file the diagnosis may weigh (the revision, config space), as report reads */
+	struct vd_scan_opts so = { .want = VD_WANT_ALL };
 	struct vd_sysfs *s = NULL;
 	int r;
 

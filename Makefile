@@ -76,6 +76,19 @@ install-systemd:
 	sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/virtio-doctor-bind.service \
 		> "$(DESTDIR)$(UNITDIR)/virtio-doctor-bind.service"
 	chmod 644 "$(DESTDIR)$(UNITDIR)/virtio-doctor-bind.service"
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/virtio-doctor-metrics.service \
+		> "$(DESTDIR)$(UNITDIR)/virtio-doctor-metrics.service"
+	chmod 644 "$(DESTDIR)$(UNITDIR)/virtio-doctor-metrics.service"
+	install -m644 contrib/systemd/virtio-doctor-metrics.timer "$(DESTDIR)$(UNITDIR)"
+
+# Metrics every 15 minutes on OpenRC: crond's /etc/periodic/15min (Alpine). Not part of
+# install-openrc: installing it turns it on.
+install-openrc-metrics:
+	install -d "$(DESTDIR)$(SYSCONFDIR)/periodic/15min"
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		contrib/openrc/virtio-doctor-metrics.periodic \
+		> "$(DESTDIR)$(SYSCONFDIR)/periodic/15min/virtio-doctor-metrics"
+	chmod 755 "$(DESTDIR)$(SYSCONFDIR)/periodic/15min/virtio-doctor-metrics"
 
 uninstall:
 	rm -f "$(DESTDIR)$(BINDIR)/virtio-doctor" "$(DESTDIR)$(MANDIR)/man8/virtio-doctor.8"
@@ -88,6 +101,9 @@ lint-contrib:
 	sh -n contrib/openrc/virtio-doctor.initd
 	sh -n contrib/openrc/virtio-doctor.confd
 	grep -q '^ExecStart=@BINDIR@/virtio-doctor bind' contrib/systemd/virtio-doctor-bind.service
+	sh -n contrib/openrc/virtio-doctor-metrics.periodic
+	grep -q '^ExecStart=@BINDIR@/virtio-doctor metrics --textfile' \
+		contrib/systemd/virtio-doctor-metrics.service
 
 # Debian 12: install what is missing (root), then build or test.
 deps:

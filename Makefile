@@ -6,6 +6,8 @@ BINDIR      ?= $(PREFIX)/bin
 MANDIR      ?= $(PREFIX)/share/man
 SYSCONFDIR  ?= /etc
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 PKG_CONFIG  ?= pkg-config
 
 # User-owned; never overridden below.
@@ -58,10 +60,13 @@ check: tests
 	tests/check-layers
 	./tests/run
 	tests/check-metrics ./virtio-doctor
+	tests/check-completion ./virtio-doctor
 
 install: virtio-doctor
 	install -Dm755 virtio-doctor "$(DESTDIR)$(BINDIR)/virtio-doctor"
 	install -Dm644 man/virtio-doctor.8 "$(DESTDIR)$(MANDIR)/man8/virtio-doctor.8"
+	install -Dm644 contrib/completion/virtio-doctor.bash "$(DESTDIR)$(BASHCOMPDIR)/virtio-doctor"
+	install -Dm644 contrib/completion/_virtio-doctor "$(DESTDIR)$(ZSHCOMPDIR)/_virtio-doctor"
 
 # Boot-time services: the binary's path substituted into the templates.
 install-openrc:
@@ -92,6 +97,7 @@ install-openrc-metrics:
 
 uninstall:
 	rm -f "$(DESTDIR)$(BINDIR)/virtio-doctor" "$(DESTDIR)$(MANDIR)/man8/virtio-doctor.8"
+	rm -f "$(DESTDIR)$(BASHCOMPDIR)/virtio-doctor" "$(DESTDIR)$(ZSHCOMPDIR)/_virtio-doctor"
 
 lint-man:
 	mandoc -Tlint -W warning man/virtio-doctor.8

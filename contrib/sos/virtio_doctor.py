@@ -23,6 +23,8 @@ class VirtioDoctor(Plugin, IndependentPlugin, DebianPlugin, UbuntuPlugin):
 
     def setup(self):
         vd = 'virtio-doctor'
+        # what the boot-time services bind (BIND_ARGS, bind_args)
+        self.add_copy_spec(['/etc/default/virtio-doctor', '/etc/conf.d/virtio-doctor'])
         # stdout only: the report stays one JSON document; warnings go to sos' log
         self.add_cmd_output('%s report -J' % vd, suggest_filename='report.json',
                             stderr=False)

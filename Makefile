@@ -6,6 +6,8 @@ BINDIR      ?= $(PREFIX)/bin
 MANDIR      ?= $(PREFIX)/share/man
 SYSCONFDIR  ?= /etc
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 PKG_CONFIG  ?= pkg-config
 
 # User-owned; never overridden below.
@@ -59,11 +61,15 @@ check: tests
 	./tests/run
 	tests/check-report-schema
 	tests/check-readme
+	tests/check-metrics ./virtio-doctor
+	tests/check-completion ./virtio-doctor
 
 install: virtio-doctor
 	install -Dm755 virtio-doctor "$(DESTDIR)$(BINDIR)/virtio-doctor"
 	install -Dm644 man/virtio-doctor.8 "$(DESTDIR)$(MANDIR)/man8/virtio-doctor.8"
 	install -Dm644 doc/report.schema.json "$(DESTDIR)$(PREFIX)/share/virtio-doctor/report.schema.json"
+	install -Dm644 contrib/completion/virtio-doctor.bash "$(DESTDIR)$(BASHCOMPDIR)/virtio-doctor"
+	install -Dm644 contrib/completion/_virtio-doctor "$(DESTDIR)$(ZSHCOMPDIR)/_virtio-doctor"
 
 # Boot-time services: the binary's path substituted into the templates.
 install-openrc:
@@ -78,10 +84,24 @@ install-systemd:
 	sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/virtio-doctor-bind.service \
 		> "$(DESTDIR)$(UNITDIR)/virtio-doctor-bind.service"
 	chmod 644 "$(DESTDIR)$(UNITDIR)/virtio-doctor-bind.service"
+	sed 's|@BINDIR@|$(BINDIR)|g' contrib/systemd/virtio-doctor-metrics.service \
+		> "$(DESTDIR)$(UNITDIR)/virtio-doctor-metrics.service"
+	chmod 644 "$(DESTDIR)$(UNITDIR)/virtio-doctor-metrics.service"
+	install -m644 contrib/systemd/virtio-doctor-metrics.timer "$(DESTDIR)$(UNITDIR)"
+
+# Metrics every 15 minutes on OpenRC: crond's /etc/periodic/15min (Alpine). Not part of
+# install-openrc: installing it turns it on.
+install-openrc-metrics:
+	install -d "$(DESTDIR)$(SYSCONFDIR)/periodic/15min"
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		contrib/openrc/virtio-doctor-metrics.periodic \
+		> "$(DESTDIR)$(SYSCONFDIR)/periodic/15min/virtio-doctor-metrics"
+	chmod 755 "$(DESTDIR)$(SYSCONFDIR)/periodic/15min/virtio-doctor-metrics"
 
 uninstall:
 	rm -f "$(DESTDIR)$(BINDIR)/virtio-doctor" "$(DESTDIR)$(MANDIR)/man8/virtio-doctor.8"
 	rm -f "$(DESTDIR)$(PREFIX)/share/virtio-doctor/report.schema.json"
+	rm -f "$(DESTDIR)$(BASHCOMPDIR)/virtio-doctor" "$(DESTDIR)$(ZSHCOMPDIR)/_virtio-doctor"
 
 lint-man:
 	mandoc -Tlint -W warning man/virtio-doctor.8
@@ -91,6 +111,9 @@ lint-contrib:
 	sh -n contrib/openrc/virtio-doctor.initd
 	sh -n contrib/openrc/virtio-doctor.confd
 	grep -q '^ExecStart=@BINDIR@/virtio-doctor bind' contrib/systemd/virtio-doctor-bind.service
+	sh -n contrib/openrc/virtio-doctor-metrics.periodic
+	grep -q '^ExecStart=@BINDIR@/virtio-doctor metrics --textfile' \
+		contrib/systemd/virtio-doctor-metrics.service
 
 # Debian 12: install what is missing (root), then build or test.
 deps:

@@ -12,7 +12,7 @@
 
 static const struct vd_cmd *const cmds[] = {
 	&vd_cmd_scan,	&vd_cmd_explain, &vd_cmd_check, &vd_cmd_snapshot,
-	&vd_cmd_report, &vd_cmd_decode,	 &vd_cmd_bind,
+	&vd_cmd_report, &vd_cmd_decode,	 &vd_cmd_bind,	&vd_cmd_metrics,
 };
 
 static void print_summary(FILE *out)

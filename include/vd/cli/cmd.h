@@ -63,7 +63,7 @@ struct vd_cmd {
 };
 
 extern const struct vd_cmd vd_cmd_scan, vd_cmd_explain, vd_cmd_check, vd_cmd_snapshot,
-	vd_cmd_report, vd_cmd_decode, vd_cmd_bind;
+	vd_cmd_report, vd_cmd_decode, vd_cmd_bind, vd_cmd_metrics;
 
 /*
  * Global options are accepted anywhere on the line, as util-linux tools accept theirs:

@@ -732,7 +732,8 @@ static void diagnose_virtio(const struct vd_device *d, const struct vd_dev_ev *d
 		       d->name);
 		return;
 	}
-	if (m->kconfig_val == 'm' || (se->kmod_index && m->looked_up)) {
+	/* a built-in driver is in no module tree: never 'not installed' */
+	if (!builtin && (m->kconfig_val == 'm' || (se->kmod_index && m->looked_up))) {
 		verdict(f, VD_V_VIRTIO_DRIVER_MISSING,
 			"%s is a module of this kernel but is not installed", t->driver);
 		if (!se->kmod_index)

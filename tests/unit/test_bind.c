@@ -601,6 +601,7 @@ static void fk_sleep(void *ctx, unsigned int ms)
 /* ---------------------------------------------------------------- harness */
 
 struct t {
+	char *dir; /* the copy of the fixture (t->k.root: its real path) */
 	struct fk k;
 	struct vd_bind_ops ops;
 	struct vd_sysfs *s;
@@ -609,27 +610,15 @@ struct t {
 	struct vd_bind_opts o;
 };
 
-static int copy_tree(const char *from, const char *to)
-{
-	/* cp -a keeps the relative links and modes; the fixtures hold nothing else */
-	char cmd[2 * PATH_MAX + 32];
-
-	snprintf(cmd, sizeof(cmd), "cp -a '%s/.' '%s/'", from, to);
-	return system(cmd);
-}
-
 static struct t *setup_fixture(const char *fixture)
 {
 	struct t *t = calloc(1, sizeof(*t));
-	char tmpl[] = "/tmp/vd-bind-XXXXXX", b[PATH_MAX];
 
 	assert_non_null(t);
-	assert_non_null(mkdtemp(tmpl));
-	assert_non_null(realpath(tmpl, t->k.root));
+	t->dir = vd_test_copy_fixture(fixture);
+	assert_non_null(realpath(t->dir, t->k.root));
 	/* rule zero: the tree we write into is never the real one */
 	assert_true(strncmp(t->k.root, "/sys", 4) != 0 && strcmp(t->k.root, "/") != 0);
-	snprintf(b, sizeof(b), "%s/tests/fixtures/%s", VD_SRCDIR, fixture);
-	assert_int_equal(copy_tree(b, t->k.root), 0);
 	t->k.cid = 3;
 	t->ops = (struct vd_bind_ops){ fk_write, fk_load, fk_cid, fk_now, fk_sleep, &t->k };
 	return t;
@@ -662,7 +651,7 @@ static void teardown_t(struct t *t)
 {
 	vd_model_done(&t->m);
 	vd_sysfs_free(t->s);
-	rm_rf(t->k.root);
+	vd_test_remove_copy(t->dir);
 	free(t);
 }
 

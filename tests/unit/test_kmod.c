@@ -184,22 +184,14 @@ static void test_cmdline_blacklist(void **state)
 /* cp -a the fixture, then add a modprobe.d file: blacklist and install override */
 static void test_modprobe_d(void **state)
 {
-	char root[] = "/tmp/vd-kmod-XXXXXX", cmd[700], path[512];
+	char *root = vd_test_copy_fixture("qemu-6.1-mixed");
 	struct vd_module_info info[2], m;
 	struct ctx t;
 	size_t n;
-	FILE *f;
 
-	assert_non_null(mkdtemp(root));
-	snprintf(cmd, sizeof(cmd), "cp -a '%s/.' '%s/'", VD_FIXTURE("qemu-6.1-mixed"), root);
-	assert_int_equal(system(cmd), 0);
-	snprintf(path, sizeof(path), "%s/etc/modprobe.d/test.conf", root);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("# test\nblacklist vmw_vsock_virtio_transport\ninstall virtio_rng /bin/false\n"
-	      "this line is garbage and libkmod must not print about it\n",
-	      f);
-	assert_int_equal(fclose(f), 0);
+	vd_test_put(root, "etc/modprobe.d/test.conf",
+		    "# test\nblacklist vmw_vsock_virtio_transport\ninstall virtio_rng /bin/false\n"
+		    "this line is garbage and libkmod must not print about it\n");
 
 	t = open_root(root, NULL);
 	assert_true(vd_kmod_has_index(t.k));
@@ -225,10 +217,7 @@ static void test_modprobe_d(void **state)
 	/* still a tree: loading is refused before libkmod is asked */
 	assert_int_equal(vd_kmod_load(t.k, "vmw_vsock_virtio_transport", true, true), -EXDEV);
 	close_root(&t);
-
-	assert_int_equal(strncmp(root, "/tmp/vd-kmod-", 13), 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
+	vd_test_remove_copy(root);
 }
 
 /* A relative root: libkmod makes its directory absolute, our paths stay root-relative. */

@@ -64,6 +64,11 @@ check: tests
 	tests/check-metrics ./virtio-doctor
 	tests/check-completion ./virtio-doctor
 
+# One-line bugs from tests/mutants.txt, one at a time: at least 90% must make a test fail.
+# Slow (a rebuild and the suite per mutant), so not part of check.
+mutate:
+	tests/mutate
+
 install: virtio-doctor
 	install -Dm755 virtio-doctor "$(DESTDIR)$(BINDIR)/virtio-doctor"
 	install -Dm644 man/virtio-doctor.8 "$(DESTDIR)$(MANDIR)/man8/virtio-doctor.8"
@@ -133,7 +138,8 @@ check-qemu: virtio-doctor-static
 clean:
 	rm -f virtio-doctor libvd.a src/*/*.o src/*/*.d tests/unit/*.o tests/unit/*.d $(TEST_BINS)
 
-.PHONY: all tests check check-all check-all-steps check-qemu lint-contrib install uninstall clean lint-man deps deps-test
+
+.PHONY: all tests check mutate check-all check-all-steps check-qemu lint-contrib install uninstall clean lint-man deps deps-test
 .SECONDARY: $(TEST_SRCS:.c=.o)
 
 -include $(wildcard src/*/*.d tests/unit/*.d)

@@ -191,7 +191,8 @@ static bool module_decides(const struct vd_device *d, const struct vd_mod_ev *m,
 		       d->name);
 		return true;
 	}
-	if (m->kconfig_val == 'm' || (se->kmod_index && m->looked_up)) {
+	/* a built-in driver is in no module tree: never 'not installed' */
+	if (!builtin && (m->kconfig_val == 'm' || (se->kmod_index && m->looked_up))) {
 		verdict(f, VD_V_VIRTIO_DRIVER_MISSING,
 			"%s is a module of this kernel but is not installed", t->driver);
 		if (!se->kmod_index)

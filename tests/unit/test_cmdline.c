@@ -1,18 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virtio-doctor -- tests: kernel command line parsing */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "vd/facts/cmdline.h"
+#include "vd_test.h"
 
-#define FIXTURE(name) VD_SRCDIR "/tests/fixtures/" name
+#include "vd/facts/cmdline.h"
 
 static struct vd_cmdline *parse(const char *text)
 {
@@ -159,7 +153,7 @@ static void test_fixture_firecracker(void **state)
 	struct vd_sysfs *s = NULL;
 	struct vd_cmdline *c = NULL;
 
-	assert_int_equal(vd_sysfs_open(FIXTURE("firecracker-6.18"), &s), 0);
+	assert_int_equal(vd_sysfs_open(VD_FIXTURE("firecracker-6.18"), &s), 0);
 	assert_int_equal(vd_cmdline_load(s, &c), 0);
 	assert_true(vd_cmdline_has(c, "nomodule"));
 	assert_true(vd_cmdline_list_has(c, "mitigations", "no_guest_host"));
@@ -178,7 +172,7 @@ static void test_fixture_qemu(void **state)
 	struct vd_sysfs *s = NULL;
 	struct vd_cmdline *c = NULL;
 
-	assert_int_equal(vd_sysfs_open(FIXTURE("qemu-6.1-mixed"), &s), 0);
+	assert_int_equal(vd_sysfs_open(VD_FIXTURE("qemu-6.1-mixed"), &s), 0);
 	assert_int_equal(vd_cmdline_load(s, &c), 0);
 	assert_string_equal(vd_cmdline_value(c, "panic"), "-1");
 	assert_string_equal(vd_cmdline_value(c, "rdinit"), "/init");
@@ -188,7 +182,7 @@ static void test_fixture_qemu(void **state)
 	vd_sysfs_free(s);
 
 	/* no proc/cmdline in the tree */
-	assert_int_equal(vd_sysfs_open(FIXTURE("qemu-6.1-mixed/sys"), &s), 0);
+	assert_int_equal(vd_sysfs_open(VD_FIXTURE("qemu-6.1-mixed/sys"), &s), 0);
 	assert_int_equal(vd_cmdline_load(s, &c), -ENOENT);
 	vd_sysfs_free(s);
 }

@@ -1,11 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virtio-doctor -- tests: kernel configuration parsing and loading */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,9 +10,9 @@
 
 #include <zlib.h>
 
-#include "vd/facts/kconfig.h"
+#include "vd_test.h"
 
-#define FIXTURE(name) VD_SRCDIR "/tests/fixtures/" name
+#include "vd/facts/kconfig.h"
 
 static struct vd_kconfig *parse(const char *text)
 {
@@ -126,7 +120,7 @@ static void test_load_firecracker(void **state)
 	struct vd_kconfig *k = NULL;
 	char source[64] = "";
 
-	assert_int_equal(vd_sysfs_open(FIXTURE("firecracker-6.18"), &s), 0);
+	assert_int_equal(vd_sysfs_open(VD_FIXTURE("firecracker-6.18"), &s), 0);
 	assert_int_equal(vd_kconfig_load(s, &k, source, sizeof(source)), 0);
 	assert_string_equal(source, "proc/config.gz");
 	assert_int_equal(vd_kconfig_get(k, "PCI"), 'y');
@@ -144,7 +138,7 @@ static void test_load_qemu(void **state)
 	struct vd_kconfig *k = NULL;
 	char source[64] = "";
 
-	assert_int_equal(vd_sysfs_open(FIXTURE("qemu-6.1-mixed"), &s), 0);
+	assert_int_equal(vd_sysfs_open(VD_FIXTURE("qemu-6.1-mixed"), &s), 0);
 	assert_int_equal(vd_kconfig_load(s, &k, source, sizeof(source)), 0);
 	assert_string_equal(source, "boot/config-6.1.0-56-amd64");
 	assert_int_equal(vd_kconfig_get(k, "VIRTIO_PCI"), 'm');
@@ -164,46 +158,19 @@ static void test_load_nothing(void **state)
 	struct vd_kconfig *k = NULL;
 
 	/* a tree without proc/ at all */
-	assert_int_equal(vd_sysfs_open(FIXTURE("qemu-6.1-mixed/sys"), &s), 0);
+	assert_int_equal(vd_sysfs_open(VD_FIXTURE("qemu-6.1-mixed/sys"), &s), 0);
 	assert_int_equal(vd_kconfig_load(s, &k, NULL, 0), -ENOENT);
 	vd_sysfs_free(s);
 }
 
 /* ---- temp roots with a handmade config.gz ---- */
 
-static void write_file(const char *dir, const char *name, const void *data, size_t len)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
 static void make_dirs(const char *root)
 {
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/proc", root);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s/proc/sys", root);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s/proc/sys/kernel", root);
-	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(path, sizeof(path), "%s/boot", root);
-	assert_int_equal(mkdir(path, 0755), 0);
-}
-
-static void cleanup_root(const char *root)
-{
-	char cmd[600];
-
-	assert_int_equal(strncmp(root, "/tmp/vd-kconfig-", 16), 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
+	vd_test_mkdir(root, "proc");
+	vd_test_mkdir(root, "proc/sys");
+	vd_test_mkdir(root, "proc/sys/kernel");
+	vd_test_mkdir(root, "boot");
 }
 
 /* gzip-compress text into a malloc'ed buffer */
@@ -230,77 +197,75 @@ static void test_load_truncated_gzip(void **state)
 {
 	static const char text[] = "CONFIG_PCI=y\nCONFIG_VIRTIO_PCI=y\n# CONFIG_VIRTIO_MMIO is "
 				   "not set\nCONFIG_VSOCKETS=m\n";
-	char root[] = "/tmp/vd-kconfig-XXXXXX";
+	char *root = vd_test_tmpdir();
 	struct vd_sysfs *s = NULL;
 	struct vd_kconfig *k = NULL;
 	char source[64];
 	unsigned char *gz;
 	size_t gz_len;
 
-	assert_non_null(mkdtemp(root));
 	make_dirs(root);
 	gz = gzip_buf(text, sizeof(text) - 1, &gz_len);
 	assert_int_equal(vd_sysfs_open(root, &s), 0);
 
 	/* whole: parsed from memory */
-	write_file(root, "proc/config.gz", gz, gz_len);
+	vd_test_write(root, "proc/config.gz", gz, gz_len);
 	assert_int_equal(vd_kconfig_load(s, &k, source, sizeof(source)), 0);
 	assert_int_equal(vd_kconfig_get(k, "VSOCKETS"), 'm');
 	vd_kconfig_free(k);
 
 	/* cut short: an error, not a partial config */
-	write_file(root, "proc/config.gz", gz, gz_len / 2);
+	vd_test_write(root, "proc/config.gz", gz, gz_len / 2);
 	assert_int_equal(vd_kconfig_load(s, &k, NULL, 0), -EBADMSG);
 	/* without its trailer (CRC and size) only */
-	write_file(root, "proc/config.gz", gz, gz_len - 4);
+	vd_test_write(root, "proc/config.gz", gz, gz_len - 4);
 	assert_int_equal(vd_kconfig_load(s, &k, NULL, 0), -EBADMSG);
 	/* not gzip at all */
-	write_file(root, "proc/config.gz", text, sizeof(text) - 1);
+	vd_test_write(root, "proc/config.gz", text, sizeof(text) - 1);
 	assert_int_equal(vd_kconfig_load(s, &k, NULL, 0), -EBADMSG);
 	/* empty */
-	write_file(root, "proc/config.gz", "", 0);
+	vd_test_write(root, "proc/config.gz", "", 0);
 	assert_int_equal(vd_kconfig_load(s, &k, NULL, 0), -EBADMSG);
 
 	/* a broken config.gz with a usable boot/config-RELEASE: the latter is used */
-	write_file(root, "proc/sys/kernel/osrelease", "6.1.0-test\n", 11);
-	write_file(root, "boot/config-6.1.0-test", "CONFIG_VIRTIO_PCI=m\n", 20);
+	vd_test_write(root, "proc/sys/kernel/osrelease", "6.1.0-test\n", 11);
+	vd_test_write(root, "boot/config-6.1.0-test", "CONFIG_VIRTIO_PCI=m\n", 20);
 	assert_int_equal(vd_kconfig_load(s, &k, source, sizeof(source)), 0);
 	assert_string_equal(source, "boot/config-6.1.0-test");
 	assert_int_equal(vd_kconfig_get(k, "VIRTIO_PCI"), 'm');
 	vd_kconfig_free(k);
 
 	/* a release that tries to leave boot/ is refused */
-	write_file(root, "proc/sys/kernel/osrelease", "../etc/x\n", 9);
+	vd_test_write(root, "proc/sys/kernel/osrelease", "../etc/x\n", 9);
 	assert_int_equal(vd_kconfig_load(s, &k, NULL, 0), -EBADMSG);
 
 	vd_sysfs_free(s);
 	free(gz);
-	cleanup_root(root);
+	vd_test_remove_copy(root);
 }
 
 /* A gzip bomb: more than 8 MiB of text is refused, not inflated without end. */
 static void test_load_too_big(void **state)
 {
-	char root[] = "/tmp/vd-kconfig-XXXXXX";
+	char *root = vd_test_tmpdir();
 	size_t len = (size_t)9 * 1024 * 1024, gz_len;
 	struct vd_sysfs *s = NULL;
 	struct vd_kconfig *k = NULL;
 	unsigned char *gz;
 	char *text;
 
-	assert_non_null(mkdtemp(root));
 	make_dirs(root);
 	text = malloc(len);
 	assert_non_null(text);
 	memset(text, '#', len);
 	gz = gzip_buf(text, len, &gz_len);
-	write_file(root, "proc/config.gz", gz, gz_len);
+	vd_test_write(root, "proc/config.gz", gz, gz_len);
 	assert_int_equal(vd_sysfs_open(root, &s), 0);
 	assert_int_equal(vd_kconfig_load(s, &k, NULL, 0), -EFBIG);
 	vd_sysfs_free(s);
 	free(gz);
 	free(text);
-	cleanup_root(root);
+	vd_test_remove_copy(root);
 }
 
 /* This machine: reading /proc/config.gz is harmless when it exists. */

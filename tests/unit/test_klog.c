@@ -1,11 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virtio-doctor -- tests: kernel log recognition and loading */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vd/facts/klog.h"
+#include "vd_test.h"
 
-#define FIXTURE(name) VD_SRCDIR "/tests/fixtures/" name
+#include "vd/facts/klog.h"
 
 struct want {
 	const char *msg;
@@ -274,7 +268,7 @@ static void test_fixture_qemu_mixed(void **state)
 	struct vd_sysfs *s = NULL;
 	struct vd_klog k = { 0 };
 
-	assert_int_equal(vd_sysfs_open(FIXTURE("qemu-6.1-mixed"), &s), 0);
+	assert_int_equal(vd_sysfs_open(VD_FIXTURE("qemu-6.1-mixed"), &s), 0);
 	assert_int_equal(vd_klog_load(s, NULL, &k), 0);
 	assert_string_equal(k.source, "kmsg.txt");
 	assert_int_equal(k.n, 366);
@@ -292,7 +286,7 @@ static void test_fixture_firecracker(void **state)
 	struct vd_sysfs *s = NULL;
 	struct vd_klog k = { 0 };
 
-	assert_int_equal(vd_sysfs_open(FIXTURE("firecracker-6.18"), &s), 0);
+	assert_int_equal(vd_sysfs_open(VD_FIXTURE("firecracker-6.18"), &s), 0);
 	assert_int_equal(vd_klog_load(s, NULL, &k), 0);
 	assert_int_equal(k.n, 327);
 	/* the five devices were enabled by virtio-pci: the probe ran */
@@ -310,7 +304,7 @@ static void test_fixture_qemu_vsock(void **state)
 	struct vd_klog k = { 0 };
 	size_t recognised = 0;
 
-	assert_int_equal(vd_sysfs_open(FIXTURE("qemu-6.1-vsock"), &s), 0);
+	assert_int_equal(vd_sysfs_open(VD_FIXTURE("qemu-6.1-vsock"), &s), 0);
 	assert_int_equal(vd_klog_load(s, NULL, &k), 0);
 	assert_int_equal(k.n, 352);
 	for (int kind = 1; kind < _VD_KLOG_KIND_MAX; kind++)
@@ -320,40 +314,14 @@ static void test_fixture_qemu_vsock(void **state)
 	vd_klog_done(&k);
 
 	/* the same log named explicitly, as "--kmsg FILE" does */
-	assert_int_equal(vd_klog_load(s, FIXTURE("qemu-6.1-vsock/kmsg.txt"), &k), 0);
+	assert_int_equal(vd_klog_load(s, VD_FIXTURE("qemu-6.1-vsock/kmsg.txt"), &k), 0);
 	assert_int_equal(k.n, 352);
-	assert_string_equal(k.source, FIXTURE("qemu-6.1-vsock/kmsg.txt"));
+	assert_string_equal(k.source, VD_FIXTURE("qemu-6.1-vsock/kmsg.txt"));
 	vd_klog_done(&k);
 	vd_sysfs_free(s);
 }
 
 /* ---- temp roots ---- */
-
-static void make_root(char *root)
-{
-	assert_non_null(mkdtemp(root));
-}
-
-static void write_file(const char *root, const char *name, const char *data, size_t len)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void cleanup_root(const char *root)
-{
-	char cmd[600];
-
-	assert_int_equal(strncmp(root, "/tmp/vd-klog-", 13), 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
-}
 
 /* every message kind, both kernels' wordings, in a dmesg text between noise lines */
 static void test_saved_text(void **state)
@@ -377,12 +345,11 @@ static void test_saved_text(void **state)
 		"VIRTIO_F_ACCESS_PLATFORM\n"
 		"virtio-pci 0000:00:07.0: enabling device (0000 -> 0002)\r\n"
 		"[    1.9] serial8250: ttyS0 at I/O 0x3f8 (irq = 4, base_baud = 115200)";
-	char root[] = "/tmp/vd-klog-XXXXXX";
+	char *root = vd_test_tmpdir();
 	struct vd_sysfs *s = NULL;
 	struct vd_klog k = { 0 };
 
-	make_root(root);
-	write_file(root, "kmsg.txt", text, sizeof(text) - 1);
+	vd_test_write(root, "kmsg.txt", text, sizeof(text) - 1);
 	assert_int_equal(vd_sysfs_open(root, &s), 0);
 	assert_int_equal(vd_klog_load(s, NULL, &k), 0);
 	assert_int_equal(k.n, 13);
@@ -404,7 +371,7 @@ static void test_saved_text(void **state)
 	assert_int_equal(count_kind(&k, VD_KLOG_ENABLING_DEVICE, "0000:00:07.0"), 1);
 	vd_klog_done(&k);
 	vd_sysfs_free(s);
-	cleanup_root(root);
+	vd_test_remove_copy(root);
 }
 
 /* a saved copy of /dev/kmsg: records with dictionary continuation lines */
@@ -418,12 +385,11 @@ static void test_saved_kmsg_records(void **state)
 		" DEVICE=+pci:0000:00:05.0\n"
 		"6,513,323540,c;virtio-pci 0000:00:05.0: virtio_pci: leaving for legacy driver\n"
 		" SUBSYSTEM=pci\n";
-	char root[] = "/tmp/vd-klog-XXXXXX";
+	char *root = vd_test_tmpdir();
 	struct vd_sysfs *s = NULL;
 	struct vd_klog k = { 0 };
 
-	make_root(root);
-	write_file(root, "kmsg.txt", text, sizeof(text) - 1);
+	vd_test_write(root, "kmsg.txt", text, sizeof(text) - 1);
 	assert_int_equal(vd_sysfs_open(root, &s), 0);
 	assert_int_equal(vd_klog_load(s, NULL, &k), 0);
 	assert_int_equal(k.n, 3);
@@ -432,20 +398,19 @@ static void test_saved_kmsg_records(void **state)
 	assert_int_equal(count_kind(&k, VD_KLOG_LEAVING_LEGACY, "0000:00:05.0"), 1);
 	vd_klog_done(&k);
 	vd_sysfs_free(s);
-	cleanup_root(root);
+	vd_test_remove_copy(root);
 }
 
 /* a 100 KiB line is cut to 4 KiB, and the lines around it survive */
 static void test_long_line(void **state)
 {
 	size_t big = 100 * 1024, len = 0;
-	char root[] = "/tmp/vd-klog-XXXXXX";
+	char *root = vd_test_tmpdir();
 	struct vd_sysfs *s = NULL;
 	struct vd_klog k = { 0 };
 	char *text = malloc(big + 256);
 
 	assert_non_null(text);
-	make_root(root);
 	len += (size_t)sprintf(text + len, "[    0.1] first\n[    0.2] ");
 	memset(text + len, 'x', big);
 	len += big;
@@ -453,7 +418,7 @@ static void test_long_line(void **state)
 	memcpy(text + len - big + 4094, "\xc3\xa9", 2);
 	len += (size_t)sprintf(text + len, "\n[    0.3] virtio-pci: probe of 0000:00:04.0 failed "
 					   "with error -22\n");
-	write_file(root, "kmsg.txt", text, len);
+	vd_test_write(root, "kmsg.txt", text, len);
 	assert_int_equal(vd_sysfs_open(root, &s), 0);
 	assert_int_equal(vd_klog_load(s, NULL, &k), 0);
 	assert_int_equal(k.n, 3);
@@ -465,17 +430,16 @@ static void test_long_line(void **state)
 	vd_klog_done(&k);
 	vd_sysfs_free(s);
 	free(text);
-	cleanup_root(root);
+	vd_test_remove_copy(root);
 }
 
 /* FIFOs must never block: not as kmsg.txt, not as dev/kmsg, not as --kmsg FILE */
 static void test_fifo(void **state)
 {
-	char root[] = "/tmp/vd-klog-XXXXXX", path[256];
+	char *root = vd_test_tmpdir(), path[256];
 	struct vd_sysfs *s = NULL;
 	struct vd_klog k = { 0 };
 
-	make_root(root);
 	assert_int_equal(vd_sysfs_open(root, &s), 0);
 
 	snprintf(path, sizeof(path), "%s/kmsg.txt", root);
@@ -490,7 +454,7 @@ static void test_fifo(void **state)
 	assert_int_equal(mkfifo(path, 0600), 0);
 	snprintf(path, sizeof(path), "%s/kmsg.txt", root);
 	assert_int_equal(unlink(path), 0);
-	write_file(root, "kmsg.txt", "[ 1.0] hello\n", 13);
+	vd_test_write(root, "kmsg.txt", "[ 1.0] hello\n", 13);
 	assert_int_equal(vd_klog_load(s, NULL, &k), 0);
 	assert_string_equal(k.source, "kmsg.txt");
 	assert_int_equal(k.n, 1);
@@ -500,23 +464,22 @@ static void test_fifo(void **state)
 	/* a directory given as the file */
 	assert_int_equal(vd_klog_load(s, root, &k), -EISDIR);
 	vd_sysfs_free(s);
-	cleanup_root(root);
+	vd_test_remove_copy(root);
 }
 
 static void test_missing(void **state)
 {
-	char root[] = "/tmp/vd-klog-XXXXXX", cwd[512], rel[600];
+	char *root = vd_test_tmpdir(), cwd[512], rel[600];
 	struct vd_sysfs *s = NULL;
 	struct vd_klog k = { 0 };
 
-	make_root(root);
 	assert_int_equal(vd_sysfs_open(root, &s), 0);
 	assert_int_equal(vd_klog_load(s, NULL, &k), -ENOENT);
 	assert_int_equal(vd_klog_load(s, "/nonexistent/dmesg.txt", &k), -ENOENT);
 	assert_int_equal(vd_klog_load(s, NULL, NULL), -EINVAL);
 
 	/* a relative --kmsg FILE is relative to the working directory, not the root */
-	write_file(root, "saved.txt", "[ 2.0] relative\n", 16);
+	vd_test_write(root, "saved.txt", "[ 2.0] relative\n", 16);
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	assert_int_equal(chdir(root), 0);
 	snprintf(rel, sizeof(rel), "saved.txt");
@@ -527,7 +490,7 @@ static void test_missing(void **state)
 	assert_int_equal(chdir(cwd), 0);
 
 	vd_sysfs_free(s);
-	cleanup_root(root);
+	vd_test_remove_copy(root);
 }
 
 /* This machine: reading /dev/kmsg is harmless; it needs root or CAP_SYSLOG. */

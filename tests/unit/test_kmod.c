@@ -1,11 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virtio-doctor -- tests: module facts, libkmod live and our readers under a tree (never loads anything) */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vd/facts/kmod.h"
+#include "vd_test.h"
 
-#define FIXTURE(name) VD_SRCDIR "/tests/fixtures/" name
+#include "vd/facts/kmod.h"
 
 struct ctx {
 	struct vd_sysfs *s;
@@ -52,7 +46,7 @@ static bool ends_with(const char *s, const char *suffix)
 
 static void test_no_index(void **state)
 {
-	struct ctx t = open_root(FIXTURE("firecracker-6.18"), NULL);
+	struct ctx t = open_root(VD_FIXTURE("firecracker-6.18"), NULL);
 	struct vd_module_info info[4], m;
 	size_t n = 99;
 
@@ -96,7 +90,7 @@ static void test_no_index(void **state)
 
 static void test_index_lookup(void **state)
 {
-	struct ctx t = open_root(FIXTURE("qemu-6.1-mixed"), NULL);
+	struct ctx t = open_root(VD_FIXTURE("qemu-6.1-mixed"), NULL);
 	struct vd_module_info info[4];
 	size_t n = 0;
 
@@ -144,7 +138,7 @@ static void test_index_lookup(void **state)
 
 static void test_index_module(void **state)
 {
-	struct ctx t = open_root(FIXTURE("qemu-6.1-mixed"), NULL);
+	struct ctx t = open_root(VD_FIXTURE("qemu-6.1-mixed"), NULL);
 	struct vd_module_info m;
 
 	assert_int_equal(vd_kmod_module(t.k, "virtio_pci", &m), 0);
@@ -170,7 +164,7 @@ static void test_index_module(void **state)
 
 static void test_cmdline_blacklist(void **state)
 {
-	struct ctx t = open_root(FIXTURE("qemu-6.1-mixed"),
+	struct ctx t = open_root(VD_FIXTURE("qemu-6.1-mixed"),
 				 "quiet module_blacklist=virtio-pci,foo "
 				 "modprobe.blacklist=vmw_vsock_virtio_transport -- virtio_net");
 	struct vd_module_info info[2], m;
@@ -190,22 +184,14 @@ static void test_cmdline_blacklist(void **state)
 /* cp -a the fixture, then add a modprobe.d file: blacklist and install override */
 static void test_modprobe_d(void **state)
 {
-	char root[] = "/tmp/vd-kmod-XXXXXX", cmd[700], path[512];
+	char *root = vd_test_copy_fixture("qemu-6.1-mixed");
 	struct vd_module_info info[2], m;
 	struct ctx t;
 	size_t n;
-	FILE *f;
 
-	assert_non_null(mkdtemp(root));
-	snprintf(cmd, sizeof(cmd), "cp -a '%s/.' '%s/'", FIXTURE("qemu-6.1-mixed"), root);
-	assert_int_equal(system(cmd), 0);
-	snprintf(path, sizeof(path), "%s/etc/modprobe.d/test.conf", root);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("# test\nblacklist vmw_vsock_virtio_transport\ninstall virtio_rng /bin/false\n"
-	      "this line is garbage and libkmod must not print about it\n",
-	      f);
-	assert_int_equal(fclose(f), 0);
+	vd_test_put(root, "etc/modprobe.d/test.conf",
+		    "# test\nblacklist vmw_vsock_virtio_transport\ninstall virtio_rng /bin/false\n"
+		    "this line is garbage and libkmod must not print about it\n");
 
 	t = open_root(root, NULL);
 	assert_true(vd_kmod_has_index(t.k));
@@ -231,10 +217,7 @@ static void test_modprobe_d(void **state)
 	/* still a tree: loading is refused before libkmod is asked */
 	assert_int_equal(vd_kmod_load(t.k, "vmw_vsock_virtio_transport", true, true), -EXDEV);
 	close_root(&t);
-
-	assert_int_equal(strncmp(root, "/tmp/vd-kmod-", 13), 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
+	vd_test_remove_copy(root);
 }
 
 /* A relative root: libkmod makes its directory absolute, our paths stay root-relative. */
@@ -259,7 +242,7 @@ static void test_relative_root(void **state)
 /* A tree without proc/sys/kernel/osrelease: no release, no index, still usable. */
 static void test_no_release(void **state)
 {
-	struct ctx t = open_root(FIXTURE("qemu-6.1-mixed/sys"), NULL);
+	struct ctx t = open_root(VD_FIXTURE("qemu-6.1-mixed/sys"), NULL);
 	struct vd_module_info m;
 	size_t n = 7;
 

@@ -2,6 +2,7 @@
 /* virtio-doctor tests -- the device model on real and derived sysfs captures */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vd_test.h"
 
@@ -327,6 +328,37 @@ static void test_symlink_loop(void **state)
 	vd_model_done(&m);
 }
 
+/*
+ * A driver "link" that is a regular file: unbound, as a dangling link is, but with a
+ * warning naming the file; only a missing link is a quiet "no driver".
+ */
+static void test_driver_not_a_link(void **state)
+{
+	char *dir = vd_test_copy_fixture("firecracker-6.18"), path[PATH_MAX];
+	struct vd_model m;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/sys/devices/pci0000:00/0000:00:04.0/driver", dir);
+	assert_int_equal(unlink(path), 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("virtio-pci\n", f);
+	fclose(f);
+	scan_fixture(dir, NULL, &m);
+	assert_true(has_warning(&m, "0000:00:04.0/driver'"));
+	assert_int_equal(m.warnings.n, 1);
+	assert_int_equal(m.dev[3].state, VD_STATE_UNBOUND);
+	vd_model_done(&m);
+	/* removed: now it is unbound, and quietly so */
+	assert_int_equal(unlink(path), 0);
+	scan_fixture(dir, NULL, &m);
+	assert_int_equal(m.dev[3].state, VD_STATE_UNBOUND);
+	assert_int_equal(m.warnings.n, 0);
+	vd_model_done(&m);
+	vd_test_remove_copy(dir);
+}
+
 static void test_nothing_to_read(void **state)
 {
 	struct vd_sysfs *s;
@@ -397,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_mmio_virt),
 		cmocka_unit_test(test_broken_attrs),
 		cmocka_unit_test(test_symlink_loop),
+		cmocka_unit_test(test_driver_not_a_link),
 		cmocka_unit_test(test_nothing_to_read),
 		cmocka_unit_test(test_evaluate_pure),
 	};

@@ -23,39 +23,11 @@
 #include "vd/base/sysfs.h"
 
 struct tree {
-	char root[64];
-	char outside[64];
+	char *root;
+	char *outside;
 	/* the same root twice: openat2() where the kernel has it, and the fallback walk */
 	struct vd_sysfs *s, *fb;
 };
-
-static void put(const char *root, const char *rel, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void mk(const char *root, const char *rel)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	assert_int_equal(mkdir(path, 0755), 0);
-}
-
-static void ln(const char *root, const char *target, const char *rel)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	assert_int_equal(symlink(target, path), 0);
-}
 
 /*
  * sys/l: links for the confinement cases. The outside directory holds "other" with
@@ -66,48 +38,48 @@ static void setup_links(struct tree *t)
 {
 	char path[256], target[256];
 
-	put(t->outside, "other", "outside\n");
-	mk(t->root, "tmp");
-	mk(t->root, t->outside + 1);
+	vd_test_put(t->outside, "other", "outside\n");
+	vd_test_mkdir(t->root, "tmp");
+	vd_test_mkdir(t->root, t->outside + 1);
 	snprintf(path, sizeof(path), "%s/other", t->outside + 1);
-	put(t->root, path, "mirror\n");
+	vd_test_put(t->root, path, "mirror\n");
 	/* the same pair for writes */
-	put(t->outside, "wmirror", "outside\n");
+	vd_test_put(t->outside, "wmirror", "outside\n");
 	snprintf(path, sizeof(path), "%s/wmirror", t->outside + 1);
-	put(t->root, path, "mirror\n");
-	mk(t->root, "sys/l");
+	vd_test_put(t->root, path, "mirror\n");
+	vd_test_mkdir(t->root, "sys/l");
 	snprintf(target, sizeof(target), "%s/other", t->outside);
-	ln(t->root, target, "sys/l/abs-other");
-	ln(t->root, t->outside, "sys/l/abs-dir");
+	vd_test_symlink(t->root, target, "sys/l/abs-other");
+	vd_test_symlink(t->root, t->outside, "sys/l/abs-dir");
 	snprintf(target, sizeof(target), "%s/wmirror", t->outside);
-	ln(t->root, target, "sys/l/abs-w");
+	vd_test_symlink(t->root, target, "sys/l/abs-w");
 	snprintf(target, sizeof(target), "../../../../../../../..%s/other", t->outside);
-	ln(t->root, target, "sys/l/climb-other");
+	vd_test_symlink(t->root, target, "sys/l/climb-other");
 	/* a chain: relative, absolute, relative */
-	ln(t->root, "b", "sys/l/a");
-	ln(t->root, "/sys/l/c", "sys/l/b");
-	ln(t->root, "../devices/dev0/vendor", "sys/l/c");
-	ln(t->root, "../devices/dev0", "sys/l/devdir");
-	ln(t->root, "../devices/dev0/vendor", "sys/l/file");
-	ln(t->root, "../bus/drivers/drv/bind", "sys/l/bind");
-	ln(t->root, "pong", "sys/l/ping");
-	ln(t->root, "ping", "sys/l/pong");
-	ln(t->root, "/", "sys/l/slash");
+	vd_test_symlink(t->root, "b", "sys/l/a");
+	vd_test_symlink(t->root, "/sys/l/c", "sys/l/b");
+	vd_test_symlink(t->root, "../devices/dev0/vendor", "sys/l/c");
+	vd_test_symlink(t->root, "../devices/dev0", "sys/l/devdir");
+	vd_test_symlink(t->root, "../devices/dev0/vendor", "sys/l/file");
+	vd_test_symlink(t->root, "../bus/drivers/drv/bind", "sys/l/bind");
+	vd_test_symlink(t->root, "pong", "sys/l/ping");
+	vd_test_symlink(t->root, "ping", "sys/l/pong");
+	vd_test_symlink(t->root, "/", "sys/l/slash");
 	/* 24 directories deep, more than the walk keeps without allocating */
 	snprintf(path, sizeof(path), "sys/deep");
 	for (int i = 0; i < 24; i++) {
-		mk(t->root, path);
+		vd_test_mkdir(t->root, path);
 		strcat(path, "/d");
 	}
-	mk(t->root, path);
+	vd_test_mkdir(t->root, path);
 	strcat(path, "/up");
 	target[0] = '\0';
 	for (int i = 0; i < 30; i++)
 		strcat(target, "../");
 	strcat(target, "secret");
-	ln(t->root, target, path);
+	vd_test_symlink(t->root, target, path);
 	/* sys/chain/N -> N+1 ... 40 -> vendor: from 1, 40 links; from 0, 41 */
-	mk(t->root, "sys/chain");
+	vd_test_mkdir(t->root, "sys/chain");
 	for (int i = 0; i <= 40; i++) {
 		char name[64];
 
@@ -116,7 +88,7 @@ static void setup_links(struct tree *t)
 			snprintf(target, sizeof(target), "../devices/dev0/vendor");
 		else
 			snprintf(target, sizeof(target), "%d", i + 1);
-		ln(t->root, target, name);
+		vd_test_symlink(t->root, target, name);
 	}
 }
 
@@ -125,36 +97,35 @@ static int setup(void **state)
 	struct tree *t = calloc(1, sizeof(*t));
 	char big[5000];
 
-	strcpy(t->root, "/tmp/vd-sysfs-XXXXXX");
-	strcpy(t->outside, "/tmp/vd-outside-XXXXXX");
-	if (!mkdtemp(t->root) || !mkdtemp(t->outside))
-		return -1;
-	put(t->outside, "secret", "outside\n");
-	mk(t->root, "sys");
-	mk(t->root, "sys/devices");
-	mk(t->root, "sys/devices/dev0");
-	put(t->root, "sys/devices/dev0/vendor", "0x1af4\n");
-	put(t->root, "sys/devices/dev0/twolines", "a\n\n");
-	put(t->root, "sys/devices/dev0/exact", "");
+	t->root = vd_test_tmpdir();
+	t->outside = vd_test_tmpdir();
+	vd_test_put(t->outside, "secret", "outside\n");
+	vd_test_mkdir(t->root, "sys");
+	vd_test_mkdir(t->root, "sys/devices");
+	vd_test_mkdir(t->root, "sys/devices/dev0");
+	vd_test_put(t->root, "sys/devices/dev0/vendor", "0x1af4\n");
+	vd_test_put(t->root, "sys/devices/dev0/twolines", "a\n\n");
+	vd_test_put(t->root, "sys/devices/dev0/exact", "");
 	memset(big, 'A', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	put(t->root, "sys/devices/dev0/big", big);
-	put(t->root, "secret", "inside\n");
-	mk(t->root, "sys/bus");
-	mk(t->root, "sys/bus/drivers");
-	mk(t->root, "sys/bus/drivers/drv");
-	ln(t->root, "../../../devices/dev0", "sys/bus/drivers/drv/dev0");
-	ln(t->root, "../../bus/drivers/drv", "sys/devices/dev0/driver");
-	ln(t->root, "../../bus/drivers/gone", "sys/devices/dev0/dangling");
-	ln(t->root, "loop", "sys/devices/dev0/loop");
+	vd_test_put(t->root, "sys/devices/dev0/big", big);
+	vd_test_put(t->root, "secret", "inside\n");
+	vd_test_mkdir(t->root, "sys/bus");
+	vd_test_mkdir(t->root, "sys/bus/drivers");
+	vd_test_mkdir(t->root, "sys/bus/drivers/drv");
+	vd_test_symlink(t->root, "../../../devices/dev0", "sys/bus/drivers/drv/dev0");
+	vd_test_symlink(t->root, "../../bus/drivers/drv", "sys/devices/dev0/driver");
+	vd_test_symlink(t->root, "../../bus/drivers/gone", "sys/devices/dev0/dangling");
+	vd_test_symlink(t->root, "loop", "sys/devices/dev0/loop");
 	/* an absolute link and a ../ escape: both must stay inside the root */
 	{
 		char abs[128];
 
 		snprintf(abs, sizeof(abs), "%s/secret", t->outside);
-		ln(t->root, abs, "sys/devices/dev0/abs");
-		ln(t->root, "/secret", "sys/devices/dev0/rootabs");
-		ln(t->root, "../../../../../../../../secret", "sys/devices/dev0/climb");
+		vd_test_symlink(t->root, abs, "sys/devices/dev0/abs");
+		vd_test_symlink(t->root, "/secret", "sys/devices/dev0/rootabs");
+		vd_test_symlink(t->root, "../../../../../../../../secret",
+				"sys/devices/dev0/climb");
 	}
 	{
 		char fifo[512];
@@ -173,13 +144,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct tree *t = *state;
-	char cmd[300];
 
 	vd_sysfs_free(t->s);
 	vd_sysfs_free(t->fb);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", t->root, t->outside);
-	if (system(cmd) != 0)
-		return -1;
+	vd_test_remove_copy(t->root);
+	vd_test_remove_copy(t->outside);
 	free(t);
 	return 0;
 }
@@ -254,9 +223,9 @@ static void test_list_sorted(const struct tree *t, struct vd_sysfs *s)
 {
 	struct vd_names n;
 
-	put(t->root, "sys/bus/drivers/drv/dev10", "");
-	put(t->root, "sys/bus/drivers/drv/dev9", "");
-	put(t->root, "sys/bus/drivers/drv/.keep", "");
+	vd_test_put(t->root, "sys/bus/drivers/drv/dev10", "");
+	vd_test_put(t->root, "sys/bus/drivers/drv/dev9", "");
+	vd_test_put(t->root, "sys/bus/drivers/drv/.keep", "");
 	assert_int_equal(vd_sysfs_list(s, "sys/bus/drivers/drv", &n), 0);
 	assert_int_equal(n.n, 3);
 	assert_string_equal(n.v[0], "dev0");
@@ -274,13 +243,13 @@ static void test_list_many(void **state)
 	struct vd_names n;
 	char name[128];
 
-	mk(t->root, "sys/many");
+	vd_test_mkdir(t->root, "sys/many");
 	for (int i = 0; i < 3000; i++) {
 		/* 70-byte names: about 200 KiB of records, several buffers */
 		snprintf(name, sizeof(name), "sys/many/dev-%060d-%d", 0, i);
-		put(t->root, name, "");
+		vd_test_put(t->root, name, "");
 	}
-	put(t->root, "sys/many/.keep", "");
+	vd_test_put(t->root, "sys/many/.keep", "");
 	assert_int_equal(vd_sysfs_list(t->s, "sys/many", &n), 0);
 	assert_int_equal(n.n, 3000);
 	for (size_t i = 0; i < n.n; i++) {
@@ -294,7 +263,7 @@ static void test_write_never_creates(const struct tree *t, struct vd_sysfs *s)
 {
 	char buf[64];
 
-	put(t->root, "sys/bus/drivers/drv/bind", "");
+	vd_test_put(t->root, "sys/bus/drivers/drv/bind", "");
 	assert_int_equal(vd_sysfs_write(s, "sys/bus/drivers/drv/bind", "0000:00:04.0", 12), 0);
 	assert_int_equal(vd_sysfs_read(s, "sys/bus/drivers/drv/bind", buf, sizeof(buf)), 12);
 	assert_string_equal(buf, "0000:00:04.0");
@@ -475,7 +444,7 @@ static void test_readlink_final_not_followed(const struct tree *t, struct vd_sys
 
 static void test_write_read_through_link(const struct tree *t, struct vd_sysfs *s)
 {
-	put(t->root, "sys/bus/drivers/drv/bind", "");
+	vd_test_put(t->root, "sys/bus/drivers/drv/bind", "");
 	assert_int_equal(vd_sysfs_write(s, "sys/l/bind", "abc", 3), 0);
 	expect_text(s, "sys/bus/drivers/drv/bind", "abc");
 	expect_text(s, "sys/l/bind", "abc");

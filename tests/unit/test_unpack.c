@@ -88,6 +88,12 @@ static const struct hcase {
 	{ "deep.tar.gz", NULL, 2, "is nested more than 32 levels deep (VD_BUNDLE_MAX_DEPTH)" },
 	/* allowed deeper: unpacked 101 levels deep, and still removed */
 	{ "deep.tar.gz", "VD_BUNDLE_MAX_DEPTH=200", 2, "nothing to read under '" },
+	/* the limit's both sides: the file at the bottom is 101 names deep */
+	{ "deep.tar.gz", "VD_BUNDLE_MAX_DEPTH=101", 2, "nothing to read under '" },
+	{ "deep.tar.gz", "VD_BUNDLE_MAX_DEPTH=100", 2,
+	  "is nested more than 100 levels deep (VD_BUNDLE_MAX_DEPTH)" },
+	/* ".." in any component, not only the first */
+	{ "dotdot-late.tar.gz", NULL, 2, "unsafe member 'a/b/../../../evil'" },
 	{ "entries.tar.gz", "VD_BUNDLE_MAX_ENTRIES=100", 2,
 	  "more than 100 entries (VD_BUNDLE_MAX_ENTRIES)" },
 	{ "plain.tar.gz", NULL, 2, "plain.tar.gz': not a gzip-compressed tar archive" },

@@ -1,11 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virtio-doctor -- tests: the vsock local CID */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vd/facts/vsock.h"
+#include "vd_test.h"
 
-#define FIXTURE(name) VD_SRCDIR "/tests/fixtures/" name
+#include "vd/facts/vsock.h"
 
 static char root[] = "/tmp/vd-vsock-XXXXXX";
 
@@ -102,7 +96,7 @@ static void test_bundle_missing(void **state)
 	uint32_t cid = 77;
 
 	/* the captured fixtures have no virtio-doctor/vsock-cid */
-	assert_int_equal(vd_sysfs_open(FIXTURE("qemu-6.1-vsock"), &s), 0);
+	assert_int_equal(vd_sysfs_open(VD_FIXTURE("qemu-6.1-vsock"), &s), 0);
 	assert_int_equal(vd_vsock_local_cid(s, &cid), -ENOENT);
 	assert_int_equal(cid, 77);
 	assert_int_equal(vd_vsock_local_cid(s, NULL), -EINVAL);

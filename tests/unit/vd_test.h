@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /*
  * cmocka writes results to stdout and failures to stderr: unbuffered stdout keeps its
@@ -44,7 +46,19 @@ static inline char *vd_test_copy_fixture(const char *name)
 	return dir;
 }
 
-/* Remove a copy made by vd_test_copy_fixture() and free its name. */
+/* A new, empty temporary directory, for a test that builds its own tree. */
+static inline char *vd_test_tmpdir(void)
+{
+	char tmpl[] = "/tmp/vd-test-fx-XXXXXX";
+	char *dir;
+
+	assert_non_null(mkdtemp(tmpl));
+	dir = strdup(tmpl);
+	assert_non_null(dir);
+	return dir;
+}
+
+/* Remove a tree made by vd_test_copy_fixture() or vd_test_tmpdir() and free its name. */
 static inline void vd_test_remove_copy(char *dir)
 {
 	char cmd[PATH_MAX + 16];
@@ -53,6 +67,49 @@ static inline void vd_test_remove_copy(char *dir)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
 	free(dir);
+}
+
+/* root/rel as one path; a path that does not fit fails the test. */
+static inline void vd_test_path(char *buf, size_t size, const char *root, const char *rel)
+{
+	assert_true((size_t)snprintf(buf, size, "%s/%s", root, rel) < size);
+}
+
+/* Write len bytes of data to root/rel, replacing what is there. */
+static inline void vd_test_write(const char *root, const char *rel, const void *data, size_t len)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	vd_test_path(path, sizeof(path), root, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Write text to root/rel. */
+static inline void vd_test_put(const char *root, const char *rel, const char *text)
+{
+	vd_test_write(root, rel, text, strlen(text));
+}
+
+/* Make the directory root/rel; its parent must exist. */
+static inline void vd_test_mkdir(const char *root, const char *rel)
+{
+	char path[PATH_MAX];
+
+	vd_test_path(path, sizeof(path), root, rel);
+	assert_int_equal(mkdir(path, 0755), 0);
+}
+
+/* Make root/rel a symlink to target (taken as it is: relative or absolute). */
+static inline void vd_test_symlink(const char *root, const char *target, const char *rel)
+{
+	char path[PATH_MAX];
+
+	vd_test_path(path, sizeof(path), root, rel);
+	assert_int_equal(symlink(target, path), 0);
 }
 
 #endif

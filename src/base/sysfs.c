@@ -31,6 +31,8 @@ struct vd_sysfs {
 	bool no_openat2;
 	/* the root is "/": the kernel's own resolution cannot leave it */
 	bool live;
+	/* /proc/self/fd cannot reopen a file: open_file() opens its path again */
+	bool no_proc;
 };
 
 /* Paths are written rooted ("/sys/..."): the root fd is the anchor. */
@@ -429,14 +431,54 @@ const char *vd_sysfs_shown_path(const struct vd_sysfs *s, const char *path, char
 }
 
 /*
+ * The regular file that pfd (O_PATH) names, opened with flags through its /proc/self/fd
+ * link: the same inode, with no second walk of the path and no window in which a rename
+ * can put something else there. 1 when /proc cannot do it (not mounted: a chroot, early
+ * boot), so the caller opens the path again instead.
+ */
+static int reopen_proc(struct vd_sysfs *s, int pfd, int flags)
+{
+	char proc[32];
+	int fd;
+
+	if (s->no_proc)
+		return 1;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	do
+		fd = open(proc, flags | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd >= 0)
+		return fd;
+	if (errno != ENOENT && errno != ENOTDIR)
+		return -errno;
+	s->no_proc = true;
+	return 1;
+}
+
+/* Without /proc: open the path again, and it must still be the inode looked at. */
+static int reopen_path(struct vd_sysfs *s, const char *path, int flags, const struct stat *st)
+{
+	struct stat st2;
+	int fd = open_in_root(s, path, flags);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st2) < 0 || st2.st_ino != st->st_ino || st2.st_dev != st->st_dev) {
+		close(fd);
+		return -ESTALE; /* replaced between the look and the open */
+	}
+	return fd;
+}
+
+/*
  * Open a file for reading or writing. Under a tree that is not the live root, the file is
  * looked at (O_PATH, which opens nothing) before it is opened: a device node's open() runs
  * its driver, a FIFO's or a socket's reaches another process, and a bundle can hold any of
- * them. Only a regular file is then opened, and it must still be the same inode.
+ * them. Only a regular file is then opened, the very inode looked at.
  */
 static int open_file(struct vd_sysfs *s, const char *path, int flags)
 {
-	struct stat st, st2;
+	struct stat st;
 	int pfd, fd;
 
 	if (s->live)
@@ -450,15 +492,9 @@ static int open_file(struct vd_sysfs *s, const char *path, int flags)
 		close(pfd);
 		return r;
 	}
+	fd = reopen_proc(s, pfd, flags);
 	close(pfd);
-	fd = open_in_root(s, path, flags);
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st2) < 0 || st2.st_ino != st.st_ino || st2.st_dev != st.st_dev) {
-		close(fd);
-		return -ESTALE; /* replaced between the look and the open */
-	}
-	return fd;
+	return fd == 1 ? reopen_path(s, path, flags, &st) : fd;
 }
 
 int vd_sysfs_beneath(struct vd_sysfs *s, const char *path)

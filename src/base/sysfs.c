@@ -29,7 +29,7 @@ int vd_sysfs_open_flags(const char *root, unsigned int flags, struct vd_sysfs **
 {
 	struct vd_sysfs *s;
 
-	if (flags & ~(unsigned int)VD_SYSFS_NO_OPENAT2)
+	if (flags & ~(unsigned int)(VD_SYSFS_NO_OPENAT2 | VD_SYSFS_NO_PROC))
 		return -EINVAL;
 	if (!root || !*root)
 		root = "/";
@@ -52,6 +52,7 @@ int vd_sysfs_open_flags(const char *root, unsigned int flags, struct vd_sysfs **
 		return r;
 	}
 	s->no_openat2 = flags & VD_SYSFS_NO_OPENAT2;
+	s->no_proc = flags & VD_SYSFS_NO_PROC;
 	*ret = s;
 	return 0;
 }

@@ -251,7 +251,7 @@ check-musl:
 # test_robustness): they are built against $(VG_DIR)/root, whose virtio-doctor runs the
 # real one under valgrind. Each process logs to its own file; any error or leak fails.
 # valgrind 3.19 (Debian 12) does not know openat2() (ENOSYS), so under it the tool walks
-# every path itself (src/base/sysfs.c resolve_in_root()), with the same confinement: every case
+# every path itself (src/base/sysfs_resolve.c resolve_in_root()), with the same confinement: every case
 # runs here too, the ones that link out of the root (sys-link-out, driver-escape) included.
 VG_DIR       := build/valgrind
 VG_TESTS     := $(VG_DIR)/tests/test_cli $(VG_DIR)/tests/test_bundle \

@@ -254,6 +254,7 @@ static void run(const char *root, const char *bind_dev)
 				continue;
 			vd_diagnose(&m.dev[i], &de, vd_evidence_sys(e), &f);
 			VD_FUZZ_ASSERT(f.n_evidence <= VD_FINDING_LINES);
+			vd_finding_done(&f);
 		}
 		vd_evidence_free(e);
 	}

@@ -14,10 +14,10 @@
 #include "vd/cli/output.h"
 #include "vd/base/sysfs.h"
 
-static void print_lines(const char *label, const char *base, size_t stride, size_t n)
+static void print_lines(const char *label, char *const *lines, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		vd_output_printf(stdout, "  %-10s%s\n", i ? "" : label, base + i * stride);
+		vd_output_printf(stdout, "  %-10s%s\n", i ? "" : label, lines[i]);
 }
 
 static void print_finding(const struct vd_device *d, const struct vd_finding *f)
@@ -32,9 +32,9 @@ static void print_finding(const struct vd_device *d, const struct vd_finding *f)
 			 type[0] ? " " : "", type, vd_state_name(d->state));
 	vd_output_printf(stdout, "  %-10s%s: %s\n", "verdict", vd_verdict_code(f->verdict),
 			 f->summary);
-	print_lines("evidence", f->evidence[0], sizeof(f->evidence[0]), f->n_evidence);
-	print_lines("fix", f->remedy[0], sizeof(f->remedy[0]), f->n_remedy);
-	print_lines("unchecked", f->unchecked[0], sizeof(f->unchecked[0]), f->n_unchecked);
+	print_lines("evidence", f->evidence, f->n_evidence);
+	print_lines("fix", f->remedy, f->n_remedy);
+	print_lines("unchecked", f->unchecked, f->n_unchecked);
 }
 
 /* What explain picked and found: row k is m.dev[idx[k]], its finding found[k]. */
@@ -179,7 +179,8 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 		prc = print_picked(&p, p.n ? vd_diagnosis_sys(dx) : NULL, json);
 		rc = prc ? prc : rc;
 	}
-	free(p.found);
+	if (p.found)
+		vd_findings_free(p.found, m.n + 1);
 	free(p.fps);
 	free(p.devs);
 	free(p.idx);

@@ -77,7 +77,7 @@ static int cmd_report(struct vd_cli *cli, int argc, char **argv)
 		rc = VD_EXIT_USAGE;
 	}
 out:
-	free(findings);
+	vd_findings_free(findings, m.n + 1);
 	vd_model_done(&m);
 	return rc;
 }

@@ -404,19 +404,19 @@ int vd_output_devices(FILE *out, const struct vd_device *const *devs, size_t n,
 }
 
 /* Lines joined by '\n' for an array-of-strings cell; caller frees. */
-static char *join_lines(const char *base, size_t stride, size_t n)
+char *vd_output_join_lines(char *const *lines, size_t n)
 {
 	size_t len = 1;
 	char *s, *p;
 
 	for (size_t i = 0; i < n; i++)
-		len += strlen(base + i * stride) + 1;
+		len += strlen(lines[i]) + 1;
 	s = p = malloc(len);
 	if (!s)
 		return NULL;
 	*p = '\0';
 	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "%s%s", i ? "\n" : "", base + i * stride);
+		p += sprintf(p, "%s%s", i ? "\n" : "", lines[i]);
 	return s;
 }
 
@@ -470,9 +470,9 @@ int vd_output_findings_json(FILE *out, const struct vd_device *const *devs,
 		scols_line_set_data(ln, 3, vd_state_name(d->state));
 		scols_line_set_data(ln, 4, vd_verdict_code(f->verdict));
 		scols_line_set_data(ln, 5, f->summary);
-		arr[0] = join_lines(f->evidence[0], sizeof(f->evidence[0]), f->n_evidence);
-		arr[1] = join_lines(f->remedy[0], sizeof(f->remedy[0]), f->n_remedy);
-		arr[2] = join_lines(f->unchecked[0], sizeof(f->unchecked[0]), f->n_unchecked);
+		arr[0] = vd_output_join_lines(f->evidence, f->n_evidence);
+		arr[1] = vd_output_join_lines(f->remedy, f->n_remedy);
+		arr[2] = vd_output_join_lines(f->unchecked, f->n_unchecked);
 		for (int i = 0; i < 3; i++) {
 			if (!arr[i]) {
 				r = -ENOMEM;

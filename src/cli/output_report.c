@@ -19,41 +19,6 @@ static const char *const report_finding_keys[] = { "SUMMARY", "EVIDENCE", "REMED
 #define COL_SUMMARY (NM + _VD_COL_MAX)
 #define COL_ARRAYS (COL_SUMMARY + 1) /* evidence, remedy, unchecked */
 
-/* A finding's lines, whatever their storage: f->evidence[i] is a string either way. */
-typedef const char *(*line_at_fn)(const struct vd_finding *f, size_t i);
-
-static const char *evidence_at(const struct vd_finding *f, size_t i)
-{
-	return f->evidence[i];
-}
-
-static const char *remedy_at(const struct vd_finding *f, size_t i)
-{
-	return f->remedy[i];
-}
-
-static const char *unchecked_at(const struct vd_finding *f, size_t i)
-{
-	return f->unchecked[i];
-}
-
-/* The lines joined by '\n' for an array-of-strings cell; caller frees. */
-static char *join_lines(const struct vd_finding *f, line_at_fn at, size_t n)
-{
-	size_t len = 1;
-	char *s, *p;
-
-	for (size_t i = 0; i < n; i++)
-		len += strlen(at(f, i)) + 1;
-	s = p = malloc(len);
-	if (!s)
-		return NULL;
-	*p = '\0';
-	for (size_t i = 0; i < n; i++)
-		p += sprintf(p, "%s%s", i ? "\n" : "", at(f, i));
-	return s;
-}
-
 static int add_columns(struct libscols_table *tb)
 {
 	for (size_t i = 0; i < NM + _VD_COL_MAX + NF; i++) {
@@ -123,9 +88,9 @@ static int add_device(struct libscols_table *tb, struct libscols_line *root,
 	}
 	if (scols_line_set_data(ln, COL_SUMMARY, f->summary) < 0)
 		return -ENOMEM;
-	arr[0] = join_lines(f, evidence_at, f->n_evidence);
-	arr[1] = join_lines(f, remedy_at, f->n_remedy);
-	arr[2] = join_lines(f, unchecked_at, f->n_unchecked);
+	arr[0] = vd_output_join_lines(f->evidence, f->n_evidence);
+	arr[1] = vd_output_join_lines(f->remedy, f->n_remedy);
+	arr[2] = vd_output_join_lines(f->unchecked, f->n_unchecked);
 	for (size_t i = 0; i < 3; i++) {
 		if (!arr[i])
 			r = -ENOMEM;

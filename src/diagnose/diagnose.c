@@ -23,18 +23,6 @@ const char *vd_rule_devdir(const struct vd_device *d, const struct vd_sys_ev *se
 
 /* ---- building a finding ---- */
 
-void vd_rule_add(char *base, size_t *n, size_t width, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (*n >= VD_FINDING_LINES)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(base + *n * width, width, fmt, ap);
-	va_end(ap);
-	(*n)++;
-}
-
 void vd_rule_verdict(struct vd_finding *f, enum vd_verdict v, const char *fmt, ...)
 {
 	va_list ap;

@@ -78,7 +78,11 @@ int vd_diagnosis_device(struct vd_diagnosis *dx, struct vd_device *d, struct vd_
 	vd_diagnose(d, &de, vd_evidence_sys(dx->ev), f);
 	d->verdict = vd_verdict_code(f->verdict);
 	r = vd_verdict_is_problem(f->verdict) ? vd_device_set_problem(d, "%s", f->summary) : 0;
-	if (f != ret)
+	if (r == 0 && f->enomem)
+		r = -ENOMEM; /* a line left out would change the answer */
+	if (f != ret) {
+		vd_finding_done(f);
 		free(f);
+	}
 	return r;
 }

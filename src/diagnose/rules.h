@@ -5,15 +5,17 @@
 
 #include "vd/diagnose/diagnose.h"
 
-/* Append one line to an array of fixed-width lines (stride = width). */
-void vd_rule_add(char *base, size_t *n, size_t width, const char *fmt, ...) VD_PRINTF(4, 5);
+/* Append one line, cut to width - 1 characters, to one of f's arrays of lines. */
+void vd_rule_add(struct vd_finding *f, char **lines, size_t *n, size_t width, const char *fmt, ...)
+	VD_PRINTF(5, 6);
 void vd_rule_verdict(struct vd_finding *f, enum vd_verdict v, const char *fmt, ...) VD_PRINTF(3, 4);
 
-#define ADD_LINE(f, field, count, ...)                                                             \
-	vd_rule_add(&(f)->field[0][0], &(f)->count, sizeof((f)->field[0]), __VA_ARGS__)
-#define EVIDENCE(f, ...) ADD_LINE(f, evidence, n_evidence, __VA_ARGS__)
-#define REMEDY(f, ...) ADD_LINE(f, remedy, n_remedy, __VA_ARGS__)
-#define UNCHECKED(f, ...) ADD_LINE(f, unchecked, n_unchecked, __VA_ARGS__)
+#define EVIDENCE(f, ...)                                                                           \
+	vd_rule_add(f, (f)->evidence, &(f)->n_evidence, VD_FINDING_EVIDENCE_MAX, __VA_ARGS__)
+#define REMEDY(f, ...)                                                                             \
+	vd_rule_add(f, (f)->remedy, &(f)->n_remedy, VD_FINDING_REMEDY_MAX, __VA_ARGS__)
+#define UNCHECKED(f, ...)                                                                          \
+	vd_rule_add(f, (f)->unchecked, &(f)->n_unchecked, VD_FINDING_UNCHECKED_MAX, __VA_ARGS__)
 #define verdict(...) vd_rule_verdict(__VA_ARGS__)
 
 /* The errno names the kernel's probe paths return. */

@@ -210,6 +210,7 @@ static char *answers(struct vd_sysfs *s)
 			fi.summary);
 		for (size_t k = 0; k < fi.n_evidence; k++)
 			fprintf(f, "  %s\n", fi.evidence[k]);
+		vd_finding_done(&fi);
 		if (m.dev[i].bus == VD_BUS_PCI && m.dev[i].type_id == 19) {
 			struct vd_bind_opts bo = { .dry_run = true };
 			struct vd_bind_result r;

@@ -119,6 +119,7 @@ static void test_every_rule(void **state)
 		assert_true(f.summary[0] != '\0');
 		if (vd_verdict_is_problem(f.verdict) && f.verdict != VD_V_VIRTIO_DRIVER_NONE)
 			assert_true(f.n_remedy > 0);
+		vd_finding_done(&f);
 	}
 }
 
@@ -155,9 +156,11 @@ static void test_remedies_name_the_device(void **state)
 	/* where someone might reach for new_id, say why it cannot help */
 	healthy(&c);
 	m_rejected(&c);
+	vd_finding_done(&f);
 	vd_diagnose(&c.d, &c.de, &c.se, &f);
 	assert_non_null(strstr(f.evidence[1], "new_id would answer EEXIST"));
 	assert_non_null(strstr(f.unchecked[0], "needs root"));
+	vd_finding_done(&f);
 }
 
 static bool remedy_has(const struct vd_finding *f, const char *what)
@@ -188,6 +191,7 @@ static void test_arm64_bar_fixes(void **state)
 	assert_false(remedy_has(&f, "boot with pci=realloc"));
 	healthy(&c);
 	m_bar_probe_only(&c);
+	vd_finding_done(&f);
 	vd_diagnose(&c.d, &c.de, &c.se, &f);
 	assert_non_null(strstr(f.summary, "probe-only"));
 	assert_true(remedy_has(&f, "linux,pci-probe-only"));
@@ -195,8 +199,10 @@ static void test_arm64_bar_fixes(void **state)
 	/* on x86 (no device-tree host bridge) pci=realloc can re-size bridge windows */
 	healthy(&c);
 	m_bar_unset(&c);
+	vd_finding_done(&f);
 	vd_diagnose(&c.d, &c.de, &c.se, &f);
 	assert_true(remedy_has(&f, "pci=realloc"));
+	vd_finding_done(&f);
 }
 
 /* A built-in driver is never told to modprobe; force_legacy only ever explains legacy mode. */
@@ -216,6 +222,7 @@ static void test_builtin_and_force_legacy(void **state)
 	assert_false(remedy_has(&f, "modprobe vmw"));
 	healthy(&c);
 	m_mmio_group_builtin(&c);
+	vd_finding_done(&f);
 	vd_diagnose(&c.d, &c.de, &c.se, &f);
 	assert_false(remedy_has(&f, "modprobe"));
 
@@ -223,6 +230,7 @@ static void test_builtin_and_force_legacy(void **state)
 	healthy(&c);
 	m_rejected(&c);
 	c.se.force_legacy = 'Y';
+	vd_finding_done(&f);
 	vd_diagnose(&c.d, &c.de, &c.se, &f);
 	for (size_t k = 0; k < f.n_evidence; k++)
 		assert_null(strstr(f.evidence[k], "force_legacy"));
@@ -236,9 +244,11 @@ static void test_builtin_and_force_legacy(void **state)
 	c.d.have_features = true;
 	c.d.status = 0x07;
 	c.se.force_legacy = 'Y';
+	vd_finding_done(&f);
 	vd_diagnose(&c.d, &c.de, &c.se, &f);
 	assert_int_equal(f.verdict, VD_V_OK);
 	assert_non_null(strstr(f.evidence[f.n_evidence - 1], "force_legacy: Y"));
+	vd_finding_done(&f);
 }
 
 int main(void)

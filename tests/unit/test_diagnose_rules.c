@@ -455,6 +455,7 @@ static void test_rule_tables(void **state)
 				    vd_verdict_code(rule_cases[i].want));
 			bad++;
 		}
+		vd_finding_done(&f);
 	}
 	assert_int_equal(bad, 0);
 }

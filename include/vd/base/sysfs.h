@@ -25,10 +25,13 @@ int vd_sysfs_open(const char *root, struct vd_sysfs **ret);
 /*
  * vd_sysfs_open() with flags (0 for its behaviour). VD_SYSFS_NO_OPENAT2: resolve paths
  * in userspace as a kernel without openat2() makes us do, so tests can check that path
- * on any kernel. Unknown flags: -EINVAL.
+ * on any kernel. VD_SYSFS_NO_PROC: under a tree, open a file looked at by its path again
+ * (and check it is the same inode) instead of through /proc/self/fd, as where /proc is
+ * not mounted. Unknown flags: -EINVAL.
  */
 enum vd_sysfs_flags {
 	VD_SYSFS_NO_OPENAT2 = 1 << 0,
+	VD_SYSFS_NO_PROC = 1 << 1,
 };
 int vd_sysfs_open_flags(const char *root, unsigned int flags, struct vd_sysfs **ret);
 void vd_sysfs_free(struct vd_sysfs *s);

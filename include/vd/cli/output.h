@@ -87,6 +87,8 @@ bool vd_output_needs_diagnosis(const int *cols, size_t ncols);
  * warning below); JSON needs none of it, libsmartcols escapes it there.
  */
 int vd_output_printf(FILE *out, const char *fmt, ...) VD_PRINTF(2, 3);
+/* n lines joined by '\n' (a JSON array-of-strings cell); NULL without memory; caller frees. */
+char *vd_output_join_lines(char *const *lines, size_t n);
 /* warnx() through the same escaping: "virtio-doctor: TEXT" on stderr. */
 void vd_output_warnx(const char *fmt, ...) VD_PRINTF(1, 2);
 

@@ -136,14 +136,30 @@ struct vd_dev_ev {
 
 #define VD_FINDING_LINES 16
 
+/* The longest line of each kind, its NUL included: longer ones are cut there. */
+#define VD_FINDING_EVIDENCE_MAX 384
+#define VD_FINDING_REMEDY_MAX 256
+#define VD_FINDING_UNCHECKED_MAX 192
+
+/*
+ * The lines are on the heap, each as long as what it holds: explain and report keep a
+ * finding per device, and fixed arrays of the longest line were 13 KiB a device.
+ * vd_finding_done() frees them; vd_diagnose() starts from a zeroed finding, so a finding
+ * used again must be done first. A line that could not be allocated is left out and
+ * sets enomem.
+ */
 struct vd_finding {
 	enum vd_verdict verdict;
+	bool enomem;
 	char summary[256];
 	size_t n_evidence, n_remedy, n_unchecked;
-	char evidence[VD_FINDING_LINES][384];
-	char remedy[VD_FINDING_LINES][256];
-	char unchecked[VD_FINDING_LINES][192];
+	char *evidence[VD_FINDING_LINES];
+	char *remedy[VD_FINDING_LINES];
+	char *unchecked[VD_FINDING_LINES];
 };
+void vd_finding_done(struct vd_finding *f);
+/* vd_finding_done() on each of n findings, then free(findings). */
+void vd_findings_free(struct vd_finding *findings, size_t n);
 
 /*
  * Pure: the verdict for one device from the model and the evidence. Reads no file; every

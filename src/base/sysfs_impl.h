@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * virtio-doctor -- what the files of the sysfs layer share (private to src/base/sysfs*.c):
+ * the root handle, and opening a path under it. sysfs.c: the root and what it means;
+ * sysfs_resolve.c: the confined resolution (openat2 or the walk); sysfs_read.c: the
+ * attribute, link and directory readers; sysfs_path.c: the *f() variants; sysfs_write.c:
+ * writes and creating trees; sysfs_remove.c: removal at any depth.
+ */
+#ifndef VD_SYSFS_IMPL_H
+#define VD_SYSFS_IMPL_H
+
+#include <stdbool.h>
+
+#include "vd/base/sysfs.h"
+
+struct vd_sysfs {
+	int root_fd;
+	char *root;
+	/* openat2() is Linux 5.6+; without it resolve_in_root() walks the path itself. */
+	bool no_openat2;
+	/* the root is "/": the kernel's own resolution cannot leave it */
+	bool live;
+	/* /proc/self/fd cannot reopen a file: vd_sysfs_open_file() opens its path again */
+	bool no_proc;
+};
+
+/* Paths are written rooted ("/sys/..."): the root fd is the anchor. */
+static inline const char *rel(const char *path)
+{
+	while (*path == '/')
+		path++;
+	return *path ? path : ".";
+}
+
+/* path opened with flags (never O_CREAT) inside the root; -errno */
+int vd_sysfs_open_in_root(struct vd_sysfs *s, const char *path, int flags);
+/* a regular file only: under a tree, looked at (O_PATH) before it is opened */
+int vd_sysfs_open_file(struct vd_sysfs *s, const char *path, int flags);
+/* path's parent opened O_PATH inside the root, its last component in *ret_base */
+int vd_sysfs_open_parent(struct vd_sysfs *s, const char *path, const char **ret_base);
+
+#endif

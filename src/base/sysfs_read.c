@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-doctor -- reading under the root: attributes, links, directories */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sysfs_impl.h"
+
+/*
+ * The regular file that pfd (O_PATH) names, opened with flags through its /proc/self/fd
+ * link: the same inode, with no second walk of the path and no window in which a rename
+ * can put something else there. 1 when /proc cannot do it (not mounted: a chroot, early
+ * boot), so the caller opens the path again instead.
+ */
+static int reopen_proc(struct vd_sysfs *s, int pfd, int flags)
+{
+	char proc[32];
+	int fd;
+
+	if (s->no_proc)
+		return 1;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	do
+		fd = open(proc, flags | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd >= 0)
+		return fd;
+	if (errno != ENOENT && errno != ENOTDIR)
+		return -errno;
+	s->no_proc = true;
+	return 1;
+}
+
+/* Without /proc: open the path again, and it must still be the inode looked at. */
+static int reopen_path(struct vd_sysfs *s, const char *path, int flags, const struct stat *st)
+{
+	struct stat st2;
+	int fd = vd_sysfs_open_in_root(s, path, flags);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st2) < 0 || st2.st_ino != st->st_ino || st2.st_dev != st->st_dev) {
+		close(fd);
+		return -ESTALE; /* replaced between the look and the open */
+	}
+	return fd;
+}
+
+/*
+ * Open a file for reading or writing. Under a tree that is not the live root, the file is
+ * looked at (O_PATH, which opens nothing) before it is opened: a device node's open() runs
+ * its driver, a FIFO's or a socket's reaches another process, and a bundle can hold any of
+ * them. Only a regular file is then opened, the very inode looked at.
+ */
+int vd_sysfs_open_file(struct vd_sysfs *s, const char *path, int flags)
+{
+	struct stat st;
+	int pfd, fd;
+
+	if (s->live)
+		return vd_sysfs_open_in_root(s, path, flags);
+	pfd = vd_sysfs_open_in_root(s, path, O_PATH);
+	if (pfd < 0)
+		return pfd;
+	if (fstat(pfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+
+		close(pfd);
+		return r;
+	}
+	fd = reopen_proc(s, pfd, flags);
+	close(pfd);
+	return fd == 1 ? reopen_path(s, path, flags, &st) : fd;
+}
+
+/* Open a regular file for reading; refuse anything that could block or never end. */
+static int open_regular(struct vd_sysfs *s, const char *path)
+{
+	struct stat st;
+	int fd = vd_sysfs_open_file(s, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/*
+ * Read up to size bytes. A regular file, and a sysfs attribute (which the kernel renders
+ * whole into one page), returns less than asked only at its end, so a short read ends
+ * the loop without the extra read() that would return 0: one syscall per attribute saved.
+ */
+static ssize_t read_full(int fd, char *buf, size_t size)
+{
+	size_t done = 0;
+
+	while (done < size) {
+		ssize_t n = read(fd, buf + done, size - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		done += (size_t)n;
+		if ((size_t)n < size - (done - (size_t)n) || n == 0)
+			break;
+	}
+	return (ssize_t)done;
+}
+
+int vd_sysfs_read(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = -1;
+	char extra;
+	ssize_t n;
+
+	if (size == 0)
+		return -EINVAL;
+	/*
+	 * O_NONBLOCK keeps a FIFO or a device from blocking and size bounds what one can
+	 * return, so the regular-file check can wait for the rare case that needs it: an
+	 * empty read (an empty file, or a FIFO without a writer). One fstat() per
+	 * attribute saved on the path every scan takes.
+	 */
+	fd = vd_sysfs_open_file(s, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return fd;
+	n = read_full(fd, buf, size - 1);
+	if (n < 0)
+		return n == -EAGAIN ? -EINVAL : (int)n;
+	if (n == 0) {
+		struct stat st;
+
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+			return -EINVAL;
+	}
+	/* One more byte tells a file that fits exactly from one that is too long. */
+	if ((size_t)n == size - 1 && read(fd, &extra, 1) == 1)
+		return -EFBIG;
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return (int)n;
+}
+
+int vd_sysfs_read_bin(struct vd_sysfs *s, const char *path, void *buf, size_t size)
+{
+	_cleanup_close_ int fd = open_regular(s, path);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = read_full(fd, buf, size);
+	return (int)n;
+}
+
+int vd_sysfs_read_alloc(struct vd_sysfs *s, const char *path, size_t max, char **ret,
+			size_t *ret_len)
+{
+	_cleanup_close_ int fd = open_regular(s, path);
+	_cleanup_free_ char *buf = NULL;
+	size_t cap = 4096, len = 0;
+
+	if (fd < 0)
+		return fd;
+	for (;;) {
+		char *nb;
+		ssize_t n;
+
+		if (len + 1 >= cap || !buf) {
+			if (buf)
+				cap *= 2;
+			nb = realloc(buf, cap);
+			if (!nb)
+				return -ENOMEM;
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max)
+			return -EFBIG;
+	}
+	buf[len] = '\0';
+	if (ret_len)
+		*ret_len = len;
+	*ret = TAKE_PTR(buf);
+	return 0;
+}
+
+int vd_sysfs_readlink(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	if (s->live) {
+		/*
+		 * On "/" the kernel's own walk of the parents stays under it (open_fallback()
+		 * relies on the same): one readlinkat() instead of open, readlinkat and
+		 * close, for the two driver links of every device.
+		 */
+		n = readlinkat(s->root_fd, rel(path), buf, size);
+		if (n < 0)
+			return -errno; /* EINVAL: not a symlink, as below */
+	} else {
+		/* O_PATH|O_NOFOLLOW opens the link itself; its parents resolve inside the root. */
+		fd = vd_sysfs_open_in_root(s, path, O_PATH | O_NOFOLLOW);
+		if (fd < 0)
+			return fd;
+		n = readlinkat(fd, "", buf, size);
+		if (n < 0)
+			return errno == ENOENT ? -EINVAL : -errno; /* not a symlink */
+	}
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+int vd_sysfs_link_base(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	char target[1024];
+	const char *base;
+	int r;
+
+	r = vd_sysfs_readlink(s, path, target, sizeof(target));
+	if (r < 0)
+		return r;
+	r = vd_sysfs_access(s, path);
+	if (r == -ENOENT)
+		return -ENOLINK; /* the link exists (readlink worked): it points to nothing */
+	if (r < 0)
+		return r;
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (!*base || strlen(base) >= size)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return 0;
+}
+
+/* Append one component to a normalised root-relative path; ".." stops at the root. */
+static int push_component(char *out, size_t size, const char *comp, size_t len)
+{
+	size_t cur = strlen(out);
+
+	if (len == 0 || (len == 1 && comp[0] == '.'))
+		return 0;
+	if (len == 2 && comp[0] == '.' && comp[1] == '.') {
+		char *slash = strrchr(out, '/');
+
+		if (slash)
+			*slash = '\0';
+		else
+			out[0] = '\0';
+		return 0;
+	}
+	if (cur + (cur ? 1 : 0) + len + 1 > size)
+		return -ENAMETOOLONG;
+	if (cur)
+		out[cur++] = '/';
+	memcpy(out + cur, comp, len);
+	out[cur + len] = '\0';
+	return 0;
+}
+
+static int push_path(char *out, size_t size, const char *p)
+{
+	while (*p) {
+		const char *end = strchrnul(p, '/');
+		int r = push_component(out, size, p, (size_t)(end - p));
+
+		if (r < 0)
+			return r;
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+int vd_sysfs_link_path(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	char target[1024];
+	const char *slash;
+	int r;
+
+	r = vd_sysfs_readlink(s, path, target, sizeof(target));
+	if (r < 0)
+		return r;
+	if (size == 0)
+		return -EINVAL;
+	buf[0] = '\0';
+	if (target[0] != '/') {
+		char dir[1024];
+
+		path = rel(path);
+		slash = strrchr(path, '/');
+		if (slash) {
+			size_t len = (size_t)(slash - path);
+
+			if (len >= sizeof(dir))
+				return -ENAMETOOLONG;
+			memcpy(dir, path, len);
+			dir[len] = '\0';
+			r = push_path(buf, size, dir);
+			if (r < 0)
+				return r;
+		}
+	}
+	return push_path(buf, size, target);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strverscmp(*(char *const *)a, *(char *const *)b);
+}
+
+void vd_names_done(struct vd_names *names)
+{
+	for (size_t i = 0; i < names->n; i++)
+		free(names->v[i]);
+	free(names->v);
+	names->v = NULL;
+	names->n = 0;
+}
+
+/* getdents64()'s records, the kernel's ABI: glibc before 2.30 and musl have no wrapper */
+struct dirent64_rec {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static int add_name(struct vd_names *names, size_t *cap, const char *name)
+{
+	if (names->n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		char **nv = realloc(names->v, ncap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		names->v = nv;
+		*cap = ncap;
+	}
+	names->v[names->n] = strdup(name);
+	if (!names->v[names->n])
+		return -ENOMEM;
+	names->n++;
+	return 0;
+}
+
+/*
+ * getdents64() on the fd we opened, not fdopendir() and readdir(): fdopendir() spends an
+ * fstat() and two fcntl() per listing on checks O_DIRECTORY and O_CLOEXEC already made.
+ * A read error ends the listing, as readdir() returning NULL did.
+ */
+int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret)
+{
+	enum {
+		BUF_SIZE = 32768
+	};
+	struct vd_names names = { 0 };
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	size_t cap = 0;
+	long n;
+
+	fd = vd_sysfs_open_in_root(s, path, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fd;
+	buf = malloc(BUF_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	while ((n = syscall(SYS_getdents64, fd, buf, BUF_SIZE)) > 0) {
+		for (long off = 0; off < n;) {
+			const struct dirent64_rec *de = (const void *)(buf + off);
+
+			off += de->d_reclen;
+			/* sysfs has no dot files; in a fixture they are git placeholders */
+			if (de->d_name[0] == '.')
+				continue;
+			if (add_name(&names, &cap, de->d_name) < 0) {
+				vd_names_done(&names);
+				return -ENOMEM;
+			}
+		}
+	}
+	if (names.n)
+		qsort(names.v, names.n, sizeof(*names.v), cmp_names);
+	*ret = names;
+	return 0;
+}
+
+int vd_sysfs_access(struct vd_sysfs *s, const char *path)
+{
+	int fd = vd_sysfs_open_in_root(s, path, O_PATH);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+int vd_sysfs_is_dir(struct vd_sysfs *s, const char *path)
+{
+	_cleanup_close_ int fd = vd_sysfs_open_in_root(s, path, O_PATH);
+	struct stat st;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 1 : 0;
+}

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bundle_writer.h"
+#include "bundle_snap.h"
 #include "vd/act/bundle.h"
 #include "vd/act/redact.h"
 #include "vd/base/strerror.h"
@@ -20,282 +20,7 @@
 #include "vd/base/parse.h"
 #include "vd/facts/vsock.h"
 
-#define MAX_FILE (64u << 20) /* larger files are not sysfs, config or index files */
-#define MAX_LINK_DEPTH 16
-
 /* ---- what is captured ---- */
-
-struct snap {
-	struct vd_sysfs *s;
-	struct vd_bundle_writer *w;
-	struct vd_bundle_pathset done;
-	char *manifest;
-	size_t mlen, mcap;
-	struct vd_redact *red; /* snapshot --redact */
-};
-
-static void VD_PRINTF(2, 3) note(struct snap *sn, const char *fmt, ...)
-{
-	char line[1200];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(line))
-		n = sizeof(line) - 1;
-	if (sn->mlen + (size_t)n + 2 > sn->mcap) {
-		size_t cap = (sn->mcap + (size_t)n + 2) * 2;
-		char *nm = realloc(sn->manifest, cap);
-
-		if (!nm)
-			return;
-		sn->manifest = nm;
-		sn->mcap = cap;
-	}
-	memcpy(sn->manifest + sn->mlen, line, (size_t)n);
-	sn->mlen += (size_t)n;
-	sn->manifest[sn->mlen++] = '\n';
-}
-
-static void werr(struct snap *sn, int r)
-{
-	if (r < 0 && !sn->w->error)
-		sn->w->error = r;
-}
-
-/*
- * What a bundle collects. A link whose target leaves it (modprobe.d/x.conf -> /root/secret)
- * is kept as the link it is and not followed: the bundle never carries a file from
- * elsewhere on the customer's machine.
- */
-static const char *const collected_exact[] = {
-	"proc/cmdline",
-	"proc/sys/kernel/osrelease",
-	"proc/config.gz",
-};
-static const char *const collected_under[] = {
-	"sys/bus/",	   "sys/devices/",     "sys/module/",	      "sys/class/",
-	"lib/modules/",	   "usr/lib/modules/", "boot/config-",	      "etc/modprobe.d/",
-	"lib/modprobe.d/", "run/modprobe.d/",  "usr/lib/modprobe.d/",
-};
-
-/* 1 inside what a bundle collects, or a directory on the way there ("usr/lib"); else 0 */
-static bool collected(const char *p)
-{
-	size_t len = strlen(p);
-
-	for (size_t i = 0; i < sizeof(collected_exact) / sizeof(collected_exact[0]); i++) {
-		const char *c = collected_exact[i];
-
-		if (!strcmp(p, c) || (!strncmp(c, p, len) && c[len] == '/'))
-			return true;
-	}
-	for (size_t i = 0; i < sizeof(collected_under) / sizeof(collected_under[0]); i++) {
-		const char *c = collected_under[i];
-		size_t cl = strlen(c);
-
-		if (!strncmp(p, c, cl) || (len < cl && !strncmp(c, p, len) && c[len] == '/') ||
-		    (len + 1 == cl && !strncmp(c, p, len)))
-			return true;
-	}
-	return false;
-}
-
-static int canonical(struct snap *sn, const char *path, char *out, size_t size, int depth);
-
-/* Write the directories leading to a canonical path. */
-static void add_parents(struct snap *sn, const char *path)
-{
-	char buf[1024];
-	size_t len = strlen(path);
-
-	if (len >= sizeof(buf))
-		return;
-	memcpy(buf, path, len + 1);
-	for (char *p = buf; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (vd_bundle_pathset_add(&sn->done, buf) == 1) {
-			werr(sn, sn->w->dir(sn->w, buf));
-			note(sn, "d %s", buf);
-		}
-		*p = '/';
-	}
-}
-
-/* A link as the link it is; what it points to is copied where that matters. */
-static void copy_link(struct snap *sn, const char *path)
-{
-	char target[1024];
-
-	if (vd_bundle_pathset_add(&sn->done, path) != 1 ||
-	    vd_sysfs_readlink(sn->s, path, target, sizeof(target)) < 0)
-		return;
-	werr(sn, sn->w->link(sn->w, path, target));
-	note(sn, "l %s -> %s", path, target);
-}
-
-/*
- * The path with every symlink on the way resolved (lexically, inside the root), and each
- * of those links written as a link: a tar entry under a link's name would be wrong.
- */
-static int canonical(struct snap *sn, const char *path, char *out, size_t size, int depth)
-{
-	char cur[1024] = "", cand[1024];
-	const char *p = path;
-
-	if (depth > MAX_LINK_DEPTH)
-		return -ELOOP;
-	while (*p == '/')
-		p++;
-	while (*p) {
-		const char *end = strchrnul(p, '/');
-		int k;
-
-		if ((size_t)snprintf(cand, sizeof(cand), "%s%s%.*s", cur, *cur ? "/" : "",
-				     (int)(end - p), p) >= sizeof(cand))
-			return -ENAMETOOLONG;
-		k = vd_sysfs_kind(sn->s, cand);
-		if (k == 'l') {
-			char target[1024], resolved[1024];
-			int r;
-
-			if (vd_sysfs_readlink(sn->s, cand, target, sizeof(target)) < 0 ||
-			    vd_sysfs_link_path(sn->s, cand, resolved, sizeof(resolved)) < 0)
-				return -EINVAL;
-			add_parents(sn, cand);
-			copy_link(sn, cand);
-			if (!collected(resolved)) {
-				note(sn,
-				     "# not followed: %s (it leads out of what a bundle collects)",
-				     cand);
-				return -EXDEV;
-			}
-			r = canonical(sn, resolved, cur, sizeof(cur), depth + 1);
-			if (r < 0)
-				return r;
-		} else {
-			snprintf(cur, sizeof(cur), "%s", cand);
-		}
-		p = *end ? end + 1 : end;
-	}
-	if (strlen(cur) >= size)
-		return -ENAMETOOLONG;
-	strcpy(out, cur);
-	return 0;
-}
-
-/* snapshot --redact: the command line, and the modprobe.d files (addresses, host name) */
-static bool is_redacted(const char *canon)
-{
-	return !strcmp(canon, "proc/cmdline") || strstr(canon, "modprobe.d/") ||
-	       strstr(canon, "/mountinfo");
-}
-
-static int redact(struct snap *sn, const char *canon, char **data, size_t *len)
-{
-	char *m;
-
-	if (!is_redacted(canon))
-		return 0;
-	m = !strcmp(canon, "proc/cmdline") ? vd_redact_cmdline(sn->red, *data)
-					   : vd_redact_text(sn->red, *data);
-	if (!m)
-		return -ENOMEM;
-	free(*data);
-	*data = m;
-	*len = strlen(m);
-	return 0;
-}
-
-/* Copy one file (or a link, or an empty directory) found at path. */
-static void copy(struct snap *sn, const char *path)
-{
-	char canon[1024];
-	char *data = NULL;
-	size_t len = 0;
-	int k, r;
-
-	if (canonical(sn, path, canon, sizeof(canon), 0) < 0 || !canon[0])
-		return;
-	k = vd_sysfs_kind(sn->s, canon);
-	if (k < 0 || vd_bundle_pathset_add(&sn->done, canon) != 1)
-		return;
-	add_parents(sn, canon);
-	if (k == 'd') {
-		werr(sn, sn->w->dir(sn->w, canon));
-		note(sn, "d %s", canon);
-		return;
-	}
-	if (k != 'f')
-		return;
-	r = vd_sysfs_read_alloc(sn->s, canon, MAX_FILE, &data, &len);
-	if (r < 0) {
-		/*
-		 * Write-only attributes (bind, new_id, ...) read as EACCES or EIO: keep an
-		 * empty file so the bundle stays a valid --sysroot for a dry run.
-		 */
-		werr(sn, sn->w->file(sn->w, canon, "", 0));
-		note(sn, "f %s 0 (unreadable: %s)", canon, vd_strerror(-r));
-		return;
-	}
-	if (sn->red && redact(sn, canon, &data, &len) < 0) {
-		werr(sn, -ENOMEM);
-		free(data);
-		return;
-	}
-	werr(sn, sn->w->file(sn->w, canon, data, len));
-	note(sn, "f %s %zu%s", canon, len, sn->red && is_redacted(canon) ? " (redacted)" : "");
-	free(data);
-}
-
-static void copyf(struct snap *sn, const char *fmt, ...) VD_PRINTF(2, 3);
-static void copyf(struct snap *sn, const char *fmt, ...)
-{
-	char path[1024];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	if (n > 0 && (size_t)n < sizeof(path))
-		copy(sn, path);
-}
-
-/* Every entry of a directory: files, links (with what they point to), subdirectories. */
-static void copy_dir(struct snap *sn, const char *dir, int depth)
-{
-	struct vd_names names;
-	char canon[1024];
-
-	if (depth > 3 || canonical(sn, dir, canon, sizeof(canon), 0) < 0)
-		return;
-	if (vd_sysfs_list(sn->s, canon, &names) < 0)
-		return;
-	copy(sn, canon);
-	for (size_t i = 0; i < names.n; i++) {
-		char p[1024];
-		int k;
-
-		if ((size_t)snprintf(p, sizeof(p), "%s/%s", canon, names.v[i]) >= sizeof(p))
-			continue;
-		k = vd_sysfs_kind(sn->s, p);
-		if (k == 'l') {
-			copy_link(sn, p);
-		} else if (k == 'd') {
-			copy_dir(sn, p, depth + 1);
-		} else if (k == 'f') {
-			copy(sn, p);
-		}
-	}
-	vd_names_done(&names);
-}
 
 static const char *const pci_attrs[] = {
 	"vendor",
@@ -325,9 +50,9 @@ static void copy_device(struct snap *sn, const char *dev, const char *const *att
 {
 	char canon[1024];
 
-	if (canonical(sn, dev, canon, sizeof(canon), 0) < 0)
+	if (vd_snap_canonical(sn, dev, canon, sizeof(canon), 0) < 0)
 		return;
-	copy(sn, canon);
+	vd_snap_copy(sn, canon);
 	for (size_t i = 0; i < n; i++) {
 		int k;
 		char p[1100];
@@ -336,12 +61,12 @@ static void copy_device(struct snap *sn, const char *dev, const char *const *att
 		k = vd_sysfs_kind(sn->s, p);
 		if (k == 'l') {
 			/* driver, physfn: the driver directory comes with its bus */
-			copy_link(sn, p);
+			vd_snap_copy_link(sn, p);
 		} else if (k == 'f') {
-			copy(sn, p);
+			vd_snap_copy(sn, p);
 		}
 	}
-	copyf(sn, "%s/msi_irqs", canon);
+	vd_snap_copyf(sn, "%s/msi_irqs", canon);
 	{
 		char p[1100];
 		struct vd_names m;
@@ -349,7 +74,7 @@ static void copy_device(struct snap *sn, const char *dev, const char *const *att
 		snprintf(p, sizeof(p), "%s/msi_irqs", canon);
 		if (vd_sysfs_list(sn->s, p, &m) == 0) {
 			for (size_t i = 0; i < m.n; i++)
-				copyf(sn, "%s/%s", p, m.v[i]);
+				vd_snap_copyf(sn, "%s/%s", p, m.v[i]);
 			vd_names_done(&m);
 		}
 	}
@@ -375,12 +100,12 @@ static void copy_mounts(struct snap *sn)
 
 	if (vd_sysfs_read_alloc(sn->s, path, MAX_FILE, &data, &len) < 0)
 		return;
-	if (sn->red && redact(sn, path, &data, &len) < 0)
-		werr(sn, -ENOMEM);
+	if (sn->red && vd_snap_redact(sn, path, &data, &len) < 0)
+		vd_snap_err(sn, -ENOMEM);
 	else if (vd_bundle_pathset_add(&sn->done, path) == 1) {
-		add_parents(sn, path);
-		werr(sn, sn->w->file(sn->w, path, data, len));
-		note(sn, "f %s %zu%s", path, len, sn->red ? " (redacted)" : "");
+		vd_snap_add_parents(sn, path);
+		vd_snap_err(sn, sn->w->file(sn->w, path, data, len));
+		vd_snap_note(sn, "f %s %zu%s", path, len, sn->red ? " (redacted)" : "");
 	}
 	free(data);
 }
@@ -392,7 +117,7 @@ static void copy_carried(struct snap *sn, const char *dev)
 	struct vd_names net = { 0 }, blk = { 0 };
 	char canon[1024];
 
-	if (canonical(sn, dev, canon, sizeof(canon), 0) < 0)
+	if (vd_snap_canonical(sn, dev, canon, sizeof(canon), 0) < 0)
 		return;
 	for (int b = 0; b < 2; b++) {
 		struct vd_names *l = b ? &blk : &net;
@@ -407,15 +132,15 @@ static void copy_carried(struct snap *sn, const char *dev)
 
 			snprintf(p, sizeof(p), "%s/%s", dir, l->v[i]);
 			for (size_t k = 0; k < ARRAY_SIZE(files); k++)
-				copyf(sn, "%s/%s", p, files[k]);
+				vd_snap_copyf(sn, "%s/%s", p, files[k]);
 			if (b && vd_sysfs_list(sn->s, p, &parts) < 0)
 				parts.n = 0;
 			for (size_t k = 0; k < parts.n; k++) {
 				/* partitions carry the disk's name: vda1, nvme0n1p1 */
 				if (strncmp(parts.v[k], l->v[i], strlen(l->v[i])))
 					continue;
-				copyf(sn, "%s/%s/dev", p, parts.v[k]);
-				copyf(sn, "%s/%s/partition", p, parts.v[k]);
+				vd_snap_copyf(sn, "%s/%s/dev", p, parts.v[k]);
+				vd_snap_copyf(sn, "%s/%s/partition", p, parts.v[k]);
 			}
 			vd_names_done(&parts);
 		}
@@ -432,7 +157,7 @@ static void copy_bus(struct snap *sn, const char *bus, bool (*want)(const char *
 
 	snprintf(p, sizeof(p), "sys/bus/%s/devices", bus);
 	if (vd_sysfs_list(sn->s, p, &names) == 0) {
-		copy(sn, p);
+		vd_snap_copy(sn, p);
 		for (size_t i = 0; i < names.n; i++) {
 			if (want && !want(names.v[i]))
 				continue;
@@ -443,8 +168,8 @@ static void copy_bus(struct snap *sn, const char *bus, bool (*want)(const char *
 		}
 		vd_names_done(&names);
 	}
-	copyf(sn, "sys/bus/%s/drivers_autoprobe", bus);
-	copyf(sn, "sys/bus/%s/drivers_probe", bus);
+	vd_snap_copyf(sn, "sys/bus/%s/drivers_autoprobe", bus);
+	vd_snap_copyf(sn, "sys/bus/%s/drivers_probe", bus);
 	snprintf(p, sizeof(p), "sys/bus/%s/drivers", bus);
 	if (vd_sysfs_list(sn->s, p, &names) == 0) {
 		for (size_t i = 0; i < names.n; i++) {
@@ -452,7 +177,7 @@ static void copy_bus(struct snap *sn, const char *bus, bool (*want)(const char *
 			if (!strcmp(bus, "platform") && strcmp(names.v[i], "virtio-mmio"))
 				continue;
 			snprintf(p, sizeof(p), "sys/bus/%s/drivers/%s", bus, names.v[i]);
-			copy_dir(sn, p, 3);
+			vd_snap_copy_dir(sn, p, 3);
 		}
 		vd_names_done(&names);
 	}
@@ -469,9 +194,9 @@ static void copy_modules(struct snap *sn)
 
 		if (!is_virtio_module(names.v[i]))
 			continue;
-		copyf(sn, "sys/module/%s", names.v[i]);
+		vd_snap_copyf(sn, "sys/module/%s", names.v[i]);
 		for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++)
-			copyf(sn, "sys/module/%s/%s", names.v[i], files[k]);
+			vd_snap_copyf(sn, "sys/module/%s/%s", names.v[i], files[k]);
 	}
 	vd_names_done(&names);
 }
@@ -483,7 +208,7 @@ static void copy_tree_files(struct snap *sn, const char *dir)
 	if (vd_sysfs_list(sn->s, dir, &names) < 0)
 		return;
 	for (size_t i = 0; i < names.n; i++)
-		copyf(sn, "%s/%s", dir, names.v[i]);
+		vd_snap_copyf(sn, "%s/%s", dir, names.v[i]);
 	vd_names_done(&names);
 }
 
@@ -501,8 +226,8 @@ static void copy_modules_index(struct snap *sn)
 	    strchr(rel, '/') || !strcmp(rel, "..") || !strcmp(rel, "."))
 		return;
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		copyf(sn, "lib/modules/%s/%s", rel, files[i]);
-	copyf(sn, "boot/config-%s", rel);
+		vd_snap_copyf(sn, "lib/modules/%s/%s", rel, files[i]);
+	vd_snap_copyf(sn, "boot/config-%s", rel);
 }
 
 /* The kernel log as plain text, one message a line (what dmesg -t prints). */
@@ -514,7 +239,7 @@ static void write_klog(struct snap *sn)
 	int r = vd_klog_load(sn->s, NULL, &k);
 
 	if (r < 0) {
-		note(sn, "- kmsg.txt (kernel log unreadable: %s)", vd_strerror(-r));
+		vd_snap_note(sn, "- kmsg.txt (kernel log unreadable: %s)", vd_strerror(-r));
 		return;
 	}
 	for (size_t i = 0; i < k.n; i++)
@@ -532,11 +257,11 @@ static void write_klog(struct snap *sn)
 		}
 	}
 	if (text && vd_bundle_pathset_add(&sn->done, "kmsg.txt") == 1) {
-		werr(sn, sn->w->file(sn->w, "kmsg.txt", text, len));
-		note(sn, "f kmsg.txt %zu (kernel log from %s%s)", len, k.source,
-		     sn->red ? ", redacted" : "");
+		vd_snap_err(sn, sn->w->file(sn->w, "kmsg.txt", text, len));
+		vd_snap_note(sn, "f kmsg.txt %zu (kernel log from %s%s)", len, k.source,
+			     sn->red ? ", redacted" : "");
 	} else if (!text) {
-		werr(sn, -ENOMEM);
+		vd_snap_err(sn, -ENOMEM);
 	}
 	free(text);
 	vd_klog_done(&k);
@@ -566,18 +291,19 @@ int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const c
 	if (flags & VD_SNAPSHOT_REDACT)
 		redact_init(&sn, &red);
 
-	note(&sn, "# virtio-doctor %s bundle: every entry, as type path [size|-> target]", version);
-	copy(&sn, "proc/cmdline");
+	vd_snap_note(&sn, "# virtio-doctor %s bundle: every entry, as type path [size|-> target]",
+		     version);
+	vd_snap_copy(&sn, "proc/cmdline");
 	copy_mounts(&sn);
-	copy(&sn, "proc/sys/kernel/osrelease");
-	copy(&sn, "proc/config.gz");
+	vd_snap_copy(&sn, "proc/sys/kernel/osrelease");
+	vd_snap_copy(&sn, "proc/config.gz");
 	copy_modules_index(&sn);
 	copy_tree_files(&sn, "etc/modprobe.d");
 	copy_tree_files(&sn, "lib/modprobe.d");
 	copy_tree_files(&sn, "run/modprobe.d");
 	copy_tree_files(&sn, "usr/lib/modprobe.d");
-	copy(&sn, "sys/class/dmi/id/sys_vendor");
-	copy(&sn, "sys/class/dmi/id/product_name");
+	vd_snap_copy(&sn, "sys/class/dmi/id/sys_vendor");
+	vd_snap_copy(&sn, "sys/class/dmi/id/product_name");
 	copy_bus(&sn, "pci", NULL, pci_attrs, sizeof(pci_attrs) / sizeof(pci_attrs[0]));
 	copy_bus(&sn, "virtio", NULL, virtio_attrs, sizeof(virtio_attrs) / sizeof(virtio_attrs[0]));
 	copy_bus(&sn, "platform", vd_is_mmio_name, pci_attrs,
@@ -585,27 +311,29 @@ int vd_bundle_snapshot(struct vd_sysfs *src, struct vd_bundle_writer *w, const c
 	copy_modules(&sn);
 	write_klog(&sn);
 
-	add_parents(&sn, "virtio-doctor/x");
+	vd_snap_add_parents(&sn, "virtio-doctor/x");
 	if (vd_vsock_local_cid(src, &cid) == 0) {
 		char buf[32];
 
 		n = snprintf(buf, sizeof(buf), "%u\n", cid);
 		if (vd_bundle_pathset_add(&sn.done, "virtio-doctor/vsock-cid") == 1) {
-			werr(&sn, w->file(w, "virtio-doctor/vsock-cid", buf, (size_t)n));
-			note(&sn, "f virtio-doctor/vsock-cid %d (IOCTL_VM_SOCKETS_GET_LOCAL_CID)",
-			     n);
+			vd_snap_err(&sn, w->file(w, "virtio-doctor/vsock-cid", buf, (size_t)n));
+			vd_snap_note(
+				&sn,
+				"f virtio-doctor/vsock-cid %d (IOCTL_VM_SOCKETS_GET_LOCAL_CID)", n);
 		}
 	}
 	n = snprintf(meta, sizeof(meta), "tool: virtio-doctor %s\ndate: %lld\nsource: %s\n",
 		     version, (long long)time(NULL), vd_sysfs_root(src));
-	werr(&sn, w->file(w, "virtio-doctor/META", meta, (size_t)n));
-	note(&sn, "f virtio-doctor/META %d", n);
+	vd_snap_err(&sn, w->file(w, "virtio-doctor/META", meta, (size_t)n));
+	vd_snap_note(&sn, "f virtio-doctor/META %d", n);
 	if (sn.red) {
 		vd_redact_summary(sn.red, meta, sizeof(meta));
-		note(&sn, "%s", meta);
+		vd_snap_note(&sn, "%s", meta);
 	}
-	note(&sn, "f virtio-doctor/MANIFEST");
-	werr(&sn, w->file(w, "virtio-doctor/MANIFEST", sn.manifest ? sn.manifest : "", sn.mlen));
+	vd_snap_note(&sn, "f virtio-doctor/MANIFEST");
+	vd_snap_err(&sn,
+		    w->file(w, "virtio-doctor/MANIFEST", sn.manifest ? sn.manifest : "", sn.mlen));
 	free(sn.manifest);
 	vd_bundle_pathset_done(&sn.done);
 	return w->error;

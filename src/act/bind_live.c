@@ -9,8 +9,7 @@
 #include "bind_job.h"
 #include "vd/base/ids.h"
 #include "vd/base/parse.h"
-
-#define IFF_UP_FLAG 0x1 /* include/uapi/linux/if.h */
+#include "vd/model/attach.h"
 
 /* ---------------------------------------------------------------- reading the state */
 
@@ -142,25 +141,6 @@ static void load_mounts(struct use *u)
 		u->mounts = strdup("");
 }
 
-/* Field n (0-based) of a space-separated line, copied into buf. */
-static bool field(const char *line, int n, char *buf, size_t size)
-{
-	const char *p = line, *e;
-
-	for (int i = 0; i < n; i++) {
-		p = strchr(p, ' ');
-		if (!p)
-			return false;
-		p++;
-	}
-	e = p + strcspn(p, " \n");
-	if ((size_t)(e - p) >= size)
-		return false;
-	memcpy(buf, p, (size_t)(e - p));
-	buf[e - p] = '\0';
-	return true;
-}
-
 /* Mounted: mountinfo's "major:minor" (field 3) or the mounts source "/dev/NAME". */
 static int mounted(struct use *u, const char *name, const char *devno)
 {
@@ -170,12 +150,13 @@ static int mounted(struct use *u, const char *name, const char *devno)
 	if (!u->mountinfo || !u->mounts)
 		return -ENOMEM;
 	for (const char *l = u->mountinfo; *l; l = strchrnul(l, '\n'), l += !!*l)
-		if (devno[0] && field(l, 2, a, sizeof(a)) && !strcmp(a, devno) &&
-		    field(l, 4, b, sizeof(b)))
+		if (devno[0] && vd_parse_field(l, 2, a, sizeof(a)) && !strcmp(a, devno) &&
+		    vd_parse_field(l, 4, b, sizeof(b)))
 			return found(u, "'/dev/%s' is mounted on '%s'", name, b);
 	snprintf(src, sizeof(src), "/dev/%s", name);
 	for (const char *l = u->mounts; *l; l = strchrnul(l, '\n'), l += !!*l)
-		if (field(l, 0, a, sizeof(a)) && !strcmp(a, src) && field(l, 1, b, sizeof(b)))
+		if (vd_parse_field(l, 0, a, sizeof(a)) && !strcmp(a, src) &&
+		    vd_parse_field(l, 1, b, sizeof(b)))
 			return found(u, "'%s' is mounted on '%s'", src, b);
 	return 0;
 }
@@ -238,18 +219,9 @@ static int check_net(struct use *u, const char *dir /* .../net */)
 
 	if (vd_sysfs_list(u->s, dir, &ifs) < 0)
 		return 0;
-	for (size_t i = 0; i < ifs.n && !r; i++) {
-		char buf[64];
-		uint32_t flags;
-
-		if (vd_sysfs_readf(u->s, buf, sizeof(buf), "%s/%s/operstate", dir, ifs.v[i]) >= 0 &&
-		    !strcmp(buf, "up"))
+	for (size_t i = 0; i < ifs.n && !r; i++)
+		if (vd_netdev_is_up(u->s, dir, ifs.v[i]))
 			r = found(u, "interface '%s' is up", ifs.v[i]);
-		else if (vd_sysfs_readf(u->s, buf, sizeof(buf), "%s/%s/flags", dir, ifs.v[i]) >=
-				 0 &&
-			 vd_parse_hex(buf, UINT32_MAX, &flags) == 0 && (flags & IFF_UP_FLAG))
-			r = found(u, "interface '%s' is up", ifs.v[i]);
-	}
 	vd_names_done(&ifs);
 	return r;
 }

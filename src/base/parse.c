@@ -206,3 +206,21 @@ int vd_parse_resource_line(const char *line, struct vd_resource *ret)
 	*ret = (struct vd_resource){ v[0], v[1], v[2] };
 	return 0;
 }
+
+bool vd_parse_field(const char *p, int n, char *buf, size_t size)
+{
+	const char *e;
+
+	for (int i = 0; i < n; i++) {
+		p = strpbrk(p, " \n");
+		if (!p || *p == '\n')
+			return false;
+		p++;
+	}
+	e = p + strcspn(p, " \n");
+	if ((size_t)(e - p) >= size)
+		return false;
+	memcpy(buf, p, (size_t)(e - p));
+	buf[e - p] = '\0';
+	return true;
+}

@@ -22,25 +22,6 @@ struct attach {
 	int err; /* -ENOMEM */
 };
 
-/* Field n (0-based) of a space-separated line starting at p, into buf. */
-static bool field(const char *p, int n, char *buf, size_t size)
-{
-	const char *e;
-
-	for (int i = 0; i < n; i++) {
-		p = strpbrk(p, " \n");
-		if (!p || *p == '\n')
-			return false;
-		p++;
-	}
-	e = p + strcspn(p, " \n");
-	if ((size_t)(e - p) >= size)
-		return false;
-	memcpy(buf, p, (size_t)(e - p));
-	buf[e - p] = '\0';
-	return true;
-}
-
 bool vd_mounts_has(const char *table, bool mountinfo, const char *name, const char *devno)
 {
 	char src[300], f[300];
@@ -50,15 +31,15 @@ bool vd_mounts_has(const char *table, bool mountinfo, const char *name, const ch
 		const char *sep;
 
 		if (!mountinfo) {
-			if (field(l, 0, f, sizeof(f)) && !strcmp(f, src))
+			if (vd_parse_field(l, 0, f, sizeof(f)) && !strcmp(f, src))
 				return true;
 			continue;
 		}
-		if (devno[0] && field(l, 2, f, sizeof(f)) && !strcmp(f, devno))
+		if (devno[0] && vd_parse_field(l, 2, f, sizeof(f)) && !strcmp(f, devno))
 			return true;
 		/* the optional fields end at " - "; then fstype, then the source */
 		sep = strstr(l, " - ");
-		if (sep && sep < strchrnul(l, '\n') && field(sep + 3, 1, f, sizeof(f)) &&
+		if (sep && sep < strchrnul(l, '\n') && vd_parse_field(sep + 3, 1, f, sizeof(f)) &&
 		    !strcmp(f, src))
 			return true;
 	}
@@ -114,16 +95,15 @@ static void add(struct attach *a, const char *name, bool disk, bool active)
 	d->attached[d->nattached++] = (struct vd_attached){ kept, disk, active };
 }
 
-/* Up: operstate "up", or IFF_UP set (an interface without carrier is still in use). */
-static bool iface_up(struct attach *a, const char *dir, const char *name)
+bool vd_netdev_is_up(struct vd_sysfs *s, const char *dir, const char *name)
 {
 	char buf[64];
 	uint32_t flags;
 
-	if (vd_sysfs_readf(a->s, buf, sizeof(buf), "%s/%s/operstate", dir, name) >= 0 &&
+	if (vd_sysfs_readf(s, buf, sizeof(buf), "%s/%s/operstate", dir, name) >= 0 &&
 	    !strcmp(buf, "up"))
 		return true;
-	return vd_sysfs_readf(a->s, buf, sizeof(buf), "%s/%s/flags", dir, name) >= 0 &&
+	return vd_sysfs_readf(s, buf, sizeof(buf), "%s/%s/flags", dir, name) >= 0 &&
 	       vd_parse_hex(buf, UINT32_MAX, &flags) == 0 && (flags & IFF_UP_FLAG);
 }
 
@@ -160,7 +140,7 @@ static void add_dir(struct attach *a, const char *dir, bool disk)
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names.v[i]) >= sizeof(path))
 			continue;
 		add(a, names.v[i], disk,
-		    disk ? disk_mounted(a, path) : iface_up(a, dir, names.v[i]));
+		    disk ? disk_mounted(a, path) : vd_netdev_is_up(a->s, dir, names.v[i]));
 	}
 	vd_names_done(&names);
 }

@@ -57,4 +57,8 @@ struct vd_resource {
 };
 int vd_parse_resource_line(const char *line, struct vd_resource *ret);
 
+/* Field n (0-based) of the space-separated line at p (never past its newline) into buf;
+ * false when the line is shorter or the field does not fit. */
+bool vd_parse_field(const char *p, int n, char *buf, size_t size);
+
 #endif

@@ -23,4 +23,8 @@ int vd_model_attach(struct vd_sysfs *s, struct vd_model *m);
  */
 bool vd_mounts_has(const char *table, bool mountinfo, const char *name, const char *devno);
 
+/* An interface at DIR/NAME is up: operstate "up", or IFF_UP in flags (an interface
+ * without carrier is still in use). Shared with bind's "in use?" check. */
+bool vd_netdev_is_up(struct vd_sysfs *s, const char *dir, const char *name);
+
 #endif

@@ -343,6 +343,9 @@ static void signal_case(const char *bundle, char *const *cmd, const char *marker
 	if (pid == 0) {
 		int null = open("/dev/null", O_WRONLY);
 
+		/* the tool keeps an ignored signal ignored (nohup): start from the defaults */
+		for (size_t i = 0; i < 3; i++)
+			signal(i == 0 ? SIGINT : i == 1 ? SIGTERM : SIGHUP, SIG_DFL);
 		setenv("TMPDIR", g_tmp, 1);
 		dup2(pfd[1], 1);
 		dup2(null, 2);

@@ -268,6 +268,7 @@ $(VG_DIR)/root/virtio-doctor: virtio-doctor
 	@mkdir -p $(@D) $(VG_DIR)/log
 	ln -sfn $(CURDIR)/tests $(VG_DIR)/root/tests
 	ln -sfn $(CURDIR)/man $(VG_DIR)/root/man
+	ln -sfn $(CURDIR)/README.md $(VG_DIR)/root/README.md
 	printf '#!/bin/sh\nexec $(VALGRIND) $(VG_OPTS) --log-file=%s/vg.%%p.log %s "$$@"\n' \
 		"$(CURDIR)/$(VG_DIR)/log" "$(CURDIR)/virtio-doctor" > $@
 	chmod 755 $@

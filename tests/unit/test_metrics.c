@@ -25,9 +25,14 @@
 
 static char *capture(void (*fn)(FILE *, const void *), const void *arg)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	/* static: the stream keeps &buf, and gcc (musl build, -O2) calls a local one dangling */
+	static char *buf;
+	static size_t len;
+	FILE *f;
+
+	buf = NULL;
+	len = 0;
+	f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
 	fn(f, arg);

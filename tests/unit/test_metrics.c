@@ -145,26 +145,6 @@ static void test_devices_and_counts(void **state)
 
 /* ---- --textfile ------------------------------------------------------------------- */
 
-static char *new_dir(void)
-{
-	char tmpl[] = "/tmp/vd-test-prom-XXXXXX";
-	char *d;
-
-	assert_non_null(mkdtemp(tmpl));
-	d = strdup(tmpl);
-	assert_non_null(d);
-	return d;
-}
-
-static void remove_dir(char *dir)
-{
-	char cmd[PATH_MAX + 16];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	free(dir);
-}
-
 /* The names in dir, sorted, joined by spaces. */
 static void list_dir(const char *dir, char *buf, size_t size)
 {
@@ -212,7 +192,7 @@ static void write_old(const char *dir)
 
 static void test_textfile_replaces_whole(void **state)
 {
-	char *dir = new_dir(), names[512], *got;
+	char *dir = vd_test_tmpdir(), names[512], *got;
 	struct stat st;
 	char path[PATH_MAX];
 
@@ -228,7 +208,7 @@ static void test_textfile_replaces_whole(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(st.st_mode & S_IROTH);
 	assert_int_equal(vd_textfile_write(dir, "a/b", "x", 1), -EINVAL);
-	remove_dir(dir);
+	vd_test_remove_copy(dir);
 }
 
 /*
@@ -237,7 +217,7 @@ static void test_textfile_replaces_whole(void **state)
  */
 static void test_textfile_write_error_leaves_nothing(void **state)
 {
-	char *dir = new_dir(), names[512], *got, big[8192];
+	char *dir = vd_test_tmpdir(), names[512], *got, big[8192];
 	pid_t pid;
 	int st;
 
@@ -261,7 +241,7 @@ static void test_textfile_write_error_leaves_nothing(void **state)
 	got = read_file(dir, PROM);
 	assert_string_equal(got, "old 1\n");
 	free(got);
-	remove_dir(dir);
+	vd_test_remove_copy(dir);
 }
 
 struct cmd_run {
@@ -328,7 +308,7 @@ static void run_cmd(int how, const char *fixture, const char *const *args, struc
 static void test_cli_textfile(void **state)
 {
 	static struct cmd_run r, plain;
-	char *dir = new_dir(), names[512], *got;
+	char *dir = vd_test_tmpdir(), names[512], *got;
 	const char *args[] = { "metrics", "--textfile", dir, NULL };
 	const char *stdout_args[] = { "metrics", NULL };
 
@@ -343,14 +323,14 @@ static void test_cli_textfile(void **state)
 	got = read_file(dir, PROM);
 	assert_string_equal(got, plain.out);
 	free(got);
-	remove_dir(dir);
+	vd_test_remove_copy(dir);
 }
 
 /* One line naming the file and why, exit 2, nothing left behind. */
 static void test_cli_textfile_errors(void **state)
 {
 	static struct cmd_run r;
-	char *dir = new_dir(), names[512], want[PATH_MAX + 128], *got;
+	char *dir = vd_test_tmpdir(), names[512], want[PATH_MAX + 128], *got;
 	char missing[PATH_MAX];
 	const char *args[] = { "metrics", "--textfile", dir, NULL };
 	const char *margs[] = { "metrics", "--textfile", missing, NULL };
@@ -368,7 +348,7 @@ static void test_cli_textfile_errors(void **state)
 		assert_int_equal(chmod(dir, 0555), 0);
 	run_cmd(UNPRIVILEGED, VD_FIXTURE("qemu-6.1-vsock"), args, &r);
 	if (r.rc == 126 || r.rc == 127) {
-		remove_dir(dir);
+		vd_test_remove_copy(dir);
 		skip(); /* the binary is not reachable for nobody here */
 	}
 	assert_int_equal(r.rc, 2);
@@ -389,14 +369,14 @@ static void test_cli_textfile_errors(void **state)
 	got = read_file(dir, PROM);
 	assert_string_equal(got, "old 1\n");
 	free(got);
-	remove_dir(dir);
+	vd_test_remove_copy(dir);
 }
 
 /* A root that cannot be read: still a valid file, scrape_success 0, exit 2. */
 static void test_cli_failed_scrape_still_writes(void **state)
 {
 	static struct cmd_run r;
-	char *dir = new_dir(), *got;
+	char *dir = vd_test_tmpdir(), *got;
 	const char *args[] = { "metrics", "--textfile", dir, NULL };
 
 	run_cmd(AS_IS, VD_FIXTURE("does-not-exist"), args, &r);
@@ -406,7 +386,7 @@ static void test_cli_failed_scrape_still_writes(void **state)
 	assert_non_null(strstr(got, "\nvirtio_doctor_scrape_success 0\n"));
 	assert_null(strstr(got, "virtio_doctor_device_ok{"));
 	free(got);
-	remove_dir(dir);
+	vd_test_remove_copy(dir);
 }
 
 int main(void)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* virtio-doctor -- reading under the root: attributes, links, directories */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -339,6 +340,7 @@ void vd_names_done(struct vd_names *names)
 	free(names->v);
 	names->v = NULL;
 	names->n = 0;
+	names->typed = false;
 }
 
 /* getdents64()'s records, the kernel's ABI: glibc before 2.30 and musl have no wrapper */
@@ -350,8 +352,28 @@ struct dirent64_rec {
 	char d_name[];
 };
 
-static int add_name(struct vd_names *names, size_t *cap, const char *name)
+/* vd_sysfs_kind()'s letter for a d_type; 0 for DT_UNKNOWN (some filesystems never say) */
+static char dtype_kind(unsigned char t)
 {
+	switch (t) {
+	case DT_UNKNOWN:
+		return 0;
+	case DT_REG:
+		return 'f';
+	case DT_DIR:
+		return 'd';
+	case DT_LNK:
+		return 'l';
+	default:
+		return 'o';
+	}
+}
+
+/* The kind is kept in the byte after the name's NUL: the names stay plain strings. */
+static int add_name(struct vd_names *names, size_t *cap, const char *name, char kind)
+{
+	size_t len = strlen(name);
+
 	if (names->n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 16;
 		char **nv = realloc(names->v, ncap * sizeof(*nv));
@@ -361,11 +383,20 @@ static int add_name(struct vd_names *names, size_t *cap, const char *name)
 		names->v = nv;
 		*cap = ncap;
 	}
-	names->v[names->n] = strdup(name);
+	names->v[names->n] = malloc(len + 2);
 	if (!names->v[names->n])
 		return -ENOMEM;
+	memcpy(names->v[names->n], name, len + 1);
+	names->v[names->n][len + 1] = kind;
 	names->n++;
 	return 0;
+}
+
+char vd_names_kind(const struct vd_names *names, size_t i)
+{
+	if (!names->typed || i >= names->n)
+		return 0;
+	return names->v[i][strlen(names->v[i]) + 1];
 }
 
 /*
@@ -398,7 +429,7 @@ int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret)
 			/* sysfs has no dot files; in a fixture they are git placeholders */
 			if (de->d_name[0] == '.')
 				continue;
-			if (add_name(&names, &cap, de->d_name) < 0) {
+			if (add_name(&names, &cap, de->d_name, dtype_kind(de->d_type)) < 0) {
 				vd_names_done(&names);
 				return -ENOMEM;
 			}
@@ -406,6 +437,7 @@ int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret)
 	}
 	if (names.n)
 		qsort(names.v, names.n, sizeof(*names.v), cmp_names);
+	names.typed = true;
 	*ret = names;
 	return 0;
 }

@@ -145,7 +145,7 @@ static int print_picked(const struct picked *p, const struct vd_sys_ev *se, bool
 		print_finding(p->devs[k], &p->found[k]);
 	}
 	/* said once, not per device, and not on stdout: it is no finding about a device */
-	if (se && !se->kmod_index)
+	if (se && se->logs_and_modules_read && !se->kmod_index)
 		vd_output_warnx("note: %s; module facts come from /sys/module and the kernel "
 				"config",
 				se->kmod_problem);

@@ -162,6 +162,11 @@ static void diagnose_no_child(const struct vd_device *d, const struct vd_dev_ev 
 	REMEDY(f, "read the kernel log; rebind: virtio-doctor bind --force %s", d->name);
 }
 
+bool vd_diagnose_needs_evidence(const struct vd_device *d)
+{
+	return d->state != VD_STATE_OK; /* diagnose_ok() and unreadable() for ok read no de */
+}
+
 void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const struct vd_sys_ev *se,
 		 struct vd_finding *f)
 {

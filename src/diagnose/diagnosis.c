@@ -74,7 +74,10 @@ int vd_diagnosis_device(struct vd_diagnosis *dx, struct vd_device *d, struct vd_
 		if (!f)
 			return -ENOMEM;
 	}
-	vd_evidence_device(dx->ev, d, &de);
+	if (vd_diagnose_needs_evidence(d))
+		vd_evidence_device(dx->ev, d, &de);
+	else
+		vd_evidence_none(&de);
 	vd_diagnose(d, &de, vd_evidence_sys(dx->ev), f);
 	d->verdict = vd_verdict_code(f->verdict);
 	r = vd_verdict_is_problem(f->verdict) ? vd_device_set_problem(d, "%s", f->summary) : 0;

@@ -24,6 +24,7 @@ struct vd_evidence {
 	size_t *klog_hits;
 	size_t n_klog_hits;
 	bool klog_scanned, klog_hits_ok;
+	const char *kmsg_file;
 };
 
 static int read_int(struct vd_sysfs *s, const char *path, int *ret)
@@ -184,6 +185,7 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 	if (!e)
 		return -ENOMEM;
 	e->s = s;
+	e->kmsg_file = kmsg_file;
 	se = &e->sys;
 	snprintf(se->root, sizeof(se->root), "%s", vd_sysfs_is_live(s) ? "" : root);
 
@@ -191,16 +193,28 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 	if (r < 0)
 		se->pci_autoprobe = -1;
 	note_unread(se->unread, sizeof(se->unread), se->root, "sys/bus/pci/drivers_autoprobe", r);
-	kernel_config(e);
 	kernel_cmdline(e);
-	transport_modules(e);
 	if (read_int(s, "sys/bus/platform/drivers_autoprobe", &se->platform_autoprobe) < 0)
 		se->platform_autoprobe = -1;
 	platform_facts(e);
-	kernel_log(e, kmsg_file);
 	vsock_facts(e, m);
 	*ret = e;
 	return 0;
+}
+
+/*
+ * The kernel config, the module tree and the kernel log: only the rules for a device that
+ * is not ok read them, and they cost more than the rest together (a decompressed config,
+ * libkmod, one read per log record), so they are read at the first such device.
+ */
+static void machine_logs_and_modules(struct vd_evidence *e)
+{
+	if (e->sys.logs_and_modules_read)
+		return;
+	kernel_config(e);
+	transport_modules(e);
+	kernel_log(e, e->kmsg_file);
+	e->sys.logs_and_modules_read = true;
 }
 
 void vd_evidence_free(struct vd_evidence *e)
@@ -308,6 +322,12 @@ static void collect_events(struct vd_evidence *e, const struct vd_device *d, str
 	}
 }
 
+void vd_evidence_none(struct vd_dev_ev *de)
+{
+	memset(de, 0, sizeof(*de));
+	de->enable = de->irq = de->msi_count = de->pf_autoprobe = -1;
+}
+
 int vd_evidence_device(struct vd_evidence *e, const struct vd_device *d, struct vd_dev_ev *de)
 {
 	const struct vd_virtio_type *t =
@@ -317,8 +337,8 @@ int vd_evidence_device(struct vd_evidence *e, const struct vd_device *d, struct 
 	struct vd_names msi;
 	int r;
 
-	memset(de, 0, sizeof(*de));
-	de->enable = de->irq = de->msi_count = de->pf_autoprobe = -1;
+	machine_logs_and_modules(e);
+	vd_evidence_none(de);
 	if ((d->bus == VD_BUS_PCI || d->bus == VD_BUS_PLATFORM) && !d->group) {
 		snprintf(path, sizeof(path), "%s/driver_override", d->path);
 		r = vd_sysfs_read(e->s, path, buf, sizeof(buf));

@@ -145,6 +145,14 @@ static void add_dir(struct attach *a, const char *dir, bool disk)
 	vd_names_done(&names);
 }
 
+/* The listing's d_type where the filesystem gives one: a stat per entry is what it saves. */
+static bool is_dir(struct vd_sysfs *s, const struct vd_names *names, size_t i, const char *path)
+{
+	char k = vd_names_kind(names, i);
+
+	return (k ? k : vd_sysfs_kind(s, path)) == 'd';
+}
+
 /* The device's own directories (never its links: driver, subsystem) down to MAX_DEPTH. */
 static void walk(struct attach *a, const char *dir, int depth)
 {
@@ -160,7 +168,7 @@ static void walk(struct attach *a, const char *dir, int depth)
 			continue;
 		if (!strcmp(n, "net") || !strcmp(n, "block"))
 			add_dir(a, path, n[0] == 'b');
-		else if (strcmp(n, "power") && vd_sysfs_kind(a->s, path) == 'd')
+		else if (strcmp(n, "power") && is_dir(a->s, &names, i, path))
 			walk(a, path, depth + 1);
 	}
 	vd_names_done(&names);

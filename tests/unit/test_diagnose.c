@@ -251,10 +251,85 @@ static void test_builtin_and_force_legacy(void **state)
 	vd_finding_done(&f);
 }
 
+/* The machine facts read for every device: no kernel config, modules or log among them. */
+static void machine_without_logs_and_modules(const struct vd_sys_ev *full, struct vd_sys_ev *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	memcpy(ret->root, full->root, sizeof(ret->root));
+	ret->pci_autoprobe = full->pci_autoprobe;
+	ret->cmdline_loaded = full->cmdline_loaded;
+	memcpy(ret->cmdline, full->cmdline, sizeof(ret->cmdline));
+	ret->initcall_blacklisted = full->initcall_blacklisted;
+	ret->mmio_initcall_blacklisted = full->mmio_initcall_blacklisted;
+	ret->noautodetect = full->noautodetect;
+	ret->pci_nomsi = full->pci_nomsi;
+	ret->platform_autoprobe = full->platform_autoprobe;
+	ret->force_legacy = full->force_legacy;
+	ret->vsock_err = full->vsock_err;
+	ret->vsock_cid = full->vsock_cid;
+	ret->vmci_loaded = full->vmci_loaded;
+	ret->hv_sock_loaded = full->hv_sock_loaded;
+	ret->vsock_bound = full->vsock_bound;
+	memcpy(ret->unread, full->unread, sizeof(ret->unread));
+}
+
+static void assert_same_finding(const struct vd_finding *a, const struct vd_finding *b)
+{
+	assert_int_equal(a->verdict, b->verdict);
+	assert_string_equal(a->summary, b->summary);
+	assert_int_equal(a->n_evidence, b->n_evidence);
+	assert_int_equal(a->n_remedy, b->n_remedy);
+	assert_int_equal(a->n_unchecked, b->n_unchecked);
+	for (size_t k = 0; k < a->n_evidence; k++)
+		assert_string_equal(a->evidence[k], b->evidence[k]);
+	for (size_t k = 0; k < a->n_remedy; k++)
+		assert_string_equal(a->remedy[k], b->remedy[k]);
+	for (size_t k = 0; k < a->n_unchecked; k++)
+		assert_string_equal(a->unchecked[k], b->unchecked[k]);
+}
+
+/*
+ * Where vd_diagnose_needs_evidence() says no, the commands skip the device's evidence and
+ * the machine's config, modules and log: the finding must be the same without them. Every
+ * case that is a problem needs them. Both on every case of the table, healthy included.
+ */
+static void test_needs_evidence(void **state)
+{
+	size_t skipped = 0;
+
+	(void)state;
+	for (size_t i = 0; i <= sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ctx c;
+		struct vd_sys_ev light;
+		struct vd_dev_ev none;
+		struct vd_finding full, lean;
+
+		healthy(&c);
+		if (i < sizeof(cases) / sizeof(cases[0]))
+			cases[i].mutate(&c);
+		vd_diagnose(&c.d, &c.de, &c.se, &full);
+		if (vd_diagnose_needs_evidence(&c.d)) {
+			vd_finding_done(&full);
+			continue;
+		}
+		if (vd_verdict_is_problem(full.verdict) && full.verdict != VD_V_VSOCK_NO_DEVICE)
+			fail_msg("case %zu: %s without evidence", i, vd_verdict_code(full.verdict));
+		machine_without_logs_and_modules(&c.se, &light);
+		vd_evidence_none(&none);
+		vd_diagnose(&c.d, &none, &light, &lean);
+		assert_same_finding(&full, &lean);
+		vd_finding_done(&full);
+		vd_finding_done(&lean);
+		skipped++;
+	}
+	assert_true(skipped >= 1); /* the healthy device at least */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_rule),
+		cmocka_unit_test(test_needs_evidence),
 		cmocka_unit_test(test_verdict_table),
 		cmocka_unit_test(test_remedies_name_the_device),
 		cmocka_unit_test(test_arm64_bar_fixes),

@@ -87,9 +87,41 @@ static void test_firecracker_all_pci(void **state)
 	assert_true(m.dev[4].have_features);
 	assert_int_equal(m.dev[4].nfeatures, 128);
 	assert_true(vd_feature_has(m.dev[4].features, VD_F_VERSION_1));
-	/* VD_WANT_CONFIG read the capabilities: a modern device has common/isr/notify */
-	assert_int_equal(m.dev[4].cfg_len, 256);
-	assert_non_null(vd_pcicfg_find(m.dev[4].cfg, VD_CAP_COMMON));
+	/* VD_WANT_CONFIG reads no config space of an ok device: no rule looks at it */
+	assert_int_equal(m.dev[4].state, VD_STATE_OK);
+	assert_int_equal(m.dev[4].cfg_len, 0);
+	assert_null(m.dev[4].cfg);
+	vd_model_done(&m);
+}
+
+/* ... and does read it for one that is not ok: its capabilities decide the verdict */
+static void test_config_read_when_not_ok(void **state)
+{
+	struct vd_scan_opts o = { .want = VD_WANT_ALL };
+	struct vd_model m;
+	size_t n_read = 0;
+
+	(void)state;
+	scan_fixture(VD_FIXTURE("fc-vsock-unbound"), &o, &m);
+	for (size_t i = 0; i < m.n; i++) {
+		const struct vd_device *d = &m.dev[i];
+
+		if (d->state == VD_STATE_OK) {
+			assert_int_equal(d->cfg_len, 0);
+			continue;
+		}
+		assert_string_equal(d->name, "0000:00:04.0");
+		assert_int_equal(d->cfg_len, 256);
+		assert_non_null(vd_pcicfg_find(d->cfg, VD_CAP_COMMON));
+		n_read++;
+	}
+	assert_int_equal(n_read, 1);
+	vd_model_done(&m);
+
+	o.want = VD_WANT_ALL & ~VD_WANT_CONFIG;
+	scan_fixture(VD_FIXTURE("fc-vsock-unbound"), &o, &m);
+	for (size_t i = 0; i < m.n; i++)
+		assert_int_equal(m.dev[i].cfg_len, 0);
 	vd_model_done(&m);
 }
 
@@ -420,6 +452,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_firecracker),
 		cmocka_unit_test(test_firecracker_all_pci),
+		cmocka_unit_test(test_config_read_when_not_ok),
 		cmocka_unit_test(test_qemu_mixed),
 		cmocka_unit_test(test_qemu_mixed_all_marks_ivshmem),
 		cmocka_unit_test(test_nonroot_config),

@@ -82,9 +82,15 @@ int vd_sysfs_link_path(struct vd_sysfs *s, const char *path, char *buf, size_t s
 struct vd_names {
 	char **v;
 	size_t n;
+	bool typed; /* from vd_sysfs_list(): each name carries its entry's kind */
 };
 int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret);
 void vd_names_done(struct vd_names *names);
+/*
+ * The kind of entry i as the listing saw it, in vd_sysfs_kind()'s letters ('f', 'd', 'l',
+ * 'o'), or 0 when the filesystem did not say (DT_UNKNOWN) or the names are no listing.
+ */
+char vd_names_kind(const struct vd_names *names, size_t i);
 
 /* 0 if path exists (following links inside the root), else -errno. */
 int vd_sysfs_access(struct vd_sysfs *s, const char *path);

@@ -106,6 +106,11 @@ struct vd_sys_ev {
 	size_t vsock_bound; /* vsock devices bound at the virtio level */
 	/* the first machine-wide file whose read failed (vd_sysfs_failed), with why; "" none */
 	char unread[400];
+	/*
+	 * The kernel config, module and log facts above were read: they are, at the first
+	 * vd_evidence_device() (vd_diagnose_needs_evidence()), and never for ok devices only.
+	 */
+	bool logs_and_modules_read;
 };
 
 #define VD_EV_EVENTS 8
@@ -167,6 +172,12 @@ void vd_findings_free(struct vd_finding *findings, size_t n);
  */
 void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const struct vd_sys_ev *se,
 		 struct vd_finding *ret);
+/*
+ * Whether vd_diagnose() reads the device's own evidence (de) or the machine's kernel
+ * config, modules and log for d: every state but ok, whose rule needs the model, the
+ * vsock facts and force_legacy only. Without it, vd_evidence_none() is enough.
+ */
+bool vd_diagnose_needs_evidence(const struct vd_device *d);
 
 /* Evidence collection (reads files through the sysfs layer and the adapters). */
 struct vd_evidence;
@@ -175,5 +186,7 @@ int vd_evidence_open(struct vd_sysfs *s, const struct vd_model *m, const char *k
 void vd_evidence_free(struct vd_evidence *e);
 const struct vd_sys_ev *vd_evidence_sys(const struct vd_evidence *e);
 int vd_evidence_device(struct vd_evidence *e, const struct vd_device *d, struct vd_dev_ev *ret);
+/* Evidence of a device whose rules read none: everything unknown, nothing read. */
+void vd_evidence_none(struct vd_dev_ev *ret);
 
 #endif

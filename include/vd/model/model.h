@@ -128,7 +128,7 @@ enum {
 	VD_WANT_REV = 1 << 1,
 	VD_WANT_CLASS = 1 << 2,
 	VD_WANT_FEATURES = 1 << 3,
-	VD_WANT_CONFIG = 1 << 4,
+	VD_WANT_CONFIG = 1 << 4, /* config space of the virtio functions that are not ok */
 	VD_WANT_ATTACH = 1 << 5, /* interfaces, disks, driver_override */
 	VD_WANT_ALL = 0xff,
 };

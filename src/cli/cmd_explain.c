@@ -154,7 +154,8 @@ static int print_picked(const struct picked *p, const struct vd_sys_ev *se, bool
 
 static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 {
-	struct vd_scan_opts so = { .want = VD_WANT_ALL };
+	/* an ok device shows its links and status only: the rest is for the others' rules */
+	struct vd_scan_opts so = { .want_not_ok = VD_DIAGNOSE_WANT };
 	struct vd_sysfs *s = NULL;
 	_cleanup_(vd_diagnosis_freep) struct vd_diagnosis *dx = NULL;
 	struct vd_model m = { 0 };
@@ -167,6 +168,8 @@ static int cmd_explain(struct vd_cli *cli, int argc, char **argv)
 	if (rc != VD_CLI_NEXT)
 		return rc;
 	so.kmsg_file = kmsg;
+	if (optind < argc)
+		so.want = VD_WANT_ATTACH; /* a filter can name an interface or a disk */
 	rc = vd_cli_load_model(cli, &so, false, &s, &m);
 	if (rc)
 		return rc;

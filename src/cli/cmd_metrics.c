@@ -23,8 +23,8 @@
 static int diagnose_all(struct vd_cli *cli, struct vd_model *m)
 {
 	_cleanup_(vd_diagnosis_freep) struct vd_diagnosis *dx = NULL;
-	/* every file the diagnosis may weigh (the revision, config space), as report reads */
-	struct vd_scan_opts so = { .want = VD_WANT_ALL };
+	/* every file the diagnosis may weigh (the revision, config space), as explain reads */
+	struct vd_scan_opts so = { .want_not_ok = VD_DIAGNOSE_WANT };
 	struct vd_sysfs *s = NULL;
 	int r;
 

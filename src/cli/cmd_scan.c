@@ -191,6 +191,9 @@ static int cmd_scan(struct vd_cli *cli, int argc, char **argv)
 		return rc;
 	nf = (size_t)(argc - optind);
 	a.so.want = vd_output_want(a.cols, a.out.ncols) | (nf ? VD_WANT_ATTACH : 0);
+	/* VERDICT and PROBLEM run explain's rules: they read what explain reads */
+	if (vd_output_needs_diagnosis(a.cols, a.out.ncols))
+		a.so.want_not_ok = VD_DIAGNOSE_WANT;
 	rc = vd_cli_load_model(cli, &a.so, false, &s, &m);
 	if (rc)
 		return rc;

@@ -55,9 +55,6 @@ void vd_output_warnx(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-/* VERDICT and PROBLEM run explain's rules, which read what explain reads (the legacy
- * path's revision, the capabilities in config space): not only what the shown columns need. */
-#define DIAGNOSIS_WANT (VD_WANT_ALL & ~VD_WANT_ATTACH)
 
 static const struct vd_colinfo cols[_VD_COL_MAX] = {
 	[VD_COL_DEVICE] = { "DEVICE", 12, 0, SCOLS_JSON_STRING, 0,
@@ -91,9 +88,9 @@ static const struct vd_colinfo cols[_VD_COL_MAX] = {
 			      false },
 	[VD_COL_STATE] = { "STATE", 7, 0, SCOLS_JSON_STRING, 0,
 			   "ok, unbound, foreign, no-driver, failed or not-virtio", false },
-	[VD_COL_PROBLEM] = { "PROBLEM", 30, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, DIAGNOSIS_WANT,
+	[VD_COL_PROBLEM] = { "PROBLEM", 30, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, 0,
 			     "what is wrong, in one line (explain's verdict summary)", true },
-	[VD_COL_VERDICT] = { "VERDICT", 16, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, DIAGNOSIS_WANT,
+	[VD_COL_VERDICT] = { "VERDICT", 16, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, 0,
 			     "explain's verdict code (see VERDICTS in virtio-doctor(8))", true },
 	[VD_COL_NETDEV] = { "NETDEV", 6, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, VD_WANT_ATTACH,
 			    "network interfaces of the device, '*' when up", false },

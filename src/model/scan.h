@@ -77,6 +77,15 @@ const char *vd_scan_parent_name(const char *vpath, char *buf, size_t size);
 /* The first unused virtio device under the transport device called name, or -1. */
 long vd_scan_child_of(struct scan *sc, const char *name);
 void vd_scan_read_virtio_child(struct scan *sc, struct vd_device *d, size_t vi);
+void vd_scan_read_features(struct scan *sc, struct vd_device *d);
+/*
+ * The details to read for d before its state is known: a PCI function reads want_not_ok
+ * after it (scan_pci.c), a virtio-mmio transport, rare, reads both at once.
+ */
+static inline unsigned int vd_scan_want(const struct scan *sc, const struct vd_device *d)
+{
+	return d->bus == VD_BUS_PCI ? sc->o->want : sc->o->want | sc->o->want_not_ok;
+}
 
 /* scan_pci.c */
 int vd_scan_pci_function(struct scan *sc, const char *name);

@@ -138,13 +138,14 @@ static int read_ids(struct scan *sc, const char *name, struct vd_bdf bdf, const 
 }
 
 /* Transitional devices take their type from the subsystem device ID. */
-static void read_subsystem(struct scan *sc, struct vd_device *d, const char *path)
+static void read_subsystem(struct scan *sc, struct vd_device *d, const char *path,
+			   unsigned int want)
 {
 	char buf[1200];
 	uint32_t x;
 	int r;
 
-	if (!(d->cls.virtio && !d->cls.modern) && !(sc->o->want & VD_WANT_SUBSYS))
+	if (!(d->cls.virtio && !d->cls.modern) && !(want & VD_WANT_SUBSYS))
 		return;
 	r = vd_scan_read_hex(sc, path, "subsystem_device", 0xffff, false, &x);
 	snprintf(buf, sizeof(buf), "%s/subsystem_device", path);
@@ -162,20 +163,37 @@ static void read_subsystem(struct scan *sc, struct vd_device *d, const char *pat
 }
 
 /* Revision and class: read only when a column or a rule wants them. */
-static void read_wanted(struct scan *sc, struct vd_device *d, const char *path)
+static void read_wanted(struct scan *sc, struct vd_device *d, const char *path, unsigned int want)
 {
 	uint32_t x;
 
-	if ((sc->o->want & VD_WANT_REV) &&
+	if ((want & VD_WANT_REV) &&
 	    vd_scan_read_hex(sc, path, "revision", 0xff, false, &x) == 0) {
 		d->revision = (uint8_t)x;
 		d->have_rev = true;
 	}
-	if ((sc->o->want & VD_WANT_CLASS) &&
+	if ((want & VD_WANT_CLASS) &&
 	    vd_scan_read_hex(sc, path, "class", 0xffffff, false, &x) == 0) {
 		d->class = x;
 		d->have_class = true;
 	}
+}
+
+/*
+ * What only the rules of a device that is not ok read, read once its state is known (no
+ * detail read here decides the state). A transitional device's subsystem and features
+ * were read already: its type and transport need them.
+ */
+static void read_for_rules(struct scan *sc, struct vd_device *d, const char *path,
+			   unsigned int want)
+{
+	if (d->cls.modern)
+		read_subsystem(sc, d, path, want);
+	read_wanted(sc, d, path, want);
+	if ((want & VD_WANT_FEATURES) && d->vpath[0] && d->cls.modern)
+		vd_scan_read_features(sc, d);
+	if ((want & VD_WANT_CONFIG) && d->cls.virtio && !d->cfg_len)
+		read_config(sc, d);
 }
 
 /* The virtio device under the function, and the transport it speaks. */
@@ -188,6 +206,8 @@ static void read_virtio_side(struct scan *sc, struct vd_device *d, const char *n
 		vd_scan_read_virtio_child(sc, d, (size_t)vi);
 	else if (sc->vbus_err && !d->unread_err)
 		vd_scan_unread(sc, d, sc->vbus_unread, sc->vbus_err);
+	if (sc->o->want & VD_WANT_CONFIG)
+		read_config(sc, d);
 	decide_transport(sc, d);
 }
 
@@ -220,19 +240,14 @@ int vd_scan_pci_function(struct scan *sc, const char *name)
 		sc->m->n--;
 		return 0;
 	}
-	read_subsystem(sc, d, path);
+	read_subsystem(sc, d, path, sc->o->want);
 	d->type_id = d->cls.type_id;
-	read_wanted(sc, d, path);
+	read_wanted(sc, d, path, sc->o->want);
 	d->pcidrv = vd_scan_read_driver(sc, d, path, VD_BUS_PCI);
 	if (d->cls.virtio)
 		read_virtio_side(sc, d, name);
 	r = vd_device_evaluate(d);
-	/*
-	 * Config space only where a rule reads it, a device that is not ok: on a VM each
-	 * dword of it is a trap to the VMM (about 27 us under Firecracker, 64 per device).
-	 */
-	if (r == 0 && d->cls.virtio && (sc->o->want & VD_WANT_CONFIG) &&
-	    d->state != VD_STATE_OK && !d->cfg_len)
-		read_config(sc, d);
+	if (r == 0 && d->state != VD_STATE_OK)
+		read_for_rules(sc, d, path, sc->o->want_not_ok & ~sc->o->want);
 	return r;
 }

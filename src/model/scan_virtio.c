@@ -111,9 +111,24 @@ const char *vd_scan_parent_name(const char *vpath, char *buf, size_t size)
 	return buf;
 }
 
-void vd_scan_read_virtio_child(struct scan *sc, struct vd_device *d, size_t vi)
+void vd_scan_read_features(struct scan *sc, struct vd_device *d)
 {
 	char path[400], buf[160];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/features", d->vpath);
+	r = vd_sysfs_read(sc->s, path, buf, sizeof(buf));
+	if (r >= 0)
+		r = vd_parse_features(buf, d->features, &d->nfeatures);
+	if (r == 0)
+		d->have_features = true;
+	else
+		vd_scan_warn_file(sc, path, r);
+}
+
+void vd_scan_read_virtio_child(struct scan *sc, struct vd_device *d, size_t vi)
+{
+	char path[400];
 	int r;
 
 	sc->vused[vi] = true;
@@ -128,16 +143,8 @@ void vd_scan_read_virtio_child(struct scan *sc, struct vd_device *d, size_t vi)
 	d->driver = vd_scan_read_driver(sc, d, d->vpath, VD_BUS_OTHER);
 
 	/* features decide transitional vs legacy for free: VERSION_1 means modern caps */
-	if ((sc->o->want & VD_WANT_FEATURES) || d->transport == VD_TRANSPORT_UNKNOWN) {
-		snprintf(path, sizeof(path), "%s/features", d->vpath);
-		r = vd_sysfs_read(sc->s, path, buf, sizeof(buf));
-		if (r >= 0)
-			r = vd_parse_features(buf, d->features, &d->nfeatures);
-		if (r == 0)
-			d->have_features = true;
-		else
-			vd_scan_warn_file(sc, path, r);
-	}
+	if ((vd_scan_want(sc, d) & VD_WANT_FEATURES) || d->transport == VD_TRANSPORT_UNKNOWN)
+		vd_scan_read_features(sc, d);
 	if (d->type_id < 0) {
 		uint32_t t;
 

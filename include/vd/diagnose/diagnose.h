@@ -178,6 +178,11 @@ void vd_diagnose(const struct vd_device *d, const struct vd_dev_ev *de, const st
  * vsock facts and force_legacy only. Without it, vd_evidence_none() is enough.
  */
 bool vd_diagnose_needs_evidence(const struct vd_device *d);
+/*
+ * The model details the rules read, for vd_scan_opts.want_not_ok (the rules of an ok
+ * device read none): all but interfaces and disks.
+ */
+#define VD_DIAGNOSE_WANT (VD_WANT_ALL & ~VD_WANT_ATTACH)
 
 /* Evidence collection (reads files through the sysfs layer and the adapters). */
 struct vd_evidence;

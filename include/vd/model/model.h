@@ -128,7 +128,7 @@ enum {
 	VD_WANT_REV = 1 << 1,
 	VD_WANT_CLASS = 1 << 2,
 	VD_WANT_FEATURES = 1 << 3,
-	VD_WANT_CONFIG = 1 << 4, /* config space of the virtio functions that are not ok */
+	VD_WANT_CONFIG = 1 << 4,
 	VD_WANT_ATTACH = 1 << 5, /* interfaces, disks, driver_override */
 	VD_WANT_ALL = 0xff,
 };
@@ -141,6 +141,13 @@ struct vd_scan_opts {
 	 */
 	bool skip_transport;
 	unsigned int want; /* VD_WANT_* */
+	/*
+	 * VD_WANT_* read only for a device that is not ok, once its state is known: what the
+	 * diagnosis rules read and an ok device's verdict and evidence never show (on a VM a
+	 * dword of config space costs a trap to the VMM; in a bundle each file six syscalls).
+	 * VD_WANT_ATTACH counts only in want.
+	 */
+	unsigned int want_not_ok;
 	/*
 	 * The kernel log that tells an empty virtio-mmio slot from a transport whose probe
 	 * failed (vd_klog_load's file argument); read only when a transport has no driver.

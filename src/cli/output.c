@@ -12,22 +12,38 @@
 
 #include "vd/cli/output.h"
 
-VD_PRINTF(2, 0)
-static int vput_escaped(FILE *out, const char *fmt, va_list ap)
+/*
+ * The text escaped into one buffer and written with one fwrite(): stderr is unbuffered,
+ * where a fputc() per character was a write() per character, and a line written whole
+ * does not interleave with another process's on a shared log.
+ */
+VD_PRINTF(4, 0)
+static int vput_escaped(FILE *out, const char *prefix, const char *end, const char *fmt,
+			va_list ap)
 {
-	char *text = NULL;
+	char *text = NULL, *esc;
+	size_t len = strlen(prefix), endlen = strlen(end);
 	int n = vasprintf(&text, fmt, ap);
 
 	if (n < 0)
 		return -ENOMEM;
+	esc = malloc(len + (size_t)n * 4 + endlen + 1);
+	if (!esc) {
+		free(text);
+		return -ENOMEM;
+	}
+	memcpy(esc, prefix, len);
 	for (int i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)text[i];
 
 		if ((c < 0x20 && !(c == '\n' && i == n - 1)) || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
+			len += (size_t)sprintf(esc + len, "\\x%02x", c);
 		else
-			fputc(c, out);
+			esc[len++] = (char)c;
 	}
+	memcpy(esc + len, end, endlen);
+	fwrite(esc, 1, len + endlen, out);
+	free(esc);
 	free(text);
 	return 0;
 }
@@ -38,21 +54,21 @@ int vd_output_printf(FILE *out, const char *fmt, ...)
 	int r;
 
 	va_start(ap, fmt);
-	r = vput_escaped(out, fmt, ap);
+	r = vput_escaped(out, "", "", fmt, ap);
 	va_end(ap);
 	return r;
 }
 
 void vd_output_warnx(const char *fmt, ...)
 {
+	char prefix[128];
 	va_list ap;
 
 	fflush(stdout);
-	fprintf(stderr, "%s: ", program_invocation_short_name);
+	snprintf(prefix, sizeof(prefix), "%s: ", program_invocation_short_name);
 	va_start(ap, fmt);
-	vput_escaped(stderr, fmt, ap);
+	vput_escaped(stderr, prefix, "\n", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 

@@ -401,7 +401,6 @@ int vd_output_devices(FILE *out, const struct vd_device *const *devs, size_t n,
 	tb = scols_new_table();
 	if (!tb)
 		return -ENOMEM;
-	scols_table_set_stream(tb, out);
 	scols_table_set_name(tb, "devices");
 	scols_table_enable_json(tb, o->mode == VD_OUT_JSON);
 	scols_table_enable_export(tb, o->mode == VD_OUT_PAIRS);
@@ -495,14 +494,13 @@ int vd_output_findings_json(FILE *out, const struct vd_device *const *devs,
 				r = -ENOMEM;
 				continue;
 			}
-			/* the line owns the string from here on; "" prints as [] */
+			/* the line owns the string from here on; "" prints as [] (print_fixed) */
 			scols_line_refer_data(ln, (size_t)(6 + i), arr[i]);
 		}
 		if (r < 0)
 			goto out;
 	}
-	if (scols_print_table(tb) < 0)
-		r = -EIO;
+	r = vd_output_json_table(out, tb, false);
 out:
 	scols_unref_table(tb);
 	return r;

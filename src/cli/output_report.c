@@ -161,14 +161,33 @@ static int print_fixed(FILE *out, const char *text, size_t size, bool no_childre
 	return ferror(out) ? -EIO : 0;
 }
 
+int vd_output_json_table(FILE *out, struct libscols_table *tb, bool no_children)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *mem = open_memstream(&text, &size);
+	int r;
+
+	if (!mem)
+		return -ENOMEM;
+	scols_table_set_stream(tb, mem);
+	r = scols_print_table(tb) < 0 ? -EIO : 0;
+	if (fclose(mem) != 0 && r == 0)
+		r = -ENOMEM;
+	/* the text ends in "}\n": its last line is handled as a line of its own */
+	if (r == 0)
+		r = print_fixed(out, text, size && text[size - 1] == '\n' ? size - 1 : size,
+				no_children);
+	free(text);
+	return r;
+}
+
 int vd_output_report(FILE *out, const struct vd_report_info *info, const struct vd_model *m,
 		     const struct vd_finding *findings)
 {
 	struct libscols_table *tb = scols_new_table();
 	struct libscols_line *root = NULL;
-	char *text = NULL;
-	size_t size = 0, nchildren = 0;
-	FILE *mem = NULL;
+	size_t nchildren = 0;
 	int r;
 
 	if (!tb)
@@ -184,22 +203,8 @@ int vd_output_report(FILE *out, const struct vd_report_info *info, const struct 
 		r = add_device(tb, root, &m->dev[k], &findings[k]);
 		nchildren++;
 	}
-	if (r == 0) {
-		mem = open_memstream(&text, &size);
-		if (!mem)
-			r = -ENOMEM;
-	}
-	if (r == 0) {
-		scols_table_set_stream(tb, mem);
-		r = scols_print_table(tb) < 0 ? -EIO : 0;
-		if (fclose(mem) != 0 && r == 0)
-			r = -ENOMEM;
-		/* the text ends in "}\n": its last line is handled as a line of its own */
-		if (r == 0)
-			r = print_fixed(out, text, size && text[size - 1] == '\n' ? size - 1 : size,
-					nchildren == 0);
-	}
-	free(text);
+	if (r == 0)
+		r = vd_output_json_table(out, tb, nchildren == 0);
 	scols_unref_table(tb);
 	return r;
 }

@@ -136,6 +136,10 @@ static void test_explain_cases(void **state)
 				 fixture, r.rc, verdict, r.out, r.err);
 		/* every finding names its evidence, and explain never prints a bare problem */
 		assert_non_null(strstr(r.out, "\"evidence\": [\n             \""));
+		/* an empty list is [], as in the report, never [null] */
+		assert_null(strstr(r.out, "[\n             null\n"));
+		if (!strcmp(verdict, "ok"))
+			assert_non_null(strstr(r.out, "\"remedy\": []"));
 		run_done(&r);
 		ncases++;
 	}

@@ -12,6 +12,8 @@
 #include "vd/base/termcolors.h"
 #include "vd/model/model.h"
 
+struct libscols_table;
+
 enum vd_col {
 	VD_COL_DEVICE,
 	VD_COL_ID,
@@ -108,6 +110,13 @@ int vd_output_decode(FILE *out, const struct vd_id_info *info, bool json);
  */
 int vd_output_findings_json(FILE *out, const struct vd_device *const *devs,
 			    const struct vd_finding *const *findings, size_t n);
+
+/*
+ * A JSON table printed with the shape the documents promise: an empty array cell as []
+ * (libsmartcols 2.38 prints [null]) and, with no_children, "children": [] on the report's
+ * machine line. output_report.c.
+ */
+int vd_output_json_table(FILE *out, struct libscols_table *tb, bool no_children);
 
 /* The report's schema version: bump it when a field changes meaning. */
 #define VD_REPORT_SCHEMA 1

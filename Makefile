@@ -21,13 +21,13 @@ VD_WARN      = -Wall -Wextra -Werror -Wformat=2 -Wmissing-prototypes -Wstrict-pr
 VD_HARDEN    = -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 VD_CFLAGS    = -std=gnu11 $(VD_WARN) $(VD_HARDEN)
 VD_LDFLAGS   = -pie -Wl,-z,relro,-z,now
-# libkmod and libarchive are dlopen()ed on first use (src/base/dlib.c): headers only.
-DEPS         = smartcols zlib
-DLOPEN_DEPS  = libkmod libarchive
+# zlib, libkmod and libarchive are dlopen()ed on first use (src/base/dlib.c): headers only.
+DEPS         = smartcols
+DLOPEN_DEPS  = zlib libkmod libarchive
 DEPS_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags $(DEPS) $(DLOPEN_DEPS))
 DEPS_LIBS   ?= $(shell $(PKG_CONFIG) --libs $(DEPS)) -ldl
 TEST_CFLAGS ?= $(shell $(PKG_CONFIG) --cflags cmocka)
-TEST_LIBS   ?= $(shell $(PKG_CONFIG) --libs cmocka)
+TEST_LIBS   ?= $(shell $(PKG_CONFIG) --libs cmocka zlib)
 
 # src/LAYER/*.c, one folder per layer (src/README.md); everything but main() is libvd.a
 LIB_SRCS    := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))

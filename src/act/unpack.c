@@ -13,8 +13,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <zlib.h>
 
+#include "vd/base/inflate.h"
 #include "vd/act/unpack.h"
 #include "vd/base/dlib.h"
 #include "vd/base/strerror.h"
@@ -233,10 +233,10 @@ static la_ssize_t gz_read(struct archive *a, void *data, const void **ret)
 			g->z.next_in = g->in;
 			g->z.avail_in = (uInt)n;
 		}
-		zr = inflate(&g->z, Z_NO_FLUSH);
+		zr = vd_inflate(&g->z, Z_NO_FLUSH);
 		if (zr == Z_STREAM_END) {
 			/* gzip files may be concatenated (RFC 1952), as zcat reads them */
-			if (inflateReset(&g->z) != Z_OK)
+			if (vd_inflate_reset(&g->z) != Z_OK)
 				g->fail = -EBADMSG;
 		} else if (zr != Z_OK && zr != Z_BUF_ERROR) {
 			g->fail = -EBADMSG;
@@ -453,8 +453,10 @@ static int unpack_fd(int fd, const struct vd_unpack_limits *l, struct vd_sysfs *
 	*up = (struct up){ .dest = dest, .l = l, .g = g, .err = err, .errsz = errsz };
 	g->fd = fd;
 	g->max = l->bytes;
-	if (inflateInit2(&g->z, 16 + MAX_WBITS) != Z_OK)
+	r = vd_inflate_init_gzip(&g->z);
+	if (r < 0)
 		goto out;
+	r = -ENOMEM;
 	up->a = vd_dl.archive_read_new();
 	if (up->a) {
 		vd_dl.archive_read_support_filter_none(up->a);
@@ -465,7 +467,7 @@ static int unpack_fd(int fd, const struct vd_unpack_limits *l, struct vd_sysfs *
 			r = unpack_entries(up);
 		vd_dl.archive_read_free(up->a);
 	}
-	inflateEnd(&g->z);
+	vd_inflate_end(&g->z);
 out:
 	free(up);
 	free(g);

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
 
+#include "vd/base/inflate.h"
 #include "vd/facts/kconfig.h"
 
 /* A full distribution config is about 300 KiB; anything near these limits is not one. */
@@ -194,11 +194,14 @@ static int gunzip(const unsigned char *in, size_t in_len, size_t max, char **ret
 		return -EFBIG;
 	if (cap > max + 1)
 		cap = max + 1;
+	r = vd_inflate_init_gzip(&z);
+	if (r < 0)
+		return r;
 	out = malloc(cap);
-	if (!out)
+	if (!out) {
+		vd_inflate_end(&z);
 		return -ENOMEM;
-	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-		return -ENOMEM;
+	}
 	z.next_in = (unsigned char *)in;
 	z.avail_in = (uInt)in_len;
 	for (;;) {
@@ -219,7 +222,7 @@ static int gunzip(const unsigned char *in, size_t in_len, size_t max, char **ret
 		}
 		z.next_out = (unsigned char *)out + len;
 		z.avail_out = (uInt)(cap - len - 1);
-		zr = inflate(&z, Z_NO_FLUSH);
+		zr = vd_inflate(&z, Z_NO_FLUSH);
 		len = (size_t)(z.next_out - (unsigned char *)out);
 		if (zr == Z_STREAM_END)
 			break;
@@ -237,7 +240,7 @@ static int gunzip(const unsigned char *in, size_t in_len, size_t max, char **ret
 			break;
 		}
 	}
-	inflateEnd(&z);
+	vd_inflate_end(&z);
 	if (r < 0)
 		return r;
 	out[len] = '\0';

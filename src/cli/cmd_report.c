@@ -19,7 +19,9 @@ static int cmd_report(struct vd_cli *cli, int argc, char **argv)
 		{ "kmsg", required_argument, NULL, 'k' },
 		VD_CLI_LONGOPTS,
 	};
-	struct vd_scan_opts so = { .want = VD_WANT_ALL };
+	/* every column, and config space only where a rule reads it (not a column) */
+	struct vd_scan_opts so = { .want = VD_WANT_ALL & ~VD_WANT_CONFIG,
+				   .want_not_ok = VD_DIAGNOSE_WANT };
 	struct vd_sysfs *s = NULL;
 	_cleanup_(vd_diagnosis_freep) struct vd_diagnosis *dx = NULL;
 	const struct vd_sys_ev *se;

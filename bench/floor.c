@@ -7,14 +7,24 @@
  * No confinement (plain openat() under the root), no checks, no table: what is left
  * when only the system calls and the start-up of a dynamically linked C program remain.
  *
- * Usage: floor [ROOT]   (default "/")
+ * With --confined, every file and link under ROOT is reached the way a tool must reach
+ * them in a tree it does not trust (what virtio-doctor does under --sysroot): the path
+ * resolved by openat2(RESOLVE_IN_ROOT), the file looked at (O_PATH, fstat) before it is
+ * opened, a regular file only, through /proc/self/fd; a link read by its O_PATH handle.
+ * That is the floor for a tree: the least a program can do there without opening a
+ * device node or a FIFO a bundle may hold, or following a link out of it.
+ *
+ * Usage: floor [--confined] [ROOT]   (default "/")
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 struct child {
@@ -24,10 +34,58 @@ struct child {
 };
 
 static int root;
+static int confined;
+
+static int open_in_root(const char *path, int flags)
+{
+	struct open_how how = { .flags = (unsigned long long)flags | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+
+	if (!confined)
+		return openat(root, path, flags | O_CLOEXEC);
+	return (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+}
+
+/* a regular file: looked at first, then opened through /proc/self/fd when confined */
+static int open_file(const char *path)
+{
+	char proc[32];
+	struct stat st;
+	int pfd, fd;
+
+	if (!confined)
+		return open_in_root(path, O_RDONLY);
+	pfd = open_in_root(path, O_PATH);
+	if (pfd < 0)
+		return -1;
+	if (fstat(pfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(pfd);
+		return -1;
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	fd = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	close(pfd);
+	return fd;
+}
+
+static ssize_t read_link(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	if (!confined)
+		return readlinkat(root, path, buf, size);
+	fd = open_in_root(path, O_PATH | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	n = readlinkat(fd, "", buf, size);
+	close(fd);
+	return n;
+}
 
 static int attr(const char *path, char *buf, size_t size)
 {
-	int fd = openat(root, path, O_RDONLY | O_CLOEXEC);
+	int fd = open_file(path);
 	ssize_t n;
 
 	if (fd < 0)
@@ -44,7 +102,7 @@ static int attr(const char *path, char *buf, size_t size)
 
 static const char *link_base(const char *path, char *buf, size_t size)
 {
-	ssize_t n = readlinkat(root, path, buf, size - 1);
+	ssize_t n = read_link(path, buf, size - 1);
 	char *slash;
 
 	if (n < 0)
@@ -56,7 +114,7 @@ static const char *link_base(const char *path, char *buf, size_t size)
 
 static char **list(const char *path, size_t *ret_n)
 {
-	int fd = openat(root, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open_in_root(path, O_RDONLY | O_DIRECTORY);
 	size_t n = 0, cap = 64;
 	char **v = malloc(cap * sizeof(*v));
 	struct dirent *de;
@@ -99,6 +157,11 @@ int main(int argc, char **argv)
 	struct child *kids, key;
 	char **pci, **virt;
 
+	if (argc > 1 && !strcmp(argv[1], "--confined")) {
+		confined = 1;
+		argv++;
+		argc--;
+	}
 	root = open(argc > 1 ? argv[1] : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return 2;
@@ -110,7 +173,7 @@ int main(int argc, char **argv)
 		ssize_t n;
 
 		snprintf(path, sizeof(path), "sys/bus/virtio/devices/%s", virt[i]);
-		n = readlinkat(root, path, target, sizeof(target) - 1);
+		n = read_link(path, target, sizeof(target) - 1);
 		if (n < 0)
 			continue;
 		target[n] = '\0';

@@ -289,10 +289,10 @@ vd_build_initramfs() {
 
 	if [ -n "$binary" ]; then
 		vd_copy_elf "$binary" "$root" /usr/sbin/virtio-doctor
-		# a dynamic build dlopen()s libkmod and libarchive, which ldd does not name; the
-		# static one (make static) has no program interpreter and needs nothing else
+		# a dynamic build dlopen()s zlib, libkmod and libarchive, which ldd does not name;
+		# the static one (make static) has no program interpreter and needs nothing else
 		if readelf -l "$binary" 2>/dev/null | grep -q 'Requesting program interpreter'; then
-			for lib in libkmod.so.2 libarchive.so.13; do
+			for lib in libz.so.1 libkmod.so.2 libarchive.so.13; do
 				lib=$(vd_find_lib "$lib")
 				[ -n "$lib" ] && vd_copy_elf "$lib" "$root"
 			done

@@ -310,6 +310,8 @@ static void test_every_command(void **state)
 		traced_done(&t);
 		t = confined(n, CMD("report"), 1, NULL);
 		traced_done(&t);
+		t = confined(n, CMD("metrics"), 0, NULL);
+		traced_done(&t);
 		t = confined(n, CMD("bind", "--dry-run", "0000:00:04.0"), 0, NULL);
 		traced_done(&t);
 		t = confined(n, CMD("decode", "1af4:1000"), 0, NULL);

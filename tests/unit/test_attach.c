@@ -185,6 +185,35 @@ static void test_attached_marks(void **state)
 }
 
 /* A snapshot keeps what the marks are read from; --redact masks the mount table's addresses. */
+/*
+ * A virtio-scsi disk sits four directories down (host0/target0:0:0/0:0:0:0/block): the
+ * walk goes into the directories the listing types as such, to that depth and no deeper,
+ * and never follows a link (here one back to the block device's virtio1).
+ */
+static void test_attached_nested(void **state)
+{
+	char *dir = vd_test_copy_fixture("firecracker-6.18");
+	struct vd_model m = { 0 };
+	const struct vd_device *d;
+
+#define V3 "sys/devices/pci0000:00/0000:00:04.0/virtio3"
+	(void)state;
+	put(dir, "8:0\n", "%s/host0/target0:0:0/0:0:0:0/block/sda/dev", V3);
+	put(dir, "8:16\n", "%s/a/b/c/d/e/block/sdz/dev", V3);
+	vd_test_symlink(dir, "../../0000:00:02.0/virtio1", V3 "/link");
+#undef V3
+	scan(dir, &m);
+	d = by_name(&m, "0000:00:04.0");
+	assert_int_equal(d->nattached, 1);
+	assert_string_equal(d->attached[0].name, "sda");
+	assert_true(d->attached[0].disk);
+	assert_int_equal(vd_device_matches(d, "sda"), 1);
+	assert_int_equal(vd_device_matches(d, "sdz"), 0);
+	assert_int_equal(by_name(&m, "0000:00:02.0")->nattached, 1);
+	vd_model_done(&m);
+	vd_test_remove_copy(dir);
+}
+
 static void test_snapshot_keeps_marks(void **state)
 {
 	char *dir = vd_test_copy_fixture("firecracker-6.18"), out[PATH_MAX], p[PATH_MAX + 32];
@@ -394,10 +423,10 @@ static void test_color_sequence(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mounts_has),	     cmocka_unit_test(test_attached_names),
-		cmocka_unit_test(test_attached_marks),	     cmocka_unit_test(test_terminal_width),
-		cmocka_unit_test(test_colors_on_terminal),   cmocka_unit_test(test_color_sequence),
-		cmocka_unit_test(test_snapshot_keeps_marks),
+		cmocka_unit_test(test_mounts_has),     cmocka_unit_test(test_attached_names),
+		cmocka_unit_test(test_attached_marks), cmocka_unit_test(test_attached_nested),
+		cmocka_unit_test(test_terminal_width), cmocka_unit_test(test_colors_on_terminal),
+		cmocka_unit_test(test_color_sequence), cmocka_unit_test(test_snapshot_keeps_marks),
 	};
 	return cmocka_run_group_tests_name("attach", tests, NULL, NULL);
 }

@@ -234,6 +234,34 @@ static void test_list_sorted(const struct tree *t, struct vd_sysfs *s)
 	vd_names_done(&n);
 	assert_int_equal(vd_sysfs_list(s, "sys/nothing", &n), -ENOENT);
 	assert_int_equal(vd_sysfs_list(s, "sys/devices/dev0/vendor", &n), -ENOTDIR);
+
+	/* each name with its entry's kind, as vd_sysfs_kind() would say it, links unfollowed */
+	{
+		char sub[PATH_MAX];
+
+		vd_test_path(sub, sizeof(sub), t->root, "sys/devices/dev0/sub");
+		assert_true(mkdir(sub, 0755) == 0 || errno == EEXIST); /* both handles run this */
+	}
+	assert_int_equal(vd_sysfs_list(s, "sys/devices/dev0", &n), 0);
+	assert_true(n.typed);
+	for (size_t i = 0; i < n.n; i++) {
+		char path[256];
+		char k = vd_names_kind(&n, i);
+
+		snprintf(path, sizeof(path), "sys/devices/dev0/%s", n.v[i]);
+		if (k) /* 0: the filesystem gave no d_type */
+			assert_int_equal(k, vd_sysfs_kind(s, path));
+		if (!strcmp(n.v[i], "sub") && k)
+			assert_int_equal(k, 'd');
+		if (!strcmp(n.v[i], "fifo") && k)
+			assert_int_equal(k, 'o');
+		if (!strcmp(n.v[i], "driver") && k)
+			assert_int_equal(k, 'l');
+	}
+	assert_int_equal(vd_names_kind(&n, n.n), 0);
+	vd_names_done(&n);
+	assert_false(n.typed);
+	assert_int_equal(vd_names_kind(&n, 0), 0);
 }
 
 /* More names than one getdents64() buffer holds: every one, once, in version order. */

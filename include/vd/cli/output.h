@@ -114,7 +114,7 @@ int vd_output_findings_json(FILE *out, const struct vd_device *const *devs,
 /*
  * A JSON table printed with the shape the documents promise: an empty array cell as []
  * (libsmartcols 2.38 prints [null]) and, with no_children, "children": [] on the report's
- * machine line. output_report.c.
+ * machine line. output_json.c.
  */
 int vd_output_json_table(FILE *out, struct libscols_table *tb, bool no_children);
 

@@ -163,6 +163,21 @@ int vd_kmod_open(struct vd_sysfs *s, const struct vd_cmdline *cmdline, struct vd
 		*ret = k;
 		return 0;
 	}
+	if (k->release[0]) {
+		char dir[192];
+
+		/*
+		 * No lib/modules/RELEASE (a Firecracker or AVF guest whose kernel has its
+		 * drivers built in): libkmod could find nothing there, and loading it and its
+		 * libraries costs more than a whole scan. Said as for a tree.
+		 */
+		snprintf(dir, sizeof(dir), "lib/modules/%s", k->release);
+		if (vd_sysfs_is_dir(s, dir) == -ENOENT) {
+			snprintf(k->problem, sizeof(k->problem), "no %s", dir);
+			*ret = k;
+			return 0;
+		}
+	}
 	if (load_libkmod(k->problem, sizeof(k->problem)) < 0) {
 		/* no libkmod: module facts come from sys/module and the kernel config */
 		*ret = k;

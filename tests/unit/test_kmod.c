@@ -265,6 +265,15 @@ static void test_live_dry_run(void **state)
 	struct vd_module_info m;
 
 	assert_non_null(vd_kmod_release(t.k));
+	{
+		/* no module tree for this kernel: said without loading libkmod to find out */
+		char dir[256], want[300];
+
+		snprintf(dir, sizeof(dir), "/lib/modules/%s", vd_kmod_release(t.k));
+		snprintf(want, sizeof(want), "no %s", dir + 1);
+		if (access(dir, F_OK) != 0)
+			assert_string_equal(vd_kmod_index_problem(t.k), want);
+	}
 	assert_int_equal(vd_kmod_load(t.k, "no_such_module_vd_test", true, true), -ENOENT);
 	assert_int_equal(vd_kmod_load(t.k, "no_such_module_vd_test", false, true), -ENOENT);
 	if (vd_kmod_module(t.k, "virtio_pci", &m) == 0 && (m.builtin || m.loaded))

@@ -18,8 +18,7 @@
  * does not interleave with another process's on a shared log.
  */
 VD_PRINTF(4, 0)
-static int vput_escaped(FILE *out, const char *prefix, const char *end, const char *fmt,
-			va_list ap)
+static int vput_escaped(FILE *out, const char *prefix, const char *end, const char *fmt, va_list ap)
 {
 	char *text = NULL, *esc;
 	size_t len = strlen(prefix), endlen = strlen(end);
@@ -41,7 +40,7 @@ static int vput_escaped(FILE *out, const char *prefix, const char *end, const ch
 		else
 			esc[len++] = (char)c;
 	}
-	memcpy(esc + len, end, endlen);
+	memcpy(esc + len, end, endlen + 1); /* its NUL too: fwrite() takes the length */
 	fwrite(esc, 1, len + endlen, out);
 	free(esc);
 	free(text);
@@ -70,7 +69,6 @@ void vd_output_warnx(const char *fmt, ...)
 	vput_escaped(stderr, prefix, "\n", fmt, ap);
 	va_end(ap);
 }
-
 
 static const struct vd_colinfo cols[_VD_COL_MAX] = {
 	[VD_COL_DEVICE] = { "DEVICE", 12, 0, SCOLS_JSON_STRING, 0,

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "vd/base/inflate.h"
 #include "vd/facts/kconfig.h"
 

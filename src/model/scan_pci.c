@@ -167,8 +167,7 @@ static void read_wanted(struct scan *sc, struct vd_device *d, const char *path, 
 {
 	uint32_t x;
 
-	if ((want & VD_WANT_REV) &&
-	    vd_scan_read_hex(sc, path, "revision", 0xff, false, &x) == 0) {
+	if ((want & VD_WANT_REV) && vd_scan_read_hex(sc, path, "revision", 0xff, false, &x) == 0) {
 		d->revision = (uint8_t)x;
 		d->have_rev = true;
 	}

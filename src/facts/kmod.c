@@ -122,6 +122,49 @@ static void module_name_normalize(char *dst, size_t size, const char *src)
 	dst[i] = '\0';
 }
 
+/* The live system's module tree, through libkmod; 0 also when there is none to read. */
+static int open_live(struct vd_kmod *k)
+{
+	int r;
+
+	if (k->release[0]) {
+		char dir[192];
+
+		/*
+		 * No lib/modules/RELEASE (a Firecracker or AVF guest whose kernel has its
+		 * drivers built in): libkmod could find nothing there, and loading it and its
+		 * libraries costs more than a whole scan. Said as for a tree.
+		 */
+		snprintf(dir, sizeof(dir), "lib/modules/%s", k->release);
+		if (vd_sysfs_is_dir(k->s, dir) == -ENOENT) {
+			snprintf(k->problem, sizeof(k->problem), "no %s", dir);
+			return 0;
+		}
+	}
+	if (load_libkmod(k->problem, sizeof(k->problem)) < 0)
+		return 0; /* no libkmod: module facts come from sys/module and the kernel config */
+	/* libkmod's defaults: /lib/modules/$(uname -r), the usual modprobe.d */
+	k->ctx = kmod_new_quiet(NULL, NULL);
+	if (!k->ctx)
+		return -ENOMEM;
+	vd_dl.kmod_set_log_fn(k->ctx, log_capture, k);
+	vd_dl.kmod_set_log_priority(k->ctx, LOG_ERR);
+
+	r = k->release[0] ? vd_dl.kmod_load_resources(k->ctx) : -ENOENT;
+	if (r == 0) {
+		k->has_index = true;
+	} else if (k->release[0]) {
+		char dir[192];
+		int d;
+
+		snprintf(dir, sizeof(dir), "lib/modules/%s", k->release);
+		d = vd_sysfs_is_dir(k->s, dir);
+		snprintf(k->problem, sizeof(k->problem), "%s %s (libkmod: %s)",
+			 d == 1 ? "no module index in" : "no", dir, vd_strerror(r < 0 ? -r : EIO));
+	}
+	return 0;
+}
+
 int vd_kmod_open(struct vd_sysfs *s, const struct vd_cmdline *cmdline, struct vd_kmod **ret)
 {
 	struct vd_kmod *k;
@@ -163,47 +206,9 @@ int vd_kmod_open(struct vd_sysfs *s, const struct vd_cmdline *cmdline, struct vd
 		*ret = k;
 		return 0;
 	}
-	if (k->release[0]) {
-		char dir[192];
-
-		/*
-		 * No lib/modules/RELEASE (a Firecracker or AVF guest whose kernel has its
-		 * drivers built in): libkmod could find nothing there, and loading it and its
-		 * libraries costs more than a whole scan. Said as for a tree.
-		 */
-		snprintf(dir, sizeof(dir), "lib/modules/%s", k->release);
-		if (vd_sysfs_is_dir(s, dir) == -ENOENT) {
-			snprintf(k->problem, sizeof(k->problem), "no %s", dir);
-			*ret = k;
-			return 0;
-		}
-	}
-	if (load_libkmod(k->problem, sizeof(k->problem)) < 0) {
-		/* no libkmod: module facts come from sys/module and the kernel config */
-		*ret = k;
-		return 0;
-	}
-	/* libkmod's defaults: /lib/modules/$(uname -r), the usual modprobe.d */
-	k->ctx = kmod_new_quiet(NULL, NULL);
-	if (!k->ctx) {
-		r = -ENOMEM;
+	r = open_live(k);
+	if (r < 0)
 		goto fail;
-	}
-	vd_dl.kmod_set_log_fn(k->ctx, log_capture, k);
-	vd_dl.kmod_set_log_priority(k->ctx, LOG_ERR);
-
-	r = k->release[0] ? vd_dl.kmod_load_resources(k->ctx) : -ENOENT;
-	if (r == 0) {
-		k->has_index = true;
-	} else if (k->release[0]) {
-		char dir[192];
-		int d;
-
-		snprintf(dir, sizeof(dir), "lib/modules/%s", k->release);
-		d = vd_sysfs_is_dir(s, dir);
-		snprintf(k->problem, sizeof(k->problem), "%s %s (libkmod: %s)",
-			 d == 1 ? "no module index in" : "no", dir, vd_strerror(r < 0 ? -r : EIO));
-	}
 	*ret = k;
 	return 0;
 fail:

@@ -36,13 +36,11 @@ static int load_libarchive(void)
 {
 	static const char *const names[] = { ARCHIVE_SYMS(VD_DLIB_NAME) };
 	void **const slots[] = { ARCHIVE_SYMS(VD_DLIB_ADDR) };
-	static int state = 1; /* 1 not tried, 0 loaded, -errno failed */
+	static int state = 1;
 	char err[256];
 
-	if (state > 0)
-		state = vd_dlib_load("libarchive.so.13", names, slots,
-				     sizeof(names) / sizeof(names[0]), err, sizeof(err));
-	return state;
+	return vd_dlib_load(&state, "libarchive.so.13", names, slots,
+			    sizeof(names) / sizeof(names[0]), err, sizeof(err));
 }
 
 /* ---- writers ---- */

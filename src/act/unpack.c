@@ -37,8 +37,9 @@ static int load_libarchive(char *err, size_t errsz)
 	static const char *const names[] = { ARCHIVE_SYMS(VD_DLIB_NAME) };
 	void **const slots[] = { ARCHIVE_SYMS(VD_DLIB_ADDR) };
 
-	return vd_dlib_load("libarchive.so.13", names, slots, sizeof(names) / sizeof(names[0]), err,
-			    errsz);
+	/* no kept state: each bundle's error says what dlopen() said */
+	return vd_dlib_load(NULL, "libarchive.so.13", names, slots,
+			    sizeof(names) / sizeof(names[0]), err, errsz);
 }
 
 #define CHUNK (64u << 10)

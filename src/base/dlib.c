@@ -7,16 +7,18 @@
 
 #ifdef VD_STATIC
 /* linked in: VD_DLIB_ADDR() has filled every slot already */
-int vd_dlib_load(const char *soname, const char *const *names, void **const *slots, size_t n,
-		 char *err, size_t errsz)
+int vd_dlib_load(int *state, const char *soname, const char *const *names, void **const *slots,
+		 size_t n, char *err, size_t errsz)
 {
+	if (state)
+		*state = 0;
 	return 0;
 }
 #else
 #include <dlfcn.h>
 
-int vd_dlib_load(const char *soname, const char *const *names, void **const *slots, size_t n,
-		 char *err, size_t errsz)
+static int load(const char *soname, const char *const *names, void **const *slots, size_t n,
+		char *err, size_t errsz)
 {
 	/* the loader keeps one handle per library; a second dlopen only counts up */
 	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
@@ -33,5 +35,17 @@ int vd_dlib_load(const char *soname, const char *const *names, void **const *slo
 		}
 	}
 	return 0;
+}
+
+int vd_dlib_load(int *state, const char *soname, const char *const *names, void **const *slots,
+		 size_t n, char *err, size_t errsz)
+{
+	if (!state)
+		return load(soname, names, slots, n, err, errsz);
+	if (*state > 0)
+		*state = load(soname, names, slots, n, err, errsz);
+	else if (*state < 0)
+		snprintf(err, errsz, "%s cannot be loaded", soname);
+	return *state;
 }
 #endif

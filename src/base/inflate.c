@@ -16,15 +16,13 @@ static int load_zlib(void)
 {
 	static const char *const names[] = { ZLIB_SYMS(VD_DLIB_NAME) };
 	void **const slots[] = { ZLIB_SYMS(VD_DLIB_ADDR) };
-	static int state = 1; /* 1 not tried, 0 loaded, -errno failed */
+	static int state = 1;
 	char err[256];
 
-	if (state > 0)
-		state = vd_dlib_load("libz.so.1", names, slots, ARRAY_SIZE(names), err,
-				     sizeof(err)) < 0
-				? -ELIBACC
-				: 0;
-	return state;
+	return vd_dlib_load(&state, "libz.so.1", names, slots, ARRAY_SIZE(names), err,
+			    sizeof(err)) < 0
+		       ? -ELIBACC
+		       : 0;
 }
 
 int vd_inflate_init_gzip(z_stream *z)

@@ -49,13 +49,9 @@ static int load_libkmod(char *err, size_t errsz)
 {
 	static const char *const names[] = { KMOD_SYMS(VD_DLIB_NAME) };
 	void **const slots[] = { KMOD_SYMS(VD_DLIB_ADDR) };
-	static int state = 1; /* 1 not tried, 0 loaded, -errno failed */
+	static int state = 1;
 
-	if (state > 0)
-		state = vd_dlib_load("libkmod.so.2", names, slots, ARRAY_SIZE(names), err, errsz);
-	else if (state < 0)
-		snprintf(err, errsz, "libkmod.so.2 cannot be loaded");
-	return state;
+	return vd_dlib_load(&state, "libkmod.so.2", names, slots, ARRAY_SIZE(names), err, errsz);
 }
 
 struct vd_kmod {
@@ -125,17 +121,16 @@ static void module_name_normalize(char *dst, size_t size, const char *src)
 /* The live system's module tree, through libkmod; 0 also when there is none to read. */
 static int open_live(struct vd_kmod *k)
 {
+	char dir[192];
 	int r;
 
+	snprintf(dir, sizeof(dir), "lib/modules/%s", k->release);
 	if (k->release[0]) {
-		char dir[192];
-
 		/*
 		 * No lib/modules/RELEASE (a Firecracker or AVF guest whose kernel has its
 		 * drivers built in): libkmod could find nothing there, and loading it and its
 		 * libraries costs more than a whole scan. Said as for a tree.
 		 */
-		snprintf(dir, sizeof(dir), "lib/modules/%s", k->release);
 		if (vd_sysfs_is_dir(k->s, dir) == -ENOENT) {
 			snprintf(k->problem, sizeof(k->problem), "no %s", dir);
 			return 0;
@@ -154,11 +149,8 @@ static int open_live(struct vd_kmod *k)
 	if (r == 0) {
 		k->has_index = true;
 	} else if (k->release[0]) {
-		char dir[192];
-		int d;
+		int d = vd_sysfs_is_dir(k->s, dir);
 
-		snprintf(dir, sizeof(dir), "lib/modules/%s", k->release);
-		d = vd_sysfs_is_dir(k->s, dir);
 		snprintf(k->problem, sizeof(k->problem), "%s %s (libkmod: %s)",
 			 d == 1 ? "no module index in" : "no", dir, vd_strerror(r < 0 ? -r : EIO));
 	}

@@ -190,6 +190,18 @@ static void write_old(const char *dir)
 	assert_int_equal(fclose(f), 0);
 }
 
+/* A write that failed left write_old()'s file alone in dir, untouched, and no temporary. */
+static void assert_old_file_kept(const char *dir)
+{
+	char names[512], *got;
+
+	list_dir(dir, names, sizeof(names));
+	assert_string_equal(names, PROM);
+	got = read_file(dir, PROM);
+	assert_string_equal(got, "old 1\n");
+	free(got);
+}
+
 static void test_textfile_replaces_whole(void **state)
 {
 	char *dir = vd_test_tmpdir(), names[512], *got;
@@ -217,7 +229,7 @@ static void test_textfile_replaces_whole(void **state)
  */
 static void test_textfile_write_error_leaves_nothing(void **state)
 {
-	char *dir = vd_test_tmpdir(), names[512], *got, big[8192];
+	char *dir = vd_test_tmpdir(), big[8192];
 	pid_t pid;
 	int st;
 
@@ -236,11 +248,7 @@ static void test_textfile_write_error_leaves_nothing(void **state)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
-	list_dir(dir, names, sizeof(names));
-	assert_string_equal(names, PROM);
-	got = read_file(dir, PROM);
-	assert_string_equal(got, "old 1\n");
-	free(got);
+	assert_old_file_kept(dir);
 	vd_test_remove_copy(dir);
 }
 
@@ -330,7 +338,7 @@ static void test_cli_textfile(void **state)
 static void test_cli_textfile_errors(void **state)
 {
 	static struct cmd_run r;
-	char *dir = vd_test_tmpdir(), names[512], want[PATH_MAX + 128], *got;
+	char *dir = vd_test_tmpdir(), want[PATH_MAX + 128];
 	char missing[PATH_MAX];
 	const char *args[] = { "metrics", "--textfile", dir, NULL };
 	const char *margs[] = { "metrics", "--textfile", missing, NULL };
@@ -365,11 +373,7 @@ static void test_cli_textfile_errors(void **state)
 	snprintf(want, sizeof(want), "virtio-doctor: cannot write '%s/" PROM "': File too large\n",
 		 dir);
 	assert_string_equal(r.err, want);
-	list_dir(dir, names, sizeof(names));
-	assert_string_equal(names, PROM);
-	got = read_file(dir, PROM);
-	assert_string_equal(got, "old 1\n");
-	free(got);
+	assert_old_file_kept(dir);
 	vd_test_remove_copy(dir);
 }
 

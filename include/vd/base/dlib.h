@@ -10,11 +10,12 @@
  * linked normally they cost more start-up time than a whole scan. Like systemd, load
  * them with dlopen() when a command first needs them.
  *
- * Open soname (once per process) and resolve names[i] into *slots[i]. Returns 0, or
- * -ENOENT with a dlerror() text in err.
+ * Open soname and resolve names[i] into *slots[i]. Returns 0, or -ENOENT with a dlerror()
+ * text in err. With state (the caller's, starting at 1), the first answer is kept there and
+ * given again without another try; a kept failure says "SONAME cannot be loaded".
  */
-int vd_dlib_load(const char *soname, const char *const *names, void **const *slots, size_t n,
-		 char *err, size_t errsz);
+int vd_dlib_load(int *state, const char *soname, const char *const *names, void **const *slots,
+		 size_t n, char *err, size_t errsz);
 
 /* A table of symbols named like the library's own functions, declared from its header. */
 #define VD_DLIB_SLOT(sym) __typeof__(sym) *sym;

@@ -13,6 +13,9 @@
 
 #include "vd/base/sysfs.h"
 
+/* Spent descriptors held at most: a few dozen fds, never near a limit of 1,024. */
+#define VD_SYSFS_SPENT_MAX 32
+
 struct vd_sysfs {
 	int root_fd;
 	char *root;
@@ -22,6 +25,9 @@ struct vd_sysfs {
 	bool live;
 	/* /proc/self/fd cannot reopen a file: vd_sysfs_open_file() opens its path again */
 	bool no_proc;
+	/* descriptors reads are done with, closed a run at a time (vd_sysfs_spend) */
+	int spent[VD_SYSFS_SPENT_MAX];
+	unsigned int nspent;
 };
 
 /* Paths are written rooted ("/sys/..."): the root fd is the anchor. */
@@ -31,6 +37,11 @@ static inline const char *rel(const char *path)
 		path++;
 	return *path ? path : ".";
 }
+
+/* fd is done with: closed now or with the next run (-1 is ignored) */
+void vd_sysfs_spend(struct vd_sysfs *s, int fd);
+/* an open failed with err: 1 when spent descriptors were closed and it may be tried again */
+bool vd_sysfs_retry_open(struct vd_sysfs *s, int err);
 
 /* path opened with flags (never O_CREAT) inside the root; -errno */
 int vd_sysfs_open_in_root(struct vd_sysfs *s, const char *path, int flags);

@@ -29,7 +29,7 @@ static int reopen_proc(struct vd_sysfs *s, int pfd, int flags)
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
 	do
 		fd = open(proc, flags | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
+	while (fd < 0 && (errno == EINTR || vd_sysfs_retry_open(s, -errno)));
 	if (fd >= 0)
 		return fd;
 	if (errno != ENOENT && errno != ENOTDIR)
@@ -76,7 +76,7 @@ int vd_sysfs_open_file(struct vd_sysfs *s, const char *path, int flags)
 		return r;
 	}
 	fd = reopen_proc(s, pfd, flags);
-	close(pfd);
+	vd_sysfs_spend(s, pfd);
 	return fd == 1 ? reopen_path(s, path, flags, &st) : fd;
 }
 
@@ -121,23 +121,12 @@ static ssize_t read_full(int fd, char *buf, size_t size)
 	return (ssize_t)done;
 }
 
-int vd_sysfs_read(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+/* An attribute's text from fd, without its newline: its length, or -errno. */
+static int read_attr(int fd, char *buf, size_t size)
 {
-	_cleanup_close_ int fd = -1;
 	char extra;
 	ssize_t n;
 
-	if (size == 0)
-		return -EINVAL;
-	/*
-	 * O_NONBLOCK keeps a FIFO or a device from blocking and size bounds what one can
-	 * return, so the regular-file check can wait for the rare case that needs it: an
-	 * empty read (an empty file, or a FIFO without a writer). One fstat() per
-	 * attribute saved on the path every scan takes.
-	 */
-	fd = vd_sysfs_open_file(s, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return fd;
 	n = read_full(fd, buf, size - 1);
 	if (n < 0)
 		return n == -EAGAIN ? -EINVAL : (int)n;
@@ -154,6 +143,26 @@ int vd_sysfs_read(struct vd_sysfs *s, const char *path, char *buf, size_t size)
 	if (n > 0 && buf[n - 1] == '\n')
 		buf[--n] = '\0';
 	return (int)n;
+}
+
+int vd_sysfs_read(struct vd_sysfs *s, const char *path, char *buf, size_t size)
+{
+	int fd, r;
+
+	if (size == 0)
+		return -EINVAL;
+	/*
+	 * O_NONBLOCK keeps a FIFO or a device from blocking and size bounds what one can
+	 * return, so the regular-file check can wait for the rare case that needs it: an
+	 * empty read (an empty file, or a FIFO without a writer). One fstat() per
+	 * attribute saved on the path every scan takes.
+	 */
+	fd = vd_sysfs_open_file(s, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return fd;
+	r = read_attr(fd, buf, size);
+	vd_sysfs_spend(s, fd);
+	return r;
 }
 
 int vd_sysfs_read_bin(struct vd_sysfs *s, const char *path, void *buf, size_t size)
@@ -209,7 +218,6 @@ int vd_sysfs_read_alloc(struct vd_sysfs *s, const char *path, size_t max, char *
 
 int vd_sysfs_readlink(struct vd_sysfs *s, const char *path, char *buf, size_t size)
 {
-	_cleanup_close_ int fd = -1;
 	ssize_t n;
 
 	if (s->live) {
@@ -223,12 +231,16 @@ int vd_sysfs_readlink(struct vd_sysfs *s, const char *path, char *buf, size_t si
 			return -errno; /* EINVAL: not a symlink, as below */
 	} else {
 		/* O_PATH|O_NOFOLLOW opens the link itself; its parents resolve inside the root. */
-		fd = vd_sysfs_open_in_root(s, path, O_PATH | O_NOFOLLOW);
+		int fd = vd_sysfs_open_in_root(s, path, O_PATH | O_NOFOLLOW);
+
 		if (fd < 0)
 			return fd;
 		n = readlinkat(fd, "", buf, size);
 		if (n < 0)
-			return errno == ENOENT ? -EINVAL : -errno; /* not a symlink */
+			n = errno == ENOENT ? -EINVAL : -errno; /* not a symlink */
+		vd_sysfs_spend(s, fd);
+		if (n < 0)
+			return (int)n;
 	}
 	if ((size_t)n >= size)
 		return -ENAMETOOLONG;
@@ -402,23 +414,18 @@ char vd_names_kind(const struct vd_names *names, size_t i)
 /*
  * getdents64() on the fd we opened, not fdopendir() and readdir(): fdopendir() spends an
  * fstat() and two fcntl() per listing on checks O_DIRECTORY and O_CLOEXEC already made.
- * A read error ends the listing, as readdir() returning NULL did.
+ * The names come sorted; a read error ends the listing, as readdir() returning NULL did.
  */
-int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret)
+static int list_fd(int fd, struct vd_names *ret)
 {
 	enum {
 		BUF_SIZE = 32768
 	};
 	struct vd_names names = { 0 };
-	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *buf = NULL;
+	_cleanup_free_ char *buf = malloc(BUF_SIZE);
 	size_t cap = 0;
 	long n;
 
-	fd = vd_sysfs_open_in_root(s, path, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return fd;
-	buf = malloc(BUF_SIZE);
 	if (!buf)
 		return -ENOMEM;
 	while ((n = syscall(SYS_getdents64, fd, buf, BUF_SIZE)) > 0) {
@@ -442,13 +449,25 @@ int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret)
 	return 0;
 }
 
+int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret)
+{
+	int fd = vd_sysfs_open_in_root(s, path, O_RDONLY | O_DIRECTORY);
+	int r;
+
+	if (fd < 0)
+		return fd;
+	r = list_fd(fd, ret);
+	vd_sysfs_spend(s, fd);
+	return r;
+}
+
 int vd_sysfs_access(struct vd_sysfs *s, const char *path)
 {
 	int fd = vd_sysfs_open_in_root(s, path, O_PATH);
 
 	if (fd < 0)
 		return fd;
-	close(fd);
+	vd_sysfs_spend(s, fd);
 	return 0;
 }
 

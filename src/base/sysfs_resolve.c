@@ -312,7 +312,7 @@ static int open_openat2(struct vd_sysfs *s, const char *path, int flags)
  * process's root, where absolute links start and ".." stops, so the kernel's own walk
  * cannot leave it. It is one syscall, takes no seqcount and so never answers EAGAIN.
  */
-int vd_sysfs_open_in_root(struct vd_sysfs *s, const char *path, int flags)
+static int open_in_root(struct vd_sysfs *s, const char *path, int flags)
 {
 	int fd;
 
@@ -325,6 +325,15 @@ int vd_sysfs_open_in_root(struct vd_sysfs *s, const char *path, int flags)
 	if (s->no_openat2)
 		return resolve_in_root(s->root_fd, rel(path), flags);
 	return open_openat2(s, path, flags);
+}
+
+int vd_sysfs_open_in_root(struct vd_sysfs *s, const char *path, int flags)
+{
+	int fd = open_in_root(s, path, flags);
+
+	if (vd_sysfs_retry_open(s, fd))
+		fd = open_in_root(s, path, flags);
+	return fd;
 }
 
 int vd_sysfs_beneath(struct vd_sysfs *s, const char *path)

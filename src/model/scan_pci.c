@@ -75,7 +75,7 @@ static struct vd_device *new_pci_device(struct scan *sc, const char *name, struc
 }
 
 /*
- * Neither the IDs nor the modalias could be read, and a read failed (rather than finding
+ * Neither the modalias nor the IDs could be read, and a read failed (rather than finding
  * garbage): the function may be a virtio device, so it gets a row whose state is unknown,
  * and its virtio child is not taken for a device of another transport.
  */
@@ -102,39 +102,60 @@ static int unidentified(struct scan *sc, const char *name, struct vd_bdf bdf, co
 }
 
 /*
- * Vendor and device ID, from their files or the modalias, which carries the same IDs (the
- * kernel writes both). Returns 1 with them, 0 when the function is skipped (warned
+ * The modalias: the kernel prints it from the very fields the vendor, device, subsystem_*
+ * and class files show, and one file read instead of up to five is most of what a
+ * function costs under a tree (six syscalls a file there). 1 with ids; 0 when there is
+ * none (a tree made by hand); -errno when it cannot be read, -EBADMSG when it is garbage.
+ */
+static int read_modalias(struct scan *sc, const char *mpath, struct vd_pci_modalias *ids)
+{
+	char buf[1200];
+	int r;
+
+	r = vd_sysfs_read(sc->s, mpath, buf, sizeof(buf));
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	if (vd_parse_pci_modalias(buf, ids) < 0 || ids->vendor > 0xffff || ids->device > 0xffff ||
+	    ids->subvendor > 0xffff || ids->subdevice > 0xffff)
+		return -EBADMSG;
+	return 1;
+}
+
+/*
+ * The IDs, from the modalias, else from the vendor and device files. A bad modalias is
+ * named when the files serve; when they fail too, what they say is the news. Returns 1
+ * with ids (*ret_all: subsystem and class too), 0 when the function is skipped (warned
  * about, or a row of unknown state was added), -ENOMEM.
  */
 static int read_ids(struct scan *sc, const char *name, struct vd_bdf bdf, const char *path,
-		    uint32_t *v, uint32_t *dev)
+		    struct vd_pci_modalias *ids, bool *ret_all)
 {
-	struct vd_pci_modalias ma;
 	char mpath[160], buf[1200];
-	int rv, rd, r;
+	int rm, rv, rd, r;
 
-	rv = vd_scan_read_hex(sc, path, "vendor", 0xffff, false, v);
-	rd = vd_scan_read_hex(sc, path, "device", 0xffff, false, dev);
-	if (rv >= 0 && rd >= 0)
-		return 1;
 	snprintf(mpath, sizeof(mpath), "%s/modalias", path);
-	if (vd_sysfs_read(sc->s, mpath, buf, sizeof(buf)) < 0 ||
-	    vd_parse_pci_modalias(buf, &ma) < 0 || ma.vendor > 0xffff || ma.device > 0xffff) {
-		if (vd_sysfs_failed(rv) || vd_sysfs_failed(rd)) {
-			r = unidentified(sc, name, bdf, path,
-					 vd_sysfs_failed(rv) ? "vendor" : "device",
-					 vd_sysfs_failed(rv) ? rv : rd);
-			return r < 0 ? r : 0;
-		}
-		vd_scan_warn(sc, "skipping '%s': its vendor and device IDs cannot be read",
-			     vd_scan_shown(sc, path, buf, sizeof(buf)));
-		return 0;
+	rm = read_modalias(sc, mpath, ids);
+	*ret_all = rm > 0;
+	if (rm > 0)
+		return 1;
+	rv = vd_scan_read_hex(sc, path, "vendor", 0xffff, false, &ids->vendor);
+	rd = vd_scan_read_hex(sc, path, "device", 0xffff, false, &ids->device);
+	if (rv >= 0 && rd >= 0) {
+		if (rm == -EBADMSG)
+			vd_scan_warn(sc, "ignoring '%s': not a PCI modalias",
+				     vd_scan_shown(sc, mpath, buf, sizeof(buf)));
+		else if (rm < 0)
+			vd_scan_warn_file(sc, mpath, rm);
+		return 1;
 	}
-	if (rv < 0)
-		*v = ma.vendor;
-	if (rd < 0)
-		*dev = ma.device;
-	return 1;
+	if (vd_sysfs_failed(rv) || vd_sysfs_failed(rd)) {
+		r = unidentified(sc, name, bdf, path, vd_sysfs_failed(rv) ? "vendor" : "device",
+				 vd_sysfs_failed(rv) ? rv : rd);
+		return r < 0 ? r : 0;
+	}
+	vd_scan_warn(sc, "skipping '%s': its vendor and device IDs cannot be read",
+		     vd_scan_shown(sc, path, buf, sizeof(buf)));
+	return 0;
 }
 
 /* Transitional devices take their type from the subsystem device ID. */
@@ -145,7 +166,7 @@ static void read_subsystem(struct scan *sc, struct vd_device *d, const char *pat
 	uint32_t x;
 	int r;
 
-	if (!(d->cls.virtio && !d->cls.modern) && !(want & VD_WANT_SUBSYS))
+	if (d->have_subsys || (!(d->cls.virtio && !d->cls.modern) && !(want & VD_WANT_SUBSYS)))
 		return;
 	r = vd_scan_read_hex(sc, path, "subsystem_device", 0xffff, false, &x);
 	snprintf(buf, sizeof(buf), "%s/subsystem_device", path);
@@ -171,7 +192,7 @@ static void read_wanted(struct scan *sc, struct vd_device *d, const char *path, 
 		d->revision = (uint8_t)x;
 		d->have_rev = true;
 	}
-	if ((want & VD_WANT_CLASS) &&
+	if ((want & VD_WANT_CLASS) && !d->have_class &&
 	    vd_scan_read_hex(sc, path, "class", 0xffffff, false, &x) == 0) {
 		d->class = x;
 		d->have_class = true;
@@ -215,7 +236,8 @@ int vd_scan_pci_function(struct scan *sc, const char *name)
 	struct vd_device *d;
 	struct vd_bdf bdf;
 	char path[128], buf[1200];
-	uint32_t v, dev;
+	struct vd_pci_modalias ids;
+	bool all;
 	int r;
 
 	snprintf(path, sizeof(path), "sys/bus/pci/devices/%s", name);
@@ -224,17 +246,24 @@ int vd_scan_pci_function(struct scan *sc, const char *name)
 			     vd_scan_shown(sc, path, buf, sizeof(buf)));
 		return 0;
 	}
-	r = read_ids(sc, name, bdf, path, &v, &dev);
+	r = read_ids(sc, name, bdf, path, &ids, &all);
 	if (r <= 0)
 		return r;
 	d = new_pci_device(sc, name, bdf, path);
 	if (!d)
 		return -ENOMEM;
 	d->have_id = true;
-	d->vendor = (uint16_t)v;
-	d->device = (uint16_t)dev;
-
-	vd_classify_pci(d->vendor, d->device, 0, false, &d->cls);
+	d->vendor = (uint16_t)ids.vendor;
+	d->device = (uint16_t)ids.device;
+	if (all) {
+		d->subvendor = (uint16_t)ids.subvendor;
+		d->subdevice = (uint16_t)ids.subdevice;
+		d->have_subsys = true;
+		d->class = (uint32_t)ids.base_class << 16 | (uint32_t)ids.sub_class << 8 |
+			   ids.prog_if;
+		d->have_class = true;
+	}
+	vd_classify_pci(d->vendor, d->device, d->subdevice, d->have_subsys, &d->cls);
 	if (!d->cls.virtio && !sc->o->all_pci) {
 		sc->m->n--;
 		return 0;

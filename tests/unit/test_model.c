@@ -2,6 +2,7 @@
 /* virtio-doctor tests -- the device model on real and derived sysfs captures */
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vd_test.h"
@@ -112,8 +113,9 @@ static void test_want_not_ok(void **state)
 
 		assert_int_equal(d->cfg_len, not_ok ? 256 : 0);
 		assert_int_equal(d->have_rev, not_ok);
-		assert_int_equal(d->have_class, not_ok);
-		assert_int_equal(d->have_subsys, not_ok);
+		/* the modalias gives every function its subsystem and class, ok or not */
+		assert_true(d->have_class);
+		assert_true(d->have_subsys);
 		assert_int_equal(d->nattached, 0);
 		if (!not_ok) {
 			assert_false(d->have_features);
@@ -320,36 +322,99 @@ static bool has_warning(const struct vd_model *m, const char *part)
 	return false;
 }
 
+/* Remove the modalias of each function named: the IDs must then come from the files. */
+static void drop_modalias(const char *dir, const char *const *names)
+{
+	char path[PATH_MAX];
+
+	for (; *names; names++) {
+		snprintf(path, sizeof(path), "%s/sys/devices/pci0000:00/%s/modalias", dir, *names);
+		assert_int_equal(unlink(path), 0);
+	}
+}
+
+/*
+ * broken-attrs: a missing vendor (01.0), a garbage device ID (02.0), an 8 KiB
+ * subsystem_device (03.0) beside good modaliases, a dangling driver link (05.0), an empty
+ * status (05.0's virtio4). The modalias answers first: the files it stands for are never
+ * read. Without the modaliases the files are read, and each bad one is named.
+ */
 static void test_broken_attrs(void **state)
 {
+	static const char *const with_bad_files[] = { "0000:00:01.0", "0000:00:02.0",
+						      "0000:00:03.0", NULL };
+	struct vd_scan_opts o = { .want = VD_WANT_SUBSYS };
+	char *dir;
 	struct vd_model m;
 
 	(void)state;
-	scan_fixture(VD_FIXTURE("broken-attrs"), NULL, &m);
+	scan_fixture(VD_FIXTURE("broken-attrs"), &o, &m);
 	assert_int_equal(m.n, 5);
-	/* the vendor came from the modalias; the garbage device ID too */
 	assert_int_equal(m.dev[0].vendor, 0x1af4);
 	assert_int_equal(m.dev[1].device, 0x1042);
+	assert_true(m.dev[2].have_subsys);
+	assert_int_equal(m.dev[2].subdevice, 0x1041);
+	assert_int_equal(m.dev[2].state, VD_STATE_OK);
 	assert_int_equal(m.dev[3].state, VD_STATE_OK);
 	assert_int_equal(m.dev[4].state, VD_STATE_UNBOUND);
 	assert_false(m.dev[4].have_status);
-	assert_true(has_warning(&m, "0000:00:01.0/vendor': No such file"));
-	assert_true(has_warning(&m, "0000:00:02.0/device': not a hex value"));
 	assert_true(has_warning(&m, "0000:00:05.0/driver': dangling symlink"));
 	assert_true(has_warning(&m, "virtio4/status': empty file"));
-	assert_int_equal(m.warnings.n, 4);
+	assert_int_equal(m.warnings.n, 2);
 	vd_model_done(&m);
 
-	/* asking for the subsystem meets the 8 KiB file */
-	{
-		struct vd_scan_opts o = { .want = VD_WANT_SUBSYS };
+	dir = vd_test_copy_fixture("broken-attrs");
+	drop_modalias(dir, with_bad_files);
+	scan_fixture(dir, &o, &m);
+	/*
+	 * 01.0 and 02.0 have no IDs left: skipped as PCI functions (their virtio devices are
+	 * the last rows), each bad file named
+	 */
+	assert_int_equal(m.n, 5);
+	assert_string_equal(m.dev[0].name, "0000:00:03.0");
+	assert_false(m.dev[3].have_id);
+	assert_true(has_warning(&m, "skipping '"));
+	assert_true(has_warning(&m, "0000:00:01.0/vendor': No such file"));
+	assert_true(has_warning(&m, "0000:00:02.0/device': not a hex value"));
+	assert_true(has_warning(&m, "0000:00:03.0/subsystem_device': file too large"));
+	assert_false(m.dev[0].have_subsys);
+	assert_int_equal(m.dev[0].state, VD_STATE_OK);
+	vd_model_done(&m);
+	vd_test_remove_copy(dir);
+}
 
-		scan_fixture(VD_FIXTURE("broken-attrs"), &o, &m);
-		assert_true(has_warning(&m, "0000:00:03.0/subsystem_device': file too large"));
-		assert_false(m.dev[2].have_subsys);
-		assert_int_equal(m.dev[2].state, VD_STATE_OK);
-		vd_model_done(&m);
-	}
+/*
+ * A modalias that is garbage, or no regular file, is named, and the vendor and device
+ * files serve instead; when those fail too, they are what is named (symlink-loop).
+ */
+static void test_bad_modalias(void **state)
+{
+	char *dir = vd_test_copy_fixture("firecracker-6.18"), path[PATH_MAX];
+	struct vd_model m;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/sys/devices/pci0000:00/0000:00:02.0/modalias", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("pci:v00001AF4d00001042sv00001AF4sd0000104", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/sys/devices/pci0000:00/0000:00:04.0/modalias", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	scan_fixture(dir, NULL, &m);
+	assert_int_equal(m.n, 5);
+	assert_int_equal(m.dev[1].device, 0x1042);
+	assert_false(m.dev[1].have_subsys); /* from the files: only what was asked */
+	assert_int_equal(m.dev[3].device, 0x1053);
+	assert_int_equal(m.dev[3].state, VD_STATE_OK);
+	assert_true(has_warning(&m, "ignoring '"));
+	assert_true(has_warning(&m, "0000:00:02.0/modalias': not a PCI modalias"));
+	assert_true(has_warning(&m, "0000:00:04.0/modalias': not a regular file"));
+	assert_int_equal(m.warnings.n, 2);
+	assert_true(m.dev[0].have_subsys); /* the good modaliases gave the subsystem too */
+	vd_model_done(&m);
+	vd_test_remove_copy(dir);
 }
 
 static void test_symlink_loop(void **state)
@@ -466,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_mmio),
 		cmocka_unit_test(test_mmio_virt),
 		cmocka_unit_test(test_broken_attrs),
+		cmocka_unit_test(test_bad_modalias),
 		cmocka_unit_test(test_symlink_loop),
 		cmocka_unit_test(test_driver_not_a_link),
 		cmocka_unit_test(test_nothing_to_read),

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -560,13 +561,53 @@ static void test_no_fd_leak(const struct tree *t, struct vd_sysfs *s)
 		"sys/devices/dev0/dangling",
 	};
 	char buf[64];
-	int before = count_fds();
+	int before;
 
+	vd_sysfs_close_spent(s);
+	before = count_fds();
 	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
 		(void)vd_sysfs_read(s, paths[i], buf, sizeof(buf));
 		(void)vd_sysfs_access(s, paths[i]);
 		(void)vd_sysfs_readlink(s, paths[i], buf, sizeof(buf));
 	}
+	vd_sysfs_close_spent(s);
+	assert_int_equal(count_fds(), before);
+}
+
+/*
+ * The descriptors reads are done with wait to be closed a run at a time: never more than
+ * a few dozen, every one closed by vd_sysfs_close_spent(), and an open that meets the
+ * descriptor limit closes them and succeeds.
+ */
+static void test_spent_fds(const struct tree *t, struct vd_sysfs *s)
+{
+	struct rlimit old, low;
+	char buf[64];
+	int before, most = 0;
+
+	(void)t;
+	vd_sysfs_close_spent(s);
+	before = count_fds();
+	for (int i = 0; i < 200; i++) {
+		assert_int_equal(vd_sysfs_read(s, "sys/l/devdir/vendor", buf, sizeof(buf)), 6);
+		assert_int_equal(vd_sysfs_readlink(s, "sys/l/devdir/driver", buf, sizeof(buf)), 21);
+		if (i % 7 == 0 && count_fds() - before > most)
+			most = count_fds() - before;
+	}
+	assert_in_range(most, 2, 40);
+	vd_sysfs_close_spent(s);
+	assert_int_equal(count_fds(), before);
+
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = (rlim_t)before + 8; /* room for one walk, not for what waits */
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	for (int i = 0; i < 100; i++)
+		if (vd_sysfs_read(s, "sys/l/devdir/vendor", buf, sizeof(buf)) != 6)
+			fail_msg("read %d under a limit of %d descriptors: %s", i,
+				 (int)low.rlim_cur, buf);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	vd_sysfs_close_spent(s);
 	assert_int_equal(count_fds(), before);
 }
 
@@ -606,6 +647,7 @@ BOTH(test_dangling_link)
 BOTH(test_dotdot_at_root)
 BOTH(test_deep_tree)
 BOTH(test_no_fd_leak)
+BOTH(test_spent_fds)
 
 /* Does this kernel have openat2() (not filtered)? Decides what the default handle does. */
 static bool kernel_has_openat2(void)
@@ -766,6 +808,7 @@ int main(void)
 		BOTH_TESTS(test_dotdot_at_root),
 		BOTH_TESTS(test_deep_tree),
 		BOTH_TESTS(test_no_fd_leak),
+		BOTH_TESTS(test_spent_fds),
 		cmocka_unit_test(test_open_flags),
 		cmocka_unit_test(test_open_missing_root),
 		cmocka_unit_test(test_root_spellings),

@@ -36,6 +36,12 @@ enum vd_sysfs_flags {
 int vd_sysfs_open_flags(const char *root, unsigned int flags, struct vd_sysfs **ret);
 void vd_sysfs_free(struct vd_sysfs *s);
 /*
+ * Reads leave the descriptors they are done with open, at most a few dozen, to close them
+ * a run at a time; vd_sysfs_free() closes them, and this does now (a caller about to
+ * count its descriptors).
+ */
+void vd_sysfs_close_spent(struct vd_sysfs *s);
+/*
  * The root, the one place that knows what it means. vd_sysfs_root(): "/" for the live
  * system (also when given as "//"), else the directory without trailing slashes.
  * vd_sysfs_is_live(): the root is the running system's, so /dev, /proc and the loaded

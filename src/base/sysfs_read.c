@@ -308,6 +308,27 @@ static int push_path(char *out, size_t size, const char *p)
 	return 0;
 }
 
+/* A link's target joined to the directory that holds it, normalised inside the root. */
+static int join_link(const char *dir, size_t dir_len, const char *target, char *buf, size_t size)
+{
+	char d[1024];
+	int r;
+
+	if (size == 0)
+		return -EINVAL;
+	buf[0] = '\0';
+	if (target[0] != '/' && dir_len) {
+		if (dir_len >= sizeof(d))
+			return -ENAMETOOLONG;
+		memcpy(d, dir, dir_len);
+		d[dir_len] = '\0';
+		r = push_path(buf, size, d);
+		if (r < 0)
+			return r;
+	}
+	return push_path(buf, size, target);
+}
+
 int vd_sysfs_link_path(struct vd_sysfs *s, const char *path, char *buf, size_t size)
 {
 	char target[1024];
@@ -317,27 +338,25 @@ int vd_sysfs_link_path(struct vd_sysfs *s, const char *path, char *buf, size_t s
 	r = vd_sysfs_readlink(s, path, target, sizeof(target));
 	if (r < 0)
 		return r;
-	if (size == 0)
+	path = rel(path);
+	slash = strrchr(path, '/');
+	return join_link(path, slash ? (size_t)(slash - path) : 0, target, buf, size);
+}
+
+int vd_sysfs_listed_link_path(const struct vd_names *names, size_t i, char *buf, size_t size)
+{
+	char target[1024];
+	ssize_t n;
+
+	if (!names->kept || i >= names->n)
 		return -EINVAL;
-	buf[0] = '\0';
-	if (target[0] != '/') {
-		char dir[1024];
-
-		path = rel(path);
-		slash = strrchr(path, '/');
-		if (slash) {
-			size_t len = (size_t)(slash - path);
-
-			if (len >= sizeof(dir))
-				return -ENAMETOOLONG;
-			memcpy(dir, path, len);
-			dir[len] = '\0';
-			r = push_path(buf, size, dir);
-			if (r < 0)
-				return r;
-		}
-	}
-	return push_path(buf, size, target);
+	n = readlinkat(names->dir_fd, names->v[i], target, sizeof(target));
+	if (n < 0)
+		return -errno; /* EINVAL: not a symlink, as vd_sysfs_readlink() says it */
+	if ((size_t)n >= sizeof(target))
+		return -ENAMETOOLONG;
+	target[n] = '\0';
+	return join_link(names->dir, strlen(names->dir), target, buf, size);
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -350,9 +369,10 @@ void vd_names_done(struct vd_names *names)
 	for (size_t i = 0; i < names->n; i++)
 		free(names->v[i]);
 	free(names->v);
-	names->v = NULL;
-	names->n = 0;
-	names->typed = false;
+	if (names->kept)
+		close(names->dir_fd);
+	free(names->dir);
+	*names = (struct vd_names){ 0 };
 }
 
 /* getdents64()'s records, the kernel's ABI: glibc before 2.30 and musl have no wrapper */
@@ -459,6 +479,27 @@ int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret)
 	r = list_fd(fd, ret);
 	vd_sysfs_spend(s, fd);
 	return r;
+}
+
+int vd_sysfs_list_keep(struct vd_sysfs *s, const char *path, struct vd_names *ret)
+{
+	char *dir = strdup(rel(path));
+	int fd, r;
+
+	if (!dir)
+		return -ENOMEM;
+	fd = vd_sysfs_open_in_root(s, path, O_RDONLY | O_DIRECTORY);
+	r = fd < 0 ? fd : list_fd(fd, ret);
+	if (r < 0) {
+		if (fd >= 0)
+			close(fd);
+		free(dir);
+		return r;
+	}
+	ret->kept = true;
+	ret->dir_fd = fd;
+	ret->dir = dir;
+	return 0;
 }
 
 int vd_sysfs_access(struct vd_sysfs *s, const char *path)

@@ -56,7 +56,7 @@ long vd_scan_child_of(struct scan *sc, const char *name)
 /* Load the virtio bus: which virtio device sits under which transport device. */
 int vd_scan_load_virtio_bus(struct scan *sc)
 {
-	int r = vd_sysfs_list(sc->s, "sys/bus/virtio/devices", &sc->vnames);
+	int r = vd_sysfs_list_keep(sc->s, "sys/bus/virtio/devices", &sc->vnames);
 
 	if (r < 0)
 		return r;
@@ -78,7 +78,7 @@ int vd_scan_load_virtio_bus(struct scan *sc)
 			continue;
 		}
 		snprintf(link, sizeof(link), "sys/bus/virtio/devices/%s", sc->vnames.v[i]);
-		r = vd_sysfs_link_path(sc->s, link, path, sizeof(path));
+		r = vd_sysfs_listed_link_path(&sc->vnames, i, path, sizeof(path));
 		if (r < 0) {
 			vd_scan_warn_file(sc, link, r);
 			sc->vused[i] = true;

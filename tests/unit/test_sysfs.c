@@ -575,6 +575,61 @@ static void test_no_fd_leak(const struct tree *t, struct vd_sysfs *s)
 }
 
 /*
+ * vd_sysfs_listed_link_path() answers what vd_sysfs_link_path() answers, entry by entry:
+ * links relative, absolute, climbing out, looping, dangling; files and directories (no
+ * links); an entry gone after the listing; then vd_names_done() closes the directory.
+ */
+static void test_listed_links(const struct tree *t, struct vd_sysfs *s)
+{
+	static const char *const dirs[] = { "sys/l", "/sys/devices/dev0/", "sys/chain" };
+	char path[512], a[512], b[512], full[1024];
+	int before, links = 0;
+
+	vd_sysfs_close_spent(s);
+	before = count_fds();
+	for (size_t d = 0; d < ARRAY_SIZE(dirs); d++) {
+		struct vd_names n;
+
+		assert_int_equal(vd_sysfs_list_keep(s, dirs[d], &n), 0);
+		assert_true(n.n > 5);
+		for (size_t i = 0; i < n.n; i++) {
+			int ra, rb;
+
+			snprintf(path, sizeof(path), "%s/%s", dirs[d], n.v[i]);
+			ra = vd_sysfs_link_path(s, path, a, sizeof(a));
+			rb = vd_sysfs_listed_link_path(&n, i, b, sizeof(b));
+			if (ra != rb || (ra == 0 && strcmp(a, b)))
+				fail_msg("%s: link_path %d '%s', listed %d '%s'", path, ra,
+					 ra ? "" : a, rb, rb ? "" : b);
+			links += ra == 0;
+		}
+		vd_names_done(&n);
+	}
+	assert_true(links >= 20);
+	assert_int_equal(vd_sysfs_listed_link_path(&(struct vd_names){ 0 }, 0, b, sizeof(b)),
+			 -EINVAL);
+
+	/* gone after the listing: the same -ENOENT */
+	{
+		struct vd_names n;
+		size_t i;
+
+		vd_test_symlink(t->root, "../devices/dev0", "sys/l/later");
+		assert_int_equal(vd_sysfs_list_keep(s, "sys/l", &n), 0);
+		snprintf(full, sizeof(full), "%s/sys/l/later", t->root);
+		assert_int_equal(unlink(full), 0);
+		for (i = 0; i < n.n && strcmp(n.v[i], "later"); i++)
+			;
+		assert_true(i < n.n);
+		assert_int_equal(vd_sysfs_listed_link_path(&n, i, b, sizeof(b)), -ENOENT);
+		assert_int_equal(vd_sysfs_link_path(s, "sys/l/later", a, sizeof(a)), -ENOENT);
+		vd_names_done(&n);
+	}
+	vd_sysfs_close_spent(s);
+	assert_int_equal(count_fds(), before);
+}
+
+/*
  * The descriptors reads are done with wait to be closed a run at a time: never more than
  * a few dozen, every one closed by vd_sysfs_close_spent(), and an open that meets the
  * descriptor limit closes them and succeeds.
@@ -648,6 +703,7 @@ BOTH(test_dotdot_at_root)
 BOTH(test_deep_tree)
 BOTH(test_no_fd_leak)
 BOTH(test_spent_fds)
+BOTH(test_listed_links)
 
 /* Does this kernel have openat2() (not filtered)? Decides what the default handle does. */
 static bool kernel_has_openat2(void)
@@ -809,6 +865,7 @@ int main(void)
 		BOTH_TESTS(test_deep_tree),
 		BOTH_TESTS(test_no_fd_leak),
 		BOTH_TESTS(test_spent_fds),
+		BOTH_TESTS(test_listed_links),
 		cmocka_unit_test(test_open_flags),
 		cmocka_unit_test(test_open_missing_root),
 		cmocka_unit_test(test_root_spellings),

@@ -89,9 +89,22 @@ struct vd_names {
 	char **v;
 	size_t n;
 	bool typed; /* from vd_sysfs_list(): each name carries its entry's kind */
+	/* from vd_sysfs_list_keep(): the listed directory, open, and its path in the root */
+	bool kept;
+	int dir_fd;
+	char *dir;
 };
 int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret);
 void vd_names_done(struct vd_names *names);
+/*
+ * A directory of links (a bus's devices/): vd_sysfs_list_keep() lists it as
+ * vd_sysfs_list() does and keeps it open; vd_sysfs_listed_link_path() then answers what
+ * vd_sysfs_link_path() answers for entry i with one readlinkat() on that descriptor
+ * instead of a walk, an O_PATH open and a close. Confined all the same: the directory was
+ * resolved inside the root, and one name is no walk. vd_names_done() closes it.
+ */
+int vd_sysfs_list_keep(struct vd_sysfs *s, const char *path, struct vd_names *ret);
+int vd_sysfs_listed_link_path(const struct vd_names *names, size_t i, char *buf, size_t size);
 /*
  * The kind of entry i as the listing saw it, in vd_sysfs_kind()'s letters ('f', 'd', 'l',
  * 'o'), or 0 when the filesystem did not say (DT_UNKNOWN) or the names are no listing.

@@ -469,7 +469,8 @@ static int list_fd(int fd, struct vd_names *ret)
 	return 0;
 }
 
-int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret)
+/* path listed into ret: the listing's descriptor, still open, or -errno */
+static int list_path(struct vd_sysfs *s, const char *path, struct vd_names *ret)
 {
 	int fd = vd_sysfs_open_in_root(s, path, O_RDONLY | O_DIRECTORY);
 	int r;
@@ -477,28 +478,37 @@ int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret)
 	if (fd < 0)
 		return fd;
 	r = list_fd(fd, ret);
+	if (r < 0) {
+		vd_sysfs_spend(s, fd);
+		return r;
+	}
+	return fd;
+}
+
+int vd_sysfs_list(struct vd_sysfs *s, const char *path, struct vd_names *ret)
+{
+	int fd = list_path(s, path, ret);
+
+	if (fd < 0)
+		return fd;
 	vd_sysfs_spend(s, fd);
-	return r;
+	return 0;
 }
 
 int vd_sysfs_list_keep(struct vd_sysfs *s, const char *path, struct vd_names *ret)
 {
-	char *dir = strdup(rel(path));
-	int fd, r;
+	int fd = list_path(s, path, ret);
 
-	if (!dir)
+	if (fd < 0)
+		return fd;
+	ret->dir = strdup(rel(path));
+	if (!ret->dir) {
+		vd_sysfs_spend(s, fd);
+		vd_names_done(ret);
 		return -ENOMEM;
-	fd = vd_sysfs_open_in_root(s, path, O_RDONLY | O_DIRECTORY);
-	r = fd < 0 ? fd : list_fd(fd, ret);
-	if (r < 0) {
-		if (fd >= 0)
-			close(fd);
-		free(dir);
-		return r;
 	}
 	ret->kept = true;
 	ret->dir_fd = fd;
-	ret->dir = dir;
 	return 0;
 }
 

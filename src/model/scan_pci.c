@@ -104,7 +104,7 @@ static int unidentified(struct scan *sc, const char *name, struct vd_bdf bdf, co
 /*
  * The modalias: the kernel prints it from the very fields the vendor, device, subsystem_*
  * and class files show, and one file read instead of up to five is most of what a
- * function costs under a tree (six syscalls a file there). 1 with ids; 0 when there is
+ * function costs under a tree (four syscalls a file there). 1 with ids; 0 when there is
  * none (a tree made by hand); -errno when it cannot be read, -EBADMSG when it is garbage.
  */
 static int read_modalias(struct scan *sc, const char *mpath, struct vd_pci_modalias *ids)

@@ -53,7 +53,9 @@ int vd_sysfs_open_flags(const char *root, unsigned int flags, struct vd_sysfs **
 		return r;
 	}
 	s->no_openat2 = flags & VD_SYSFS_NO_OPENAT2;
-	s->no_proc = flags & VD_SYSFS_NO_PROC;
+	s->proc_fd = -1;
+	if (!s->live && !(flags & VD_SYSFS_NO_PROC))
+		s->proc_fd = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	*ret = s;
 	return 0;
 }
@@ -128,6 +130,8 @@ void vd_sysfs_free(struct vd_sysfs *s)
 	vd_sysfs_close_spent(s);
 	if (s->root_fd >= 0)
 		close(s->root_fd);
+	if (s->proc_fd >= 0)
+		close(s->proc_fd);
 	free(s->root);
 	free(s);
 }

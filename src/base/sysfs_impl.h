@@ -23,8 +23,13 @@ struct vd_sysfs {
 	bool no_openat2;
 	/* the root is "/": the kernel's own resolution cannot leave it */
 	bool live;
-	/* /proc/self/fd cannot reopen a file: vd_sysfs_open_file() opens its path again */
-	bool no_proc;
+	/*
+	 * /proc/self/fd (O_PATH) under a tree, where a file looked at is reopened as one name
+	 * in it: the walk through /proc, self and fd for each file cost as much again as the
+	 * open (the tool never forks, so "self" stays this process). -1 live, and where
+	 * /proc cannot do it: vd_sysfs_open_file() then opens the path again.
+	 */
+	int proc_fd;
 	/* descriptors reads are done with, closed a run at a time (vd_sysfs_spend) */
 	int spent[VD_SYSFS_SPENT_MAX];
 	unsigned int nspent;

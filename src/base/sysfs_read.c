@@ -21,20 +21,21 @@
  */
 static int reopen_proc(struct vd_sysfs *s, int pfd, int flags)
 {
-	char proc[32];
+	char name[16];
 	int fd;
 
-	if (s->no_proc)
+	if (s->proc_fd < 0)
 		return 1;
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	snprintf(name, sizeof(name), "%d", pfd);
 	do
-		fd = open(proc, flags | O_CLOEXEC);
+		fd = openat(s->proc_fd, name, flags | O_CLOEXEC);
 	while (fd < 0 && (errno == EINTR || vd_sysfs_retry_open(s, -errno)));
 	if (fd >= 0)
 		return fd;
 	if (errno != ENOENT && errno != ENOTDIR)
 		return -errno;
-	s->no_proc = true;
+	close(s->proc_fd);
+	s->proc_fd = -1;
 	return 1;
 }
 

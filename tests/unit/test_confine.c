@@ -226,6 +226,12 @@ static void check_trace(struct traced *t, const char *root, const char *extra1, 
 			t->inside++;
 			continue;
 		}
+		/* its own /proc/self/fd, O_PATH: what a file looked at is reopened through */
+		if (strstr(line, "O_PATH") && own_proc_file(path) && strlen(path) > 3 &&
+		    !strcmp(path + strlen(path) - 3, "/fd")) {
+			t->outside_lib++;
+			continue;
+		}
 		if (has_prefix(path, root)) {
 			t->inside++;
 			if (strstr(line, "O_PATH") || strstr(line, "O_DIRECTORY"))

@@ -126,10 +126,26 @@ struct vd_report_info {
 	const char *release, *cmdline, *sys_vendor, *product_name; /* NULL: unknown */
 };
 
+/* The report's keys: the machine's 7, every column, then summary and the three arrays. */
+#define VD_REPORT_KEYS (7 + _VD_COL_MAX + 4)
+/* Key i's name (upper case, as a column's) and its SCOLS_JSON_* type; NULL past the end. */
+const char *vd_report_key(size_t i, int *ret_json_type);
+
+/* One line of the report: key i's text (NULL: null); an array's elements one a line. */
+struct vd_report_line {
+	const char *v[VD_REPORT_KEYS];
+	char buf[_VD_COL_MAX][256];
+	char *arr[3];
+};
+int vd_report_machine_line(const struct vd_report_info *info, struct vd_report_line *ret);
+int vd_report_device_line(const struct vd_device *d, const struct vd_finding *f,
+			  struct vd_report_line *ret);
+void vd_report_line_done(struct vd_report_line *l);
+
 /*
- * "report": {"report": [{machine keys..., "children": [{device keys...}]}]}, one
- * libsmartcols tree: the machine is the root line, each virtio device a child line. Keys
- * that do not apply to a line are null. See virtio-doctor(8), REPORT.
+ * "report": {"report": [{machine keys..., "children": [{device keys...}]}]}, the shape
+ * of a libsmartcols tree: the machine is the root line, each virtio device a child line.
+ * Keys that do not apply to a line are null. See virtio-doctor(8), REPORT.
  */
 int vd_output_report(FILE *out, const struct vd_report_info *info, const struct vd_model *m,
 		     const struct vd_finding *findings);

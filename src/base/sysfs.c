@@ -53,6 +53,7 @@ int vd_sysfs_open_flags(const char *root, unsigned int flags, struct vd_sysfs **
 		return r;
 	}
 	s->no_openat2 = flags & VD_SYSFS_NO_OPENAT2;
+	s->held_fd = -1;
 	s->proc_fd = -1;
 	if (!s->live && !(flags & VD_SYSFS_NO_PROC))
 		s->proc_fd = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -123,10 +124,45 @@ bool vd_sysfs_retry_open(struct vd_sysfs *s, int err)
 	return true;
 }
 
+/*
+ * Under a tree a path is a walk of every component and of each link on the way (a PCI
+ * function's path is one: sys/bus/pci/devices/ADDR), a dozen lookups for one file. A
+ * device's files are read together, so its directory is resolved once and held, and
+ * each file is one name under it. Only a tree: on "/" the kernel's walk is one syscall.
+ */
+void vd_sysfs_hold_dir(struct vd_sysfs *s, const char *path)
+{
+	if (s->held_fd >= 0)
+		vd_sysfs_spend(s, s->held_fd);
+	s->held_fd = -1;
+	if (!path || s->live || strlen(rel(path)) >= sizeof(s->held))
+		return;
+	s->held_fd = vd_sysfs_open_in_root(s, path, O_PATH | O_DIRECTORY);
+	if (s->held_fd < 0)
+		s->held_fd = -1; /* nothing held: each path is walked whole, as before */
+	else
+		strcpy(s->held, rel(path));
+}
+
+const char *vd_sysfs_held_name(const struct vd_sysfs *s, const char *path)
+{
+	size_t n = strlen(s->held);
+	const char *name;
+
+	path = rel(path);
+	if (s->held_fd < 0 || strncmp(path, s->held, n) || path[n] != '/')
+		return NULL;
+	name = path + n + 1;
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return NULL;
+	return name;
+}
+
 void vd_sysfs_free(struct vd_sysfs *s)
 {
 	if (!s)
 		return;
+	vd_sysfs_hold_dir(s, NULL);
 	vd_sysfs_close_spent(s);
 	if (s->root_fd >= 0)
 		close(s->root_fd);

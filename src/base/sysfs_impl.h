@@ -30,6 +30,9 @@ struct vd_sysfs {
 	 * /proc cannot do it: vd_sysfs_open_file() then opens the path again.
 	 */
 	int proc_fd;
+	/* vd_sysfs_hold_dir(): a directory (O_PATH, -1: none) and its path, rel() spelling */
+	int held_fd;
+	char held[256];
 	/* descriptors reads are done with, closed a run at a time (vd_sysfs_spend) */
 	int spent[VD_SYSFS_SPENT_MAX];
 	unsigned int nspent;
@@ -47,6 +50,9 @@ static inline const char *rel(const char *path)
 void vd_sysfs_spend(struct vd_sysfs *s, int fd);
 /* an open failed with err: 1 when spent descriptors were closed and it may be tried again */
 bool vd_sysfs_retry_open(struct vd_sysfs *s, int err);
+
+/* the name of path when it is one entry of the held directory, else NULL */
+const char *vd_sysfs_held_name(const struct vd_sysfs *s, const char *path);
 
 /* path opened with flags (never O_CREAT) inside the root; -errno */
 int vd_sysfs_open_in_root(struct vd_sysfs *s, const char *path, int flags);

@@ -71,6 +71,7 @@ int vd_model_scan(struct vd_sysfs *s, const struct vd_scan_opts *o, struct vd_mo
 			r = vd_scan_add_nonpci(&sc, i);
 	if (r >= 0)
 		r = vd_scan_unbound_mmio(&sc);
+	vd_sysfs_hold_dir(s, NULL); /* the attach walk below reads a file or two a directory */
 	if (r >= 0 && (sc.o->want & VD_WANT_ATTACH))
 		r = vd_model_attach(s, &m);
 	if (r >= 0 && sc.nomem)
@@ -78,6 +79,7 @@ int vd_model_scan(struct vd_sysfs *s, const struct vd_scan_opts *o, struct vd_mo
 	if (r >= 0 && rp < 0 && rv < 0 && m.n == 0)
 		r = -ENOENT;
 out:
+	vd_sysfs_hold_dir(s, NULL);
 	vd_names_done(&pci);
 	free(sc.vpaths);
 	free(sc.vused);

@@ -268,6 +268,7 @@ int vd_scan_pci_function(struct scan *sc, const char *name)
 		sc->m->n--;
 		return 0;
 	}
+	vd_sysfs_hold_dir(sc->s, path); /* its files next: revision, driver, subsystem_* */
 	read_subsystem(sc, d, path, sc->o->want);
 	d->type_id = d->cls.type_id;
 	read_wanted(sc, d, path, sc->o->want);

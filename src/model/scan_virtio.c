@@ -135,6 +135,7 @@ void vd_scan_read_virtio_child(struct scan *sc, struct vd_device *d, size_t vi)
 	d->virtio = vd_scan_keep(sc, sc->vnames.v[vi]);
 	d->vpath = sc->vpaths[vi];
 
+	vd_sysfs_hold_dir(sc->s, d->vpath); /* status, driver, features, device */
 	r = vd_scan_read_hex(sc, d->vpath, "status", UINT32_MAX, false, &d->status);
 	if (r == 0)
 		d->have_status = true;

@@ -629,6 +629,85 @@ static void test_listed_links(const struct tree *t, struct vd_sysfs *s)
 	assert_int_equal(count_fds(), before);
 }
 
+/* What every reader answers for path: return values and texts, one line. */
+static void answers(struct vd_sysfs *s, const char *path, char *out, size_t size)
+{
+	char rd[256] = "", ln[256] = "", lp[256] = "", *all = NULL;
+	int r1 = vd_sysfs_read(s, path, rd, sizeof(rd));
+	int r2 = vd_sysfs_readlink(s, path, ln, sizeof(ln));
+	int r3 = vd_sysfs_link_path(s, path, lp, sizeof(lp));
+	int r4 = vd_sysfs_read_alloc(s, path, 1 << 20, &all, NULL);
+
+	snprintf(out, size, "read %d '%s' readlink %d '%s' link_path %d '%s' alloc %d %zu", r1,
+		 r1 >= 0 ? rd : "", r2, r2 >= 0 ? ln : "", r3, r3 == 0 ? lp : "", r4,
+		 all ? strlen(all) : 0);
+	free(all);
+}
+
+/*
+ * A held directory's entries are opened by name under it: every reader answers exactly
+ * what the whole walk answers, for files, links that climb, loop, dangle or leave, a
+ * FIFO, directories and a name that is not there; in a directory reached through a link
+ * too. Letting it go closes what it held.
+ */
+static void test_held_dir(const struct tree *t, struct vd_sysfs *s)
+{
+	static const char *const dirs[] = { "sys/devices/dev0", "sys/l", "/sys/l/devdir/",
+					    "sys/chain" };
+	char path[512], walked[1200], held[1200];
+	int before, n = 0;
+
+	(void)t;
+	vd_sysfs_close_spent(s);
+	before = count_fds();
+	for (size_t d = 0; d < ARRAY_SIZE(dirs); d++) {
+		struct vd_names names;
+
+		assert_int_equal(vd_sysfs_list(s, dirs[d], &names), 0);
+		for (size_t i = 0; i <= names.n; i++) {
+			snprintf(path, sizeof(path), "%s/%s", dirs[d],
+				 i < names.n ? names.v[i] : "not-there");
+			answers(s, path, walked, sizeof(walked));
+			vd_sysfs_hold_dir(s, dirs[d]);
+			answers(s, path, held, sizeof(held));
+			vd_sysfs_hold_dir(s, NULL);
+			if (strcmp(walked, held))
+				fail_msg("%s:\n walked: %s\n   held: %s", path, walked, held);
+			n++;
+		}
+		vd_names_done(&names);
+	}
+	assert_true(n > 40);
+	/* out of descriptors: the look in the held directory fails, and the whole walk,
+	 * which closes the spent ones and tries again, answers */
+	{
+		struct rlimit old, low;
+		char buf[64];
+
+		vd_sysfs_hold_dir(s, "sys/devices/dev0");
+		for (int i = 0; i < 8; i++)
+			assert_int_equal(
+				vd_sysfs_read(s, "sys/devices/dev0/vendor", buf, sizeof(buf)), 6);
+		assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+		low = old;
+		low.rlim_cur = 0;
+		while (fcntl((int)low.rlim_cur, F_GETFD) >= 0)
+			low.rlim_cur++; /* the lowest free number: no open can succeed */
+		assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+		n = vd_sysfs_read(s, "sys/devices/dev0/vendor", buf, sizeof(buf));
+		assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+		assert_int_equal(n, 6);
+		vd_sysfs_hold_dir(s, NULL);
+	}
+	/* a directory that is none holds nothing, and answers stay the walk's */
+	vd_sysfs_hold_dir(s, "sys/devices/dev0/vendor");
+	assert_int_equal(vd_sysfs_read(s, "sys/devices/dev0/vendor/x", path, sizeof(path)),
+			 -ENOTDIR);
+	vd_sysfs_hold_dir(s, NULL);
+	vd_sysfs_close_spent(s);
+	assert_int_equal(count_fds(), before);
+}
+
 /*
  * The descriptors reads are done with wait to be closed a run at a time: never more than
  * a few dozen, every one closed by vd_sysfs_close_spent(), and an open that meets the
@@ -704,6 +783,7 @@ BOTH(test_deep_tree)
 BOTH(test_no_fd_leak)
 BOTH(test_spent_fds)
 BOTH(test_listed_links)
+BOTH(test_held_dir)
 
 /* Does this kernel have openat2() (not filtered)? Decides what the default handle does. */
 static bool kernel_has_openat2(void)
@@ -866,6 +946,7 @@ int main(void)
 		BOTH_TESTS(test_no_fd_leak),
 		BOTH_TESTS(test_spent_fds),
 		BOTH_TESTS(test_listed_links),
+		BOTH_TESTS(test_held_dir),
 		cmocka_unit_test(test_open_flags),
 		cmocka_unit_test(test_open_missing_root),
 		cmocka_unit_test(test_root_spellings),

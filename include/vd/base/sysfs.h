@@ -111,6 +111,14 @@ int vd_sysfs_listed_link_path(const struct vd_names *names, size_t i, char *buf,
  */
 char vd_names_kind(const struct vd_names *names, size_t i);
 
+/*
+ * Hold the directory at path (NULL: none; the last one is let go): until the next call,
+ * a file or link directly in it is opened as one name under it instead of a walk of its
+ * whole path. Every answer stays what the walk gives: a name that is a link is walked
+ * whole. A directory that cannot be opened holds nothing.
+ */
+void vd_sysfs_hold_dir(struct vd_sysfs *s, const char *path);
+
 /* 0 if path exists (following links inside the root), else -errno. */
 int vd_sysfs_access(struct vd_sysfs *s, const char *path);
 int vd_sysfs_accessf(struct vd_sysfs *s, const char *fmt, ...) VD_PRINTF(2, 3);

@@ -513,10 +513,31 @@ static int list_fd(int fd, struct vd_names *ret)
 }
 
 /* path listed into ret: the listing's descriptor, still open, or -errno */
+/*
+ * The held directory itself, or a directory directly in it, opened for listing without a
+ * walk: the fd, or -ENOENT. Anything else (a link: O_NOFOLLOW refuses it; not held) is
+ * -EAGAIN, and the whole walk answers.
+ */
+static int open_held_dir(struct vd_sysfs *s, const char *path)
+{
+	const char *name = vd_sysfs_held_name(s, path);
+	int fd;
+
+	if (!name && (s->held_fd < 0 || strcmp(rel(path), s->held)))
+		return -EAGAIN;
+	fd = openat(s->held_fd, name ? name : ".", O_RDONLY | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	return errno == ENOENT ? -errno : -EAGAIN;
+}
+
 static int list_path(struct vd_sysfs *s, const char *path, struct vd_names *ret)
 {
-	int fd = vd_sysfs_open_in_root(s, path, O_RDONLY | O_DIRECTORY);
+	int fd = open_held_dir(s, path);
 	int r;
+
+	if (fd == -EAGAIN)
+		fd = vd_sysfs_open_in_root(s, path, O_RDONLY | O_DIRECTORY);
 
 	if (fd < 0)
 		return fd;

@@ -12,14 +12,12 @@
 #define MAX_DEPTH 4	/* virtioN/host0/target0:0:0/0:0:0:0/block: a virtio-scsi disk */
 #define MOUNTS_MAX (1 << 22)
 
+/* one device's walk: the shared state, the device, and the room of its attached[] */
 struct attach {
+	struct vd_attach *ctx;
 	struct vd_sysfs *s;
-	struct vd_strpool *pool;
 	struct vd_device *d;
 	size_t cap;
-	char *table; /* the mount table, read on the first disk; "" when there is none */
-	bool mountinfo;
-	int err; /* -ENOMEM */
 };
 
 bool vd_mounts_has(const char *table, bool mountinfo, const char *name, const char *devno)
@@ -46,29 +44,29 @@ bool vd_mounts_has(const char *table, bool mountinfo, const char *name, const ch
 	return false;
 }
 
-static void load_mounts(struct attach *a)
+static void load_mounts(struct vd_attach *c)
 {
-	if (a->table)
+	if (c->table)
 		return;
-	a->mountinfo =
-		vd_sysfs_read_alloc(a->s, "proc/self/mountinfo", MOUNTS_MAX, &a->table, NULL) >= 0;
-	if (!a->mountinfo &&
-	    vd_sysfs_read_alloc(a->s, "proc/mounts", MOUNTS_MAX, &a->table, NULL) < 0)
-		a->table = strdup("");
-	if (!a->table)
-		a->err = -ENOMEM;
+	c->mountinfo =
+		vd_sysfs_read_alloc(c->s, "proc/self/mountinfo", MOUNTS_MAX, &c->table, NULL) >= 0;
+	if (!c->mountinfo &&
+	    vd_sysfs_read_alloc(c->s, "proc/mounts", MOUNTS_MAX, &c->table, NULL) < 0)
+		c->table = strdup("");
+	if (!c->table)
+		c->err = -ENOMEM;
 }
 
 static bool mounted(struct attach *a, const char *dir, const char *name)
 {
 	char devno[32];
 
-	load_mounts(a);
-	if (!a->table)
+	load_mounts(a->ctx);
+	if (!a->ctx->table)
 		return false;
 	if (vd_sysfs_readf(a->s, devno, sizeof(devno), "%s/dev", dir) < 0)
 		devno[0] = '\0';
-	return vd_mounts_has(a->table, a->mountinfo, name, devno);
+	return vd_mounts_has(a->ctx->table, a->ctx->mountinfo, name, devno);
 }
 
 static void add(struct attach *a, const char *name, bool disk, bool active)
@@ -81,15 +79,15 @@ static void add(struct attach *a, const char *name, bool disk, bool active)
 		struct vd_attached *n = realloc(d->attached, cap * sizeof(*n));
 
 		if (!n) {
-			a->err = -ENOMEM;
+			a->ctx->err = -ENOMEM;
 			return;
 		}
 		d->attached = n;
 		a->cap = cap;
 	}
-	kept = vd_strpool_addz(a->pool, name);
+	kept = vd_strpool_addz(a->ctx->pool, name);
 	if (!kept) {
-		a->err = -ENOMEM;
+		a->ctx->err = -ENOMEM;
 		return;
 	}
 	d->attached[d->nattached++] = (struct vd_attached){ kept, disk, active };
@@ -134,7 +132,7 @@ static void add_dir(struct attach *a, const char *dir, bool disk)
 
 	if (vd_sysfs_list(a->s, dir, &names) < 0)
 		return;
-	for (size_t i = 0; i < names.n && !a->err; i++) {
+	for (size_t i = 0; i < names.n && !a->ctx->err; i++) {
 		char path[600];
 
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names.v[i]) >= sizeof(path))
@@ -160,7 +158,7 @@ static void walk(struct attach *a, const char *dir, int depth)
 
 	if (depth > MAX_DEPTH || vd_sysfs_list(a->s, dir, &names) < 0)
 		return;
-	for (size_t i = 0; i < names.n && !a->err; i++) {
+	for (size_t i = 0; i < names.n && !a->ctx->err; i++) {
 		const char *n = names.v[i];
 		char path[600];
 
@@ -174,32 +172,32 @@ static void walk(struct attach *a, const char *dir, int depth)
 	vd_names_done(&names);
 }
 
-static void read_override(struct attach *a, struct vd_device *d)
+void vd_attach_override(struct vd_attach *c, struct vd_device *d)
 {
 	char buf[256];
 
 	if (d->group || !d->path[0] ||
-	    vd_sysfs_readf(a->s, buf, sizeof(buf), "%s/driver_override", d->path) <= 0 ||
+	    vd_sysfs_readf(c->s, buf, sizeof(buf), "%s/driver_override", d->path) <= 0 ||
 	    !strcmp(buf, "(null)"))
 		return;
-	d->override = vd_strpool_addz(a->pool, buf);
+	d->override = vd_strpool_addz(c->pool, buf);
 	if (!d->override) {
 		d->override = "";
-		a->err = -ENOMEM;
+		c->err = -ENOMEM;
 	}
 }
 
-int vd_model_attach(struct vd_sysfs *s, struct vd_model *m)
+void vd_attach_walk(struct vd_attach *c, struct vd_device *d)
 {
-	struct attach a = { .s = s, .pool = &m->strings };
+	struct attach a = { .ctx = c, .s = c->s, .d = d, .cap = d->nattached };
 
-	for (size_t i = 0; i < m->n && !a.err; i++) {
-		a.d = &m->dev[i];
-		a.cap = a.d->nattached;
-		read_override(&a, a.d);
-		if (a.d->vpath[0])
-			walk(&a, a.d->vpath, 0);
-	}
-	free(a.table);
-	return a.err;
+	if (d->vpath[0] && !c->err)
+		walk(&a, d->vpath, 0);
+}
+
+int vd_attach_done(struct vd_attach *c)
+{
+	free(c->table);
+	c->table = NULL;
+	return c->err;
 }

@@ -34,8 +34,13 @@ int vd_model_scan(struct vd_sysfs *s, const struct vd_scan_opts *o, struct vd_mo
 	static const struct vd_scan_opts defaults = { 0 };
 	struct vd_model m = { 0 };
 	struct scan sc = { .s = s, .o = o ? o : &defaults, .m = &m, .platform_autoprobe = -1 };
+	struct vd_attach attach = { .s = s, .pool = &m.strings };
 	struct vd_names pci = { 0 };
+	size_t npci = 0;
 	int rp, rv, r = 0;
+
+	if (sc.o->want & VD_WANT_ATTACH)
+		sc.attach = &attach;
 
 	rv = vd_scan_load_virtio_bus(&sc);
 	if (rv < 0 && rv != -ENOENT) {
@@ -66,20 +71,23 @@ int vd_model_scan(struct vd_sysfs *s, const struct vd_scan_opts *o, struct vd_mo
 	}
 	for (size_t i = 0; i < pci.n && r >= 0; i++)
 		r = vd_scan_pci_function(&sc, pci.v[i]);
+	npci = m.n; /* the rows of PCI functions, attached as they were read */
 	for (size_t i = 0; i < sc.vnames.n && r >= 0; i++)
 		if (!sc.vused[i] && sc.vpaths[i])
 			r = vd_scan_add_nonpci(&sc, i);
 	if (r >= 0)
 		r = vd_scan_unbound_mmio(&sc);
-	vd_sysfs_hold_dir(s, NULL); /* the attach walk below reads a file or two a directory */
-	if (r >= 0 && (sc.o->want & VD_WANT_ATTACH))
-		r = vd_model_attach(s, &m);
-	if (r >= 0 && sc.nomem)
+	for (size_t i = npci; sc.attach && i < m.n && r >= 0; i++) {
+		vd_attach_override(sc.attach, &m.dev[i]);
+		vd_attach_walk(sc.attach, &m.dev[i]);
+	}
+	if (r >= 0 && (sc.nomem || attach.err))
 		r = -ENOMEM;
 	if (r >= 0 && rp < 0 && rv < 0 && m.n == 0)
 		r = -ENOENT;
 out:
 	vd_sysfs_hold_dir(s, NULL);
+	vd_attach_done(&attach);
 	vd_names_done(&pci);
 	free(sc.vpaths);
 	free(sc.vused);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "vd/facts/klog.h"
+#include "vd/model/attach.h"
 #include "vd/model/model.h"
 
 struct vparent {
@@ -45,6 +46,8 @@ struct scan {
 	int platform_autoprobe; /* -1 not read yet */
 	bool klog_read, have_klog;
 	struct vd_klog klog;
+	/* VD_WANT_ATTACH: each PCI function's while its directories are held; NULL without */
+	struct vd_attach *attach;
 };
 
 /* scan_attr.c: attributes, driver links, warnings, strings kept in the model's pool */

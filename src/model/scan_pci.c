@@ -74,6 +74,14 @@ static struct vd_device *new_pci_device(struct scan *sc, const char *name, struc
 	return d;
 }
 
+static void attach(struct scan *sc, struct vd_device *d)
+{
+	if (!sc->attach)
+		return;
+	vd_attach_override(sc->attach, d);
+	vd_attach_walk(sc->attach, d);
+}
+
 /*
  * Neither the modalias nor the IDs could be read, and a read failed (rather than finding
  * garbage): the function may be a virtio device, so it gets a row whose state is unknown,
@@ -98,6 +106,7 @@ static int unidentified(struct scan *sc, const char *name, struct vd_bdf bdf, co
 		d->vpath = sc->vpaths[vi];
 	}
 	d->pcidrv = vd_scan_read_driver(sc, d, path, VD_BUS_PCI);
+	attach(sc, d);
 	return vd_device_evaluate(d);
 }
 
@@ -246,6 +255,7 @@ int vd_scan_pci_function(struct scan *sc, const char *name)
 			     vd_scan_shown(sc, path, buf, sizeof(buf)));
 		return 0;
 	}
+	vd_sysfs_hold_dir(sc->s, path); /* its files: modalias, revision, driver, ... */
 	r = read_ids(sc, name, bdf, path, &ids, &all);
 	if (r <= 0)
 		return r;
@@ -268,13 +278,16 @@ int vd_scan_pci_function(struct scan *sc, const char *name)
 		sc->m->n--;
 		return 0;
 	}
-	vd_sysfs_hold_dir(sc->s, path); /* its files next: revision, driver, subsystem_* */
 	read_subsystem(sc, d, path, sc->o->want);
 	d->type_id = d->cls.type_id;
 	read_wanted(sc, d, path, sc->o->want);
 	d->pcidrv = vd_scan_read_driver(sc, d, path, VD_BUS_PCI);
+	if (sc->attach)
+		vd_attach_override(sc->attach, d); /* in the function's held directory */
 	if (d->cls.virtio)
 		read_virtio_side(sc, d, name);
+	if (sc->attach)
+		vd_attach_walk(sc->attach, d); /* from the virtio device's held directory */
 	r = vd_device_evaluate(d);
 	if (r == 0 && d->state != VD_STATE_OK)
 		read_for_rules(sc, d, path, sc->o->want_not_ok & ~sc->o->want);

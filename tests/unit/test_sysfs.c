@@ -520,6 +520,26 @@ static void test_dotdot_at_root(const struct tree *t, struct vd_sysfs *s)
 	vd_names_done(&n);
 }
 
+/*
+ * vd_sysfs_beneath(): ".." that stays below the root is fine, ".." at the root and an
+ * absolute or climbing link are -EXDEV (bind refuses such a path); openat2() and the walk
+ * agree.
+ */
+static void test_beneath(const struct tree *t, struct vd_sysfs *s)
+{
+	(void)t;
+	assert_int_equal(vd_sysfs_beneath(s, "sys/devices/dev0/vendor"), 0);
+	assert_int_equal(vd_sysfs_beneath(s, "sys/../sys/devices"), 0);
+	assert_int_equal(vd_sysfs_beneath(s, "sys/devices/dev0/../../bus"), 0);
+	assert_int_equal(vd_sysfs_beneath(s, "sys/l/devdir/vendor"), 0);
+	assert_int_equal(vd_sysfs_beneath(s, ".."), -EXDEV);
+	assert_int_equal(vd_sysfs_beneath(s, "sys/../../secret"), -EXDEV);
+	assert_int_equal(vd_sysfs_beneath(s, "sys/l/c"), 0);
+	assert_int_equal(vd_sysfs_beneath(s, "sys/l/a"), -EXDEV); /* its chain goes through "/" */
+	assert_int_equal(vd_sysfs_beneath(s, "sys/l/climb-other"), -EXDEV);
+	assert_int_equal(vd_sysfs_beneath(s, "sys/devices/dev0/missing"), -ENOENT);
+}
+
 static void test_deep_tree(const struct tree *t, struct vd_sysfs *s)
 {
 	char path[512] = "sys/deep";
@@ -638,9 +658,16 @@ static void answers(struct vd_sysfs *s, const char *path, char *out, size_t size
 	int r3 = vd_sysfs_link_path(s, path, lp, sizeof(lp));
 	int r4 = vd_sysfs_read_alloc(s, path, 1 << 20, &all, NULL);
 
-	snprintf(out, size, "read %d '%s' readlink %d '%s' link_path %d '%s' alloc %d %zu", r1,
-		 r1 >= 0 ? rd : "", r2, r2 >= 0 ? ln : "", r3, r3 == 0 ? lp : "", r4,
-		 all ? strlen(all) : 0);
+	struct vd_names names = { 0 };
+	int r5 = vd_sysfs_list(s, path, &names);
+	int w = snprintf(out, size,
+			 "read %d '%s' readlink %d '%s' link_path %d '%s' alloc %d %zu list %d", r1,
+			 r1 >= 0 ? rd : "", r2, r2 >= 0 ? ln : "", r3, r3 == 0 ? lp : "", r4,
+			 all ? strlen(all) : 0, r5);
+
+	for (size_t i = 0; i < names.n && w > 0 && (size_t)w < size; i++)
+		w += snprintf(out + w, size - (size_t)w, " %s", names.v[i]);
+	vd_names_done(&names);
 	free(all);
 }
 
@@ -654,7 +681,7 @@ static void test_held_dir(const struct tree *t, struct vd_sysfs *s)
 {
 	static const char *const dirs[] = { "sys/devices/dev0", "sys/l", "/sys/l/devdir/",
 					    "sys/chain" };
-	char path[512], walked[1200], held[1200];
+	char path[512], walked[4096], held[4096];
 	int before, n = 0;
 
 	(void)t;
@@ -664,9 +691,13 @@ static void test_held_dir(const struct tree *t, struct vd_sysfs *s)
 		struct vd_names names;
 
 		assert_int_equal(vd_sysfs_list(s, dirs[d], &names), 0);
-		for (size_t i = 0; i <= names.n; i++) {
-			snprintf(path, sizeof(path), "%s/%s", dirs[d],
-				 i < names.n ? names.v[i] : "not-there");
+		/* every entry, one that is not there, and the directory itself */
+		for (size_t i = 0; i <= names.n + 1; i++) {
+			if (i <= names.n)
+				snprintf(path, sizeof(path), "%s/%s", dirs[d],
+					 i < names.n ? names.v[i] : "not-there");
+			else
+				snprintf(path, sizeof(path), "%s", dirs[d]);
 			answers(s, path, walked, sizeof(walked));
 			vd_sysfs_hold_dir(s, dirs[d]);
 			answers(s, path, held, sizeof(held));
@@ -780,6 +811,7 @@ BOTH(test_write_read_through_link)
 BOTH(test_dangling_link)
 BOTH(test_dotdot_at_root)
 BOTH(test_deep_tree)
+BOTH(test_beneath)
 BOTH(test_no_fd_leak)
 BOTH(test_spent_fds)
 BOTH(test_listed_links)
@@ -947,6 +979,7 @@ int main(void)
 		BOTH_TESTS(test_spent_fds),
 		BOTH_TESTS(test_listed_links),
 		BOTH_TESTS(test_held_dir),
+		BOTH_TESTS(test_beneath),
 		cmocka_unit_test(test_open_flags),
 		cmocka_unit_test(test_open_missing_root),
 		cmocka_unit_test(test_root_spellings),

@@ -7,14 +7,25 @@
 #include "vd/model/model.h"
 
 /*
- * Fill each device's attached[] and override (vd_model_scan does it with VD_WANT_ATTACH):
- * the interfaces under virtioN/net/ (active when up: operstate "up" or IFF_UP in flags),
- * the disks under virtioN/block/ or deeper (virtio-scsi: host0/target.../block/sda),
- * active when the disk or one of its partitions is mounted (proc/self/mountinfo, else
- * proc/mounts, under the same root), and driver_override ("(null)" is none). What is
- * absent (a bundle without mounts) leaves the mark off. -ENOMEM, else 0.
+ * A device's attached[] and override (vd_model_scan does it with VD_WANT_ATTACH, each
+ * device while the scan holds its directories): the interfaces under virtioN/net/ (active
+ * when up: operstate "up" or IFF_UP in flags), the disks under virtioN/block/ or deeper
+ * (virtio-scsi: host0/target.../block/sda), active when the disk or one of its partitions
+ * is mounted (proc/self/mountinfo, else proc/mounts, under the same root, read at the
+ * first disk), and driver_override ("(null)" is none). What is absent (a bundle without
+ * mounts) leaves the mark off. Each device once, in any order.
  */
-int vd_model_attach(struct vd_sysfs *s, struct vd_model *m);
+struct vd_attach {
+	struct vd_sysfs *s;
+	struct vd_strpool *pool; /* the model's: names and overrides are kept in it */
+	char *table;		 /* the mount table, once read; "" when there is none */
+	bool mountinfo;
+	int err; /* -ENOMEM */
+};
+void vd_attach_override(struct vd_attach *c, struct vd_device *d);
+void vd_attach_walk(struct vd_attach *c, struct vd_device *d);
+/* Lets go of the mount table: -ENOMEM when anything could not be kept, else 0. */
+int vd_attach_done(struct vd_attach *c);
 
 /*
  * Pure: whether a mount table names a block device: mountinfo lines by "major:minor"

@@ -124,46 +124,13 @@ bool vd_sysfs_retry_open(struct vd_sysfs *s, int err)
 	return true;
 }
 
-/*
- * Under a tree a path is a walk of every component and of each link on the way (a PCI
- * function's path is one: sys/bus/pci/devices/ADDR), a dozen lookups for one file. A
- * device's files are read together, so its directory is resolved once and held, and
- * each file is one name under it. Only a tree: on "/" the kernel's walk is one syscall.
- */
-void vd_sysfs_hold_dir(struct vd_sysfs *s, const char *path)
-{
-	if (s->held_fd >= 0)
-		vd_sysfs_spend(s, s->held_fd);
-	s->held_fd = -1;
-	if (!path || s->live || strlen(rel(path)) >= sizeof(s->held))
-		return;
-	s->held_fd = vd_sysfs_open_in_root(s, path, O_PATH | O_DIRECTORY);
-	if (s->held_fd < 0)
-		s->held_fd = -1; /* nothing held: each path is walked whole, as before */
-	else
-		strcpy(s->held, rel(path));
-}
-
-const char *vd_sysfs_held_name(const struct vd_sysfs *s, const char *path)
-{
-	size_t n = strlen(s->held);
-	const char *name;
-
-	path = rel(path);
-	if (s->held_fd < 0 || strncmp(path, s->held, n) || path[n] != '/')
-		return NULL;
-	name = path + n + 1;
-	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
-		return NULL;
-	return name;
-}
-
 void vd_sysfs_free(struct vd_sysfs *s)
 {
 	if (!s)
 		return;
-	vd_sysfs_hold_dir(s, NULL);
 	vd_sysfs_close_spent(s);
+	if (s->held_fd >= 0)
+		close(s->held_fd);
 	if (s->root_fd >= 0)
 		close(s->root_fd);
 	if (s->proc_fd >= 0)

@@ -3,13 +3,16 @@
  * virtio-doctor -- what the files of the sysfs layer share (private to src/base/sysfs*.c):
  * the root handle, and opening a path under it. sysfs.c: the root and what it means;
  * sysfs_resolve.c: the confined resolution (openat2 or the walk); sysfs_read.c: the
- * attribute, link and directory readers; sysfs_path.c: the *f() variants; sysfs_write.c:
- * writes and creating trees; sysfs_remove.c: removal at any depth.
+ * attribute, link and directory readers; sysfs_held.c: a held directory's entries;
+ * sysfs_path.c: the *f() variants; sysfs_write.c: writes and creating trees;
+ * sysfs_remove.c: removal at any depth.
  */
 #ifndef VD_SYSFS_IMPL_H
 #define VD_SYSFS_IMPL_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 
 #include "vd/base/sysfs.h"
 
@@ -51,8 +54,16 @@ void vd_sysfs_spend(struct vd_sysfs *s, int fd);
 /* an open failed with err: 1 when spent descriptors were closed and it may be tried again */
 bool vd_sysfs_retry_open(struct vd_sysfs *s, int err);
 
-/* the name of path when it is one entry of the held directory, else NULL */
+/*
+ * sysfs_held.c, the held directory (vd_sysfs_hold_dir): the name of path when it is one
+ * entry of it, else NULL; an entry looked at (O_PATH, with its stat), a link read, a
+ * directory opened for listing by name. Each answers as the whole walk does, or -EAGAIN
+ * where only the walk can: a link to follow, a failure other than ENOENT, nothing held.
+ */
 const char *vd_sysfs_held_name(const struct vd_sysfs *s, const char *path);
+int vd_sysfs_look_held(struct vd_sysfs *s, const char *path, struct stat *st);
+ssize_t vd_sysfs_readlink_held(struct vd_sysfs *s, const char *path, char *buf, size_t size);
+int vd_sysfs_open_held_dir(struct vd_sysfs *s, const char *path);
 
 /* path opened with flags (never O_CREAT) inside the root; -errno */
 int vd_sysfs_open_in_root(struct vd_sysfs *s, const char *path, int flags);

@@ -55,30 +55,6 @@ static int reopen_path(struct vd_sysfs *s, const char *path, int flags, const st
 }
 
 /*
- * A name in the held directory looked at (O_PATH, the link itself if it is one) and its
- * stat: the fd, or -ENOENT, which the whole path would answer too. Any other failure,
- * and a link, which the whole walk follows inside the root, give -EAGAIN: walk it whole.
- */
-static int look_held(struct vd_sysfs *s, const char *path, struct stat *st)
-{
-	const char *name = vd_sysfs_held_name(s, path);
-	int fd;
-
-	st->st_mode = 0;
-	if (!name)
-		return -EAGAIN;
-	fd = openat(s->held_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ENOENT : -EAGAIN;
-	if (fstat(fd, st) < 0 || S_ISLNK(st->st_mode)) {
-		close(fd);
-		st->st_mode = 0;
-		return -EAGAIN;
-	}
-	return fd;
-}
-
-/*
  * Open a file for reading or writing. Under a tree that is not the live root, the file is
  * looked at (O_PATH, which opens nothing) before it is opened: a device node's open() runs
  * its driver, a FIFO's or a socket's reaches another process, and a bundle can hold any of
@@ -91,7 +67,7 @@ int vd_sysfs_open_file(struct vd_sysfs *s, const char *path, int flags)
 
 	if (s->live)
 		return vd_sysfs_open_in_root(s, path, flags);
-	pfd = look_held(s, path, &st); /* with its stat; st_mode 0 where it took none */
+	pfd = vd_sysfs_look_held(s, path, &st); /* with its stat; st_mode 0 where it took none */
 	if (pfd == -ENOENT)
 		return pfd;
 	if (pfd < 0)
@@ -245,20 +221,6 @@ int vd_sysfs_read_alloc(struct vd_sysfs *s, const char *path, size_t max, char *
 	return 0;
 }
 
-/* A link in the held directory, read by name: no walk, nothing opened. -EAGAIN: not held. */
-static ssize_t readlink_held(struct vd_sysfs *s, const char *path, char *buf, size_t size)
-{
-	const char *name = vd_sysfs_held_name(s, path);
-	ssize_t n;
-
-	if (!name)
-		return -EAGAIN;
-	n = readlinkat(s->held_fd, name, buf, size);
-	if (n >= 0)
-		return n;
-	return errno == ENOENT || errno == EINVAL ? -errno : -EAGAIN; /* EINVAL: not a link */
-}
-
 int vd_sysfs_readlink(struct vd_sysfs *s, const char *path, char *buf, size_t size)
 {
 	ssize_t n;
@@ -272,7 +234,7 @@ int vd_sysfs_readlink(struct vd_sysfs *s, const char *path, char *buf, size_t si
 		n = readlinkat(s->root_fd, rel(path), buf, size);
 		if (n < 0)
 			return -errno; /* EINVAL: not a symlink, as below */
-	} else if ((n = readlink_held(s, path, buf, size)) == -EAGAIN) {
+	} else if ((n = vd_sysfs_readlink_held(s, path, buf, size)) == -EAGAIN) {
 		/* O_PATH|O_NOFOLLOW opens the link itself; its parents resolve inside the root. */
 		int fd = vd_sysfs_open_in_root(s, path, O_PATH | O_NOFOLLOW);
 
@@ -513,27 +475,9 @@ static int list_fd(int fd, struct vd_names *ret)
 }
 
 /* path listed into ret: the listing's descriptor, still open, or -errno */
-/*
- * The held directory itself, or a directory directly in it, opened for listing without a
- * walk: the fd, or -ENOENT. Anything else (a link: O_NOFOLLOW refuses it; not held) is
- * -EAGAIN, and the whole walk answers.
- */
-static int open_held_dir(struct vd_sysfs *s, const char *path)
-{
-	const char *name = vd_sysfs_held_name(s, path);
-	int fd;
-
-	if (!name && (s->held_fd < 0 || strcmp(rel(path), s->held)))
-		return -EAGAIN;
-	fd = openat(s->held_fd, name ? name : ".", O_RDONLY | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0)
-		return fd;
-	return errno == ENOENT ? -errno : -EAGAIN;
-}
-
 static int list_path(struct vd_sysfs *s, const char *path, struct vd_names *ret)
 {
-	int fd = open_held_dir(s, path);
+	int fd = vd_sysfs_open_held_dir(s, path);
 	int r;
 
 	if (fd == -EAGAIN)

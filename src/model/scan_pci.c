@@ -74,7 +74,7 @@ static struct vd_device *new_pci_device(struct scan *sc, const char *name, struc
 	return d;
 }
 
-static void attach(struct scan *sc, struct vd_device *d)
+static void read_attached(struct scan *sc, struct vd_device *d)
 {
 	if (!sc->attach)
 		return;
@@ -106,7 +106,7 @@ static int unidentified(struct scan *sc, const char *name, struct vd_bdf bdf, co
 		d->vpath = sc->vpaths[vi];
 	}
 	d->pcidrv = vd_scan_read_driver(sc, d, path, VD_BUS_PCI);
-	attach(sc, d);
+	read_attached(sc, d);
 	return vd_device_evaluate(d);
 }
 

@@ -15,7 +15,6 @@
 /* one device's walk: the shared state, the device, and the room of its attached[] */
 struct attach {
 	struct vd_attach *ctx;
-	struct vd_sysfs *s;
 	struct vd_device *d;
 	size_t cap;
 };
@@ -64,7 +63,7 @@ static bool mounted(struct attach *a, const char *dir, const char *name)
 	load_mounts(a->ctx);
 	if (!a->ctx->table)
 		return false;
-	if (vd_sysfs_readf(a->s, devno, sizeof(devno), "%s/dev", dir) < 0)
+	if (vd_sysfs_readf(a->ctx->s, devno, sizeof(devno), "%s/dev", dir) < 0)
 		devno[0] = '\0';
 	return vd_mounts_has(a->ctx->table, a->ctx->mountinfo, name, devno);
 }
@@ -112,14 +111,14 @@ static bool disk_mounted(struct attach *a, const char *disk)
 	const char *name = strrchr(disk, '/') + 1;
 	bool m = mounted(a, disk, name);
 
-	if (m || vd_sysfs_list(a->s, disk, &parts) < 0)
+	if (m || vd_sysfs_list(a->ctx->s, disk, &parts) < 0)
 		return m;
 	for (size_t i = 0; i < parts.n && !m; i++) {
 		char part[600];
 
 		if ((size_t)snprintf(part, sizeof(part), "%s/%s", disk, parts.v[i]) <
 			    sizeof(part) &&
-		    vd_sysfs_accessf(a->s, "%s/partition", part) == 0)
+		    vd_sysfs_accessf(a->ctx->s, "%s/partition", part) == 0)
 			m = mounted(a, part, parts.v[i]);
 	}
 	vd_names_done(&parts);
@@ -130,7 +129,7 @@ static void add_dir(struct attach *a, const char *dir, bool disk)
 {
 	struct vd_names names = { 0 };
 
-	if (vd_sysfs_list(a->s, dir, &names) < 0)
+	if (vd_sysfs_list(a->ctx->s, dir, &names) < 0)
 		return;
 	for (size_t i = 0; i < names.n && !a->ctx->err; i++) {
 		char path[600];
@@ -138,7 +137,7 @@ static void add_dir(struct attach *a, const char *dir, bool disk)
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names.v[i]) >= sizeof(path))
 			continue;
 		add(a, names.v[i], disk,
-		    disk ? disk_mounted(a, path) : vd_netdev_is_up(a->s, dir, names.v[i]));
+		    disk ? disk_mounted(a, path) : vd_netdev_is_up(a->ctx->s, dir, names.v[i]));
 	}
 	vd_names_done(&names);
 }
@@ -156,7 +155,7 @@ static void walk(struct attach *a, const char *dir, int depth)
 {
 	struct vd_names names = { 0 };
 
-	if (depth > MAX_DEPTH || vd_sysfs_list(a->s, dir, &names) < 0)
+	if (depth > MAX_DEPTH || vd_sysfs_list(a->ctx->s, dir, &names) < 0)
 		return;
 	for (size_t i = 0; i < names.n && !a->ctx->err; i++) {
 		const char *n = names.v[i];
@@ -166,7 +165,7 @@ static void walk(struct attach *a, const char *dir, int depth)
 			continue;
 		if (!strcmp(n, "net") || !strcmp(n, "block"))
 			add_dir(a, path, n[0] == 'b');
-		else if (strcmp(n, "power") && is_dir(a->s, &names, i, path))
+		else if (strcmp(n, "power") && is_dir(a->ctx->s, &names, i, path))
 			walk(a, path, depth + 1);
 	}
 	vd_names_done(&names);
@@ -189,10 +188,16 @@ void vd_attach_override(struct vd_attach *c, struct vd_device *d)
 
 void vd_attach_walk(struct vd_attach *c, struct vd_device *d)
 {
-	struct attach a = { .ctx = c, .s = c->s, .d = d, .cap = d->nattached };
+	struct attach a = { .ctx = c, .d = d, .cap = d->nattached };
 
 	if (d->vpath[0] && !c->err)
 		walk(&a, d->vpath, 0);
+}
+
+void vd_attach_device(struct vd_attach *c, struct vd_device *d)
+{
+	vd_attach_override(c, d);
+	vd_attach_walk(c, d);
 }
 
 int vd_attach_done(struct vd_attach *c)

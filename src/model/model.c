@@ -77,10 +77,8 @@ int vd_model_scan(struct vd_sysfs *s, const struct vd_scan_opts *o, struct vd_mo
 			r = vd_scan_add_nonpci(&sc, i);
 	if (r >= 0)
 		r = vd_scan_unbound_mmio(&sc);
-	for (size_t i = npci; sc.attach && i < m.n && r >= 0; i++) {
-		vd_attach_override(sc.attach, &m.dev[i]);
-		vd_attach_walk(sc.attach, &m.dev[i]);
-	}
+	for (size_t i = npci; sc.attach && i < m.n && r >= 0; i++)
+		vd_attach_device(sc.attach, &m.dev[i]);
 	if (r >= 0 && (sc.nomem || attach.err))
 		r = -ENOMEM;
 	if (r >= 0 && rp < 0 && rv < 0 && m.n == 0)

@@ -74,14 +74,6 @@ static struct vd_device *new_pci_device(struct scan *sc, const char *name, struc
 	return d;
 }
 
-static void read_attached(struct scan *sc, struct vd_device *d)
-{
-	if (!sc->attach)
-		return;
-	vd_attach_override(sc->attach, d);
-	vd_attach_walk(sc->attach, d);
-}
-
 /*
  * Neither the modalias nor the IDs could be read, and a read failed (rather than finding
  * garbage): the function may be a virtio device, so it gets a row whose state is unknown,
@@ -106,7 +98,8 @@ static int unidentified(struct scan *sc, const char *name, struct vd_bdf bdf, co
 		d->vpath = sc->vpaths[vi];
 	}
 	d->pcidrv = vd_scan_read_driver(sc, d, path, VD_BUS_PCI);
-	read_attached(sc, d);
+	if (sc->attach)
+		vd_attach_device(sc->attach, d);
 	return vd_device_evaluate(d);
 }
 

@@ -24,6 +24,8 @@ struct vd_attach {
 };
 void vd_attach_override(struct vd_attach *c, struct vd_device *d);
 void vd_attach_walk(struct vd_attach *c, struct vd_device *d);
+/* both, for a device whose directories are not held */
+void vd_attach_device(struct vd_attach *c, struct vd_device *d);
 /* Lets go of the mount table: -ENOMEM when anything could not be kept, else 0. */
 int vd_attach_done(struct vd_attach *c);
 
